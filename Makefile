@@ -1,0 +1,48 @@
+# NTM Portal – the two commands of the README, and their parts.
+#   make run    set up everything, load reference + demo data, serve on :8000
+#   make test   set up everything and run the test suite
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test setup data accounts lint check migrations-check browser clean-demo
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+data: setup
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_reference
+	$(PY) manage.py load_demo_data
+
+accounts: setup
+	$(PY) manage.py create_demo_accounts
+
+run: data accounts
+	DEBUG=true $(PY) manage.py runserver $(HOST)
+
+# Browser tests drive Debian's chromium through Playwright (never a downloaded browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: setup browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+migrations-check: setup
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean-demo: setup
+	$(PY) manage.py remove_demo_data

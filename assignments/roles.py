@@ -1,0 +1,58 @@
+"""The four roles of NTM Portal, as Django groups with their model permissions.
+
+Scoping (a member edits only their own group's visits) is decided per object
+elsewhere; these groups give each role its model-level permissions.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.utils.translation import gettext_lazy as _
+
+OFFICE = "office"
+MEMBER = "member"
+LEADER = "leader"
+READER = "reader"
+
+ROLE_LABELS = {
+    OFFICE: _("Văn phòng điều phối NTM"),
+    MEMBER: _("Thành viên tổ giúp việc"),
+    LEADER: _("Lãnh đạo được phân công"),
+    READER: _("Người xem"),
+}
+
+APPS = ("communes", "assignments", "reports")
+VISIT_MODELS = ("fieldvisit", "support", "recommendation", "attachment")
+
+
+def _permissions(role):
+    perms = Permission.objects.filter(content_type__app_label__in=APPS)
+    if role == OFFICE:
+        return perms
+    view = perms.filter(codename__startswith="view_")
+    if role == MEMBER:
+        edit = perms.filter(
+            content_type__model__in=VISIT_MODELS,
+            codename__regex=r"^(add|change|delete)_",
+        )
+        return view | edit
+    return view
+
+
+def ensure_roles():
+    """Create or refresh the role groups; safe to run any number of times."""
+    groups = {}
+    for role in ROLE_LABELS:
+        group, _created = Group.objects.get_or_create(name=role)
+        group.permissions.set(_permissions(role))
+        groups[role] = group
+    return groups
+
+
+def role_of(user):
+    """The user's role name, or None (superusers count as office)."""
+    if user.is_superuser:
+        return OFFICE
+    names = {g.name for g in user.groups.all()}
+    for role in (OFFICE, LEADER, MEMBER, READER):
+        if role in names:
+            return role
+    return None

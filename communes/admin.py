@@ -1,0 +1,133 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .admin_search import AccentInsensitiveSearchMixin, SearchAdmin
+from .models import (
+    Assessment,
+    Commune,
+    CommuneChange,
+    CriteriaSet,
+    Criterion,
+    CriterionGroup,
+    District,
+    Indicator,
+    Province,
+    Recognition,
+)
+
+
+@admin.register(Province)
+class ProvinceAdmin(SearchAdmin):
+    list_display = ["code", "name", "era", "valid_from", "valid_to"]
+    list_filter = ["era"]
+    search_fields = ["code", "search_name"]
+
+
+@admin.register(District)
+class DistrictAdmin(SearchAdmin):
+    list_display = ["code", "name", "kind", "province", "era", "valid_to"]
+    list_filter = ["era", "kind", "province"]
+    list_select_related = ["province"]
+    search_fields = ["code", "search_name"]
+    autocomplete_fields = ["province"]
+
+
+class SuccessionInline(admin.TabularInline):
+    model = CommuneChange
+    fk_name = "predecessor"
+    autocomplete_fields = ["successor"]
+    extra = 0
+    verbose_name = _("sáp nhập / đổi thành")
+    verbose_name_plural = _("đơn vị kế thừa")
+
+
+class PredecessionInline(admin.TabularInline):
+    model = CommuneChange
+    fk_name = "successor"
+    autocomplete_fields = ["predecessor"]
+    extra = 0
+    verbose_name = _("hình thành từ")
+    verbose_name_plural = _("đơn vị tiền thân")
+
+
+@admin.register(Commune)
+class CommuneAdmin(SearchAdmin):
+    list_display = ["name", "code", "kind", "district", "era", "valid_to", "target_year"]
+    list_filter = ["era", "kind", "district", "target_year"]
+    list_select_related = ["district"]
+    search_fields = ["code", "search_name"]
+    autocomplete_fields = ["province", "district"]
+    inlines = [PredecessionInline, SuccessionInline]
+
+
+@admin.register(CommuneChange)
+class CommuneChangeAdmin(SearchAdmin):
+    list_display = ["predecessor", "kind", "successor", "effective_on", "legal_basis"]
+    list_filter = ["kind", "effective_on"]
+    list_select_related = ["predecessor__district", "successor__district"]
+    search_fields = ["predecessor__search_name", "successor__search_name", "legal_basis"]
+    autocomplete_fields = ["predecessor", "successor"]
+
+
+class CriterionGroupInline(admin.TabularInline):
+    model = CriterionGroup
+    extra = 0
+
+
+@admin.register(CriteriaSet)
+class CriteriaSetAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "level", "legal_basis", "first_year", "last_year"]
+    list_filter = ["level", "is_provincial"]
+    search_fields = ["name", "code", "legal_basis"]
+    inlines = [CriterionGroupInline]
+
+
+@admin.register(CriterionGroup)
+class CriterionGroupAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "criteria_set"]
+    list_filter = ["criteria_set"]
+    search_fields = ["name"]
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "group", "criteria_set"]
+    list_filter = ["criteria_set", "group"]
+    list_select_related = ["group", "criteria_set"]
+    search_fields = ["name", "=number"]
+    autocomplete_fields = ["group"]
+    inlines = [IndicatorInline]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "criterion", "threshold", "unit"]
+    list_filter = ["criterion__criteria_set"]
+    list_select_related = ["criterion"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["criterion"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(AccentInsensitiveSearchMixin, SimpleHistoryAdmin):
+    list_display = ["commune", "criterion", "year", "met", "value"]
+    list_filter = ["year", "met", "criterion__criteria_set", "criterion", "commune__district"]
+    list_select_related = ["commune__district", "criterion"]
+    search_fields = ["commune__search_name", "commune__code"]
+    autocomplete_fields = ["commune", "criterion"]
+
+
+@admin.register(Recognition)
+class RecognitionAdmin(AccentInsensitiveSearchMixin, SimpleHistoryAdmin):
+    list_display = ["commune", "level", "decision_number", "decided_on"]
+    list_filter = ["level", "commune__district"]
+    list_select_related = ["commune__district"]
+    search_fields = ["commune__search_name", "decision_number"]
+    autocomplete_fields = ["commune"]
+    date_hierarchy = "decided_on"

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommunesConfig(AppConfig):
+    name = "communes"
+    verbose_name = _("Đơn vị hành chính và tiêu chí")
