@@ -25,7 +25,15 @@ class HistorySearchAdmin(AccentInsensitiveSearchMixin, SimpleHistoryAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(admin.ModelAdmin):
-    list_display = ["number", "issued_on", "issuer", "title", "period_start", "period_end", "amends"]
+    list_display = [
+        "number",
+        "issued_on",
+        "issuer",
+        "title",
+        "period_start",
+        "period_end",
+        "amends",
+    ]
     list_filter = ["issuer", "period_start"]
     search_fields = ["number", "title"]
     autocomplete_fields = ["amends"]
@@ -81,7 +89,12 @@ class MemberAdmin(SearchAdmin):
 @admin.register(Assignment)
 class AssignmentAdmin(HistorySearchAdmin):
     list_display = ["commune", "district", "leader", "agency", "decision", "started_on", "ended_on"]
-    list_filter = ["decision", "commune__district", "end_reason", ("ended_on", admin.EmptyFieldListFilter)]
+    list_filter = [
+        "decision",
+        "commune__district",
+        "end_reason",
+        ("ended_on", admin.EmptyFieldListFilter),
+    ]
     list_select_related = ["commune__district", "leader__agency", "decision"]
     search_fields = ["commune__search_name", "leader__search_name", "leader__agency__search_name"]
     autocomplete_fields = ["decision", "leader", "commune", "working_group", "successor"]

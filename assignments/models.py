@@ -67,12 +67,12 @@ class Agency(models.Model):
         verbose_name_plural = _("cơ quan, đơn vị")
         ordering = ["name"]
 
+    def __str__(self):
+        return self.short_name or self.name
+
     def save(self, *args, **kwargs):
         self.search_name = text.search_key(f"{self.name} {self.short_name}")
         super().save(*args, **kwargs)
-
-    def __str__(self):
-        return self.short_name or self.name
 
 
 class Leader(models.Model):
@@ -99,12 +99,12 @@ class Leader(models.Model):
         verbose_name_plural = _("lãnh đạo")
         ordering = ["full_name"]
 
+    def __str__(self):
+        return self.full_name
+
     def save(self, *args, **kwargs):
         self.search_name = text.search_key(self.full_name)
         super().save(*args, **kwargs)
-
-    def __str__(self):
-        return self.full_name
 
 
 class WorkingGroup(models.Model):
@@ -171,7 +171,9 @@ class AssignmentQuerySet(models.QuerySet):
     def active(self, on=None):
         if on is None:
             return self.filter(ended_on__isnull=True)
-        return self.filter(started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+        return self.filter(started_on__lte=on).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=on)
+        )
 
 
 class Assignment(models.Model):
@@ -235,12 +237,12 @@ class Assignment(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.leader} → {self.commune.name} ({self.decision})"
+
     @property
     def is_active(self):
         return self.ended_on is None
-
-    def __str__(self):
-        return f"{self.leader} → {self.commune.name} ({self.decision})"
 
 
 class FieldVisit(models.Model):
@@ -317,7 +319,9 @@ class Support(models.Model):
         verbose_name_plural = _("hỗ trợ")
         ordering = ["visit", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount_vnd__gte=0), name="support_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount_vnd__gte=0), name="support_amount_not_negative"
+            ),
             models.CheckConstraint(
                 condition=Q(quantity__isnull=True) | Q(quantity__gte=0),
                 name="support_quantity_not_negative",
@@ -366,12 +370,12 @@ class Recommendation(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return self.text[:80]
+
     def is_overdue(self, on=None):
         on = on or datetime.date.today()
         return self.status != self.Status.RESOLVED and self.due_on is not None and self.due_on < on
-
-    def __str__(self):
-        return self.text[:80]
 
 
 def attachment_path(instance, filename):

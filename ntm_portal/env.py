@@ -65,9 +65,7 @@ def env_database(name, default):
             "Use sqlite:///path/to/db.sqlite3 or postgres://user@host:5432/name."
         ) from None
     if config.get("ENGINE") not in SUPPORTED_DATABASES:
-        raise ImproperlyConfigured(
-            f"{name}={raw!r}: only SQLite and PostgreSQL are supported."
-        )
+        raise ImproperlyConfigured(f"{name}={raw!r}: only SQLite and PostgreSQL are supported.")
     if config["ENGINE"] == "django.db.backends.postgresql" and not config.get("NAME"):
         raise ImproperlyConfigured(f"{name}={raw!r} names no database (…/dbname).")
     return config

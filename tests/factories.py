@@ -78,8 +78,12 @@ def make_assessment(commune=None, criterion=None, year=2023, **kw):
 
 def make_decision(**kw):
     n = _next()
-    defaults = {"number": f"{n}/QĐ-UBND", "title": "Quyết định thử", "period_start": 2021,
-                "period_end": 2025}
+    defaults = {
+        "number": f"{n}/QĐ-UBND",
+        "title": "Quyết định thử",
+        "period_start": 2021,
+        "period_end": 2025,
+    }
     defaults.update(kw)
     return Decision.objects.create(**defaults)
 
