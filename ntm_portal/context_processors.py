@@ -1,6 +1,33 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
 from assignments.demo import demo_data_loaded
+
+# (url name, label, who may open it); the menu lists only what the user may open.
+MENU = [
+    ("reports:dashboard", _("Tổng quan"), "authenticated"),
+    ("reports:commune_list", _("Xã"), "authenticated"),
+    ("assignments:assignment_list", _("Phân công"), "authenticated"),
+    ("assignments:visit_list", _("Chuyến công tác"), "authenticated"),
+    ("admin:index", _("Quản trị"), "staff"),
+]
 
 
 def demo_notice(request):
     """Tell every page whether invented demo data is loaded, so it can say so."""
     return {"demo_data_loaded": demo_data_loaded()}
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"menu": []}
+    current = request.path
+    items = []
+    for name, label, audience in MENU:
+        if audience == "staff" and not user.is_staff:
+            continue
+        url = reverse(name)
+        active = current == url or (url != "/" and current.startswith(url))
+        items.append({"url": url, "label": label, "active": active})
+    return {"menu": items}
