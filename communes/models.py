@@ -17,6 +17,13 @@ class Era(models.TextChoices):
     FROM_2025 = "2025", _("Từ 01/07/2025 (không có cấp huyện)")
 
 
+class UnitManager(models.Manager):
+    """Units are identified by code and era (fixtures carry no database ids)."""
+
+    def get_by_natural_key(self, code, era):
+        return self.get(code=code, era=era)
+
+
 class NamedUnit(models.Model):
     """Fields shared by provinces, districts and communes."""
 
@@ -30,8 +37,13 @@ class NamedUnit(models.Model):
     search_name = models.CharField(max_length=100, editable=False, db_index=True)
     sort_name = models.CharField(max_length=400, editable=False, db_index=True)
 
+    objects = UnitManager()
+
     class Meta:
         abstract = True
+
+    def __str__(self):
+        return self.name
 
     def save(self, *args, **kwargs):
         self.refresh_keys()
@@ -51,8 +63,8 @@ class NamedUnit(models.Model):
             self.valid_to is None or on <= self.valid_to
         )
 
-    def __str__(self):
-        return self.name
+    def natural_key(self):
+        return (self.code, self.era)
 
 
 class Province(NamedUnit):
@@ -115,6 +127,10 @@ class CommuneQuerySet(models.QuerySet):
         return self.order_by("sort_name", "code")
 
 
+class CommuneManager(UnitManager.from_queryset(CommuneQuerySet)):
+    """The queryset's filters on the manager, plus lookup by natural key."""
+
+
 class Commune(NamedUnit):
     class Kind(models.TextChoices):
         RURAL = "xa", _("Xã")
@@ -138,7 +154,7 @@ class Commune(NamedUnit):
         _("năm phấn đấu đạt chuẩn NTM"), null=True, blank=True
     )
 
-    objects = CommuneQuerySet.as_manager()
+    objects = CommuneManager()
 
     class Meta:
         verbose_name = _("xã")
@@ -155,6 +171,17 @@ class Commune(NamedUnit):
         return f"{prefix} {self.name} ({self.district.name})"
 
 
+class CommuneChangeManager(models.Manager):
+    def get_by_natural_key(self, pred_code, pred_era, succ_code, succ_era, effective_on):
+        return self.get(
+            predecessor__code=pred_code,
+            predecessor__era=pred_era,
+            successor__code=succ_code,
+            successor__era=succ_era,
+            effective_on=effective_on,
+        )
+
+
 class CommuneChange(models.Model):
     """Lineage: on `effective_on`, `predecessor` became (part of) `successor`."""
 
@@ -162,6 +189,8 @@ class CommuneChange(models.Model):
         MERGED = "merged", _("Sáp nhập vào")
         RENAMED = "renamed", _("Đổi tên thành")
         SPLIT = "split", _("Chia tách thành")
+        # One old unit became one new unit of the 2025 map (same area, new unit).
+        REORGANISED = "reorganised", _("Chuyển thành đơn vị mới")
 
     predecessor = models.ForeignKey(
         Commune, on_delete=models.CASCADE, related_name="successions", verbose_name=_("đơn vị cũ")
@@ -172,9 +201,11 @@ class CommuneChange(models.Model):
         related_name="predecessions",
         verbose_name=_("đơn vị mới"),
     )
-    kind = models.CharField(_("hình thức"), max_length=10, choices=Kind, default=Kind.MERGED)
+    kind = models.CharField(_("hình thức"), max_length=12, choices=Kind, default=Kind.MERGED)
     effective_on = models.DateField(_("ngày hiệu lực"))
     legal_basis = models.CharField(_("căn cứ"), max_length=200, blank=True)
+
+    objects = CommuneChangeManager()
 
     class Meta:
         verbose_name = _("thay đổi địa giới")
@@ -192,6 +223,16 @@ class CommuneChange(models.Model):
     def __str__(self):
         return f"{self.predecessor.name} → {self.successor.name} ({self.effective_on:%d/%m/%Y})"
 
+    def natural_key(self):
+        return (*self.predecessor.natural_key(), *self.successor.natural_key(), self.effective_on)
+
+    natural_key.dependencies = ["communes.commune"]
+
+
+class CriteriaSetManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
 
 class CriteriaSet(models.Model):
     class Level(models.TextChoices):
@@ -207,6 +248,8 @@ class CriteriaSet(models.Model):
     first_year = models.PositiveSmallIntegerField(_("từ năm"))
     last_year = models.PositiveSmallIntegerField(_("đến năm"))
 
+    objects = CriteriaSetManager()
+
     class Meta:
         verbose_name = _("bộ tiêu chí")
         verbose_name_plural = _("bộ tiêu chí")
@@ -221,6 +264,16 @@ class CriteriaSet(models.Model):
     def __str__(self):
         return self.name
 
+    def natural_key(self):
+        return (self.code,)
+
+
+class NumberedInSetManager(models.Manager):
+    """Groups and criteria are identified by their set's code and their number."""
+
+    def get_by_natural_key(self, criteria_set_code, number):
+        return self.get(criteria_set__code=criteria_set_code, number=number)
+
 
 class CriterionGroup(models.Model):
     criteria_set = models.ForeignKey(
@@ -228,6 +281,8 @@ class CriterionGroup(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("số thứ tự"))
     name = models.CharField(_("tên nhóm"), max_length=200)
+
+    objects = NumberedInSetManager()
 
     class Meta:
         verbose_name = _("nhóm tiêu chí")
@@ -239,12 +294,17 @@ class CriterionGroup(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return f"{self.roman}. {self.name}"
+
     @property
     def roman(self):
         return ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"][self.number - 1]
 
-    def __str__(self):
-        return f"{self.roman}. {self.name}"
+    def natural_key(self):
+        return (*self.criteria_set.natural_key(), self.number)
+
+    natural_key.dependencies = ["communes.criteriaset"]
 
 
 class Criterion(models.Model):
@@ -260,6 +320,8 @@ class Criterion(models.Model):
     number = models.PositiveSmallIntegerField(_("số"))
     name = models.CharField(_("tên tiêu chí"), max_length=200)
 
+    objects = NumberedInSetManager()
+
     class Meta:
         verbose_name = _("tiêu chí")
         verbose_name_plural = _("tiêu chí")
@@ -272,6 +334,11 @@ class Criterion(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.name}"
+
+    def natural_key(self):
+        return (*self.criteria_set.natural_key(), self.number)
+
+    natural_key.dependencies = ["communes.criteriaset"]
 
 
 class Indicator(models.Model):
@@ -306,7 +373,9 @@ class Assessment(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("năm"))
     met = models.BooleanField(_("đạt"), default=False)
-    value = models.DecimalField(_("giá trị"), max_digits=14, decimal_places=2, null=True, blank=True)
+    value = models.DecimalField(
+        _("giá trị"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     note = models.TextField(_("ghi chú"), blank=True)
     is_demo = models.BooleanField(_("dữ liệu mẫu"), default=False, editable=False)
     history = HistoricalRecords()
@@ -326,13 +395,13 @@ class Assessment(models.Model):
         ]
         indexes = [models.Index(fields=["year", "met"], name="assessment_year_met_idx")]
 
-    @property
-    def criteria_set(self):
-        return self.criterion.criteria_set
-
     def __str__(self):
         state = _("đạt") if self.met else _("chưa đạt")
         return f"{self.commune.name} – TC{self.criterion.number} – {self.year}: {state}"
+
+    @property
+    def criteria_set(self):
+        return self.criterion.criteria_set
 
 
 class Recognition(models.Model):

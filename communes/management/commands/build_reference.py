@@ -1,0 +1,31 @@
+"""Build reference data from the vietnamadminunits package: a province's units, the criteria."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from communes import reference
+
+
+class Command(BaseCommand):
+    help = (
+        "Nạp đơn vị hành chính thật của một tỉnh (trước và từ 01/07/2025, với lịch sử sáp nhập) "
+        "từ gói vietnamadminunits, và bộ tiêu chí quốc gia (QĐ 318/QĐ-TTg). Chạy lại không "
+        "thay đổi gì."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--province",
+            required=True,
+            help="Mã TCTK của tỉnh trước 01/07/2025, hai chữ số (Lào Cai: 10).",
+        )
+
+    def handle(self, *args, province, **options):
+        tally = reference.Tally()
+        try:
+            reference.load_province(province.zfill(2), tally)
+        except LookupError as error:
+            raise CommandError(error) from error
+        reference.load_criteria(tally)
+        for note in tally.notes:
+            self.stderr.write(self.style.WARNING(note))
+        self.stdout.write(f"Đã nạp: {tally.summary()}.")

@@ -1,0 +1,455 @@
+"""Reference data: a province's real administrative units and the national NTM criteria.
+
+Units come from the ``vietnamadminunits`` package: the pre-2025 map (with
+districts), the 2025 map and its old→new converter. What the package lacks is
+added from docs/DOMAIN facts (Xã Tà Chải, merged on 01/11/2024). Names follow
+the models' display: a commune's name has no prefix ("Bản Vược";
+``Commune.__str__`` adds the kind), a district or province keeps it ("Huyện
+Bát Xát", "Tỉnh Lào Cai").
+
+Every loader upserts by natural key (code and era; set code and number) and
+writes only rows whose values differ, so a second run changes nothing.
+
+The shipped fixture is this module's output for Lào Cai, dumped from a fresh
+database::
+
+    DATABASE_URL=sqlite:////tmp/ref.sqlite3 python manage.py migrate
+    DATABASE_URL=sqlite:////tmp/ref.sqlite3 python manage.py build_reference --province 10
+    DATABASE_URL=sqlite:////tmp/ref.sqlite3 python manage.py dumpdata \\
+        communes.Province communes.District communes.Commune communes.CommuneChange \\
+        communes.CriteriaSet communes.CriterionGroup communes.Criterion \\
+        --natural-foreign --natural-primary --indent 1 -o fixtures/reference_laocai.json
+"""
+
+import datetime
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.core import serializers
+from django.db import transaction
+
+from .models import (
+    Commune,
+    CommuneChange,
+    CriteriaSet,
+    Criterion,
+    CriterionGroup,
+    District,
+    Era,
+    Province,
+)
+
+FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "reference_laocai.json"
+
+LAST_PRE_2025_DAY = datetime.date(2025, 6, 30)
+REFORM_DAY = datetime.date(2025, 7, 1)
+
+DISTRICT_KINDS = {
+    "Huyện": District.Kind.RURAL_DISTRICT,
+    "Thị xã": District.Kind.TOWN,
+    "Thành phố": District.Kind.CITY,
+    "Quận": District.Kind.URBAN_DISTRICT,
+}
+COMMUNE_KINDS = {
+    "Xã": Commune.Kind.RURAL,
+    "Phường": Commune.Kind.WARD,
+    "Thị trấn": Commune.Kind.TOWNSHIP,
+}
+
+# Units and changes the package lacks, by pre-2025 province code (DOMAIN.md).
+MISSING_COMMUNES = {
+    "10": [
+        {
+            "code": "02872",
+            "name": "Tà Chải",
+            "district": "085",
+            "kind": Commune.Kind.RURAL,
+            "valid_to": datetime.date(2024, 10, 31),
+        },
+    ],
+}
+MISSING_CHANGES = {
+    "10": [
+        {
+            "predecessor": "02872",
+            "successor": "02839",
+            "kind": CommuneChange.Kind.MERGED,
+            "effective_on": datetime.date(2024, 11, 1),
+            "legal_basis": "Nghị quyết 1197/NQ-UBTVQH15",
+        },
+    ],
+}
+
+# Decision 318/QĐ-TTg of 08/03/2022 (DOMAIN.md). The advanced set's criteria
+# are not known to us: the office enters them.
+DECISION_318 = "Quyết định 318/QĐ-TTg ngày 08/03/2022"
+CRITERIA_SETS = [
+    {
+        "code": "qd318-2021-2025",
+        "name": "Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2021–2025",
+        "level": CriteriaSet.Level.NTM,
+    },
+    {
+        "code": "qd318-nang-cao-2021-2025",
+        "name": "Bộ tiêu chí quốc gia về xã nông thôn mới nâng cao giai đoạn 2021–2025",
+        "level": CriteriaSet.Level.ADVANCED,
+    },
+]
+NTM_SET = "qd318-2021-2025"
+NTM_GROUPS = {
+    1: "Quy hoạch",
+    2: "Hạ tầng kinh tế – xã hội",
+    3: "Kinh tế và tổ chức sản xuất",
+    4: "Văn hóa – xã hội – môi trường",
+    5: "Hệ thống chính trị",
+}
+NTM_CRITERIA = [  # (number, name, group number)
+    (1, "Quy hoạch", 1),
+    (2, "Giao thông", 2),
+    (3, "Thủy lợi và phòng, chống thiên tai", 2),
+    (4, "Điện", 2),
+    (5, "Trường học", 2),
+    (6, "Cơ sở vật chất văn hóa", 2),
+    (7, "Cơ sở hạ tầng thương mại nông thôn", 2),
+    (8, "Thông tin và Truyền thông", 2),
+    (9, "Nhà ở dân cư", 2),
+    (10, "Thu nhập", 3),
+    (11, "Nghèo đa chiều", 3),
+    (12, "Lao động", 3),
+    (13, "Tổ chức sản xuất và phát triển kinh tế nông thôn", 3),
+    (14, "Giáo dục và Đào tạo", 4),
+    (15, "Y tế", 4),
+    (16, "Văn hóa", 4),
+    (17, "Môi trường và an toàn thực phẩm", 4),
+    (18, "Hệ thống chính trị và tiếp cận pháp luật", 5),
+    (19, "Quốc phòng và An ninh", 5),
+]
+
+# Set by the office, not by the reference: a reload must not reset it.
+OFFICE_FIELDS = {Commune: {"target_year"}}
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+# The summary is Vietnamese whatever the active language.
+KIND_WORDS = {
+    Commune.Kind.RURAL: "xã",
+    Commune.Kind.WARD: "phường",
+    Commune.Kind.TOWNSHIP: "thị trấn",
+}
+
+
+class Tally:
+    """What a load wrote, for the one-line summary the commands print."""
+
+    def __init__(self):
+        self.rows = Counter()
+        self.states = Counter()
+        self.notes = []
+
+    def add(self, obj, state):
+        if isinstance(obj, Commune):
+            self.rows[Commune, obj.era, obj.kind] += 1
+        else:
+            self.rows[type(obj)] += 1
+        self.states[state] += 1
+
+    def summary(self):
+        rows = self.rows
+        sections = [f"{rows[Province]} tỉnh, {rows[District]} huyện"]
+        for era, label in ((Era.PRE_2025, "trước"), (Era.FROM_2025, "từ")):
+            kinds = [
+                f"{rows[Commune, era, kind]} {word}"
+                for kind, word in KIND_WORDS.items()
+                if rows[Commune, era, kind]
+            ]
+            if kinds:
+                sections.append(f"{', '.join(kinds)} ({label} 01/07/2025)")
+        sections.append(f"{rows[CommuneChange]} thay đổi địa giới")
+        criteria = (rows[CriteriaSet], rows[CriterionGroup], rows[Criterion])
+        sections.append("{} bộ tiêu chí, {} nhóm, {} tiêu chí".format(*criteria))
+        states = self.states
+        return (
+            f"{'; '.join(sections)} (mới {states[CREATED]}, cập nhật {states[UPDATED]}, "
+            f"không đổi {states[UNCHANGED]})"
+        )
+
+
+def _differs(obj, name, value):
+    field = obj._meta.get_field(name)
+    if field.is_relation:  # compare ids, without fetching the related row
+        return getattr(obj, field.attname) != (value.pk if value is not None else None)
+    return getattr(obj, name) != value
+
+
+def _upsert(model, key, values, tally):
+    obj = model._default_manager.filter(**key).first()
+    if obj is None:
+        obj = model(**key, **values)
+        obj.save()
+        tally.add(obj, CREATED)
+        return obj
+    changed = [name for name, value in values.items() if _differs(obj, name, value)]
+    for name in changed:
+        setattr(obj, name, values[name])
+    if changed:
+        obj.save()
+    tally.add(obj, UPDATED if changed else UNCHANGED)
+    return obj
+
+
+# --- Criteria -----------------------------------------------------------------
+
+
+@transaction.atomic
+def load_criteria(tally=None):
+    """The national sets of Decision 318/QĐ-TTg, with the 19 criteria of the NTM set."""
+    tally = tally or Tally()
+    sets = {}
+    for spec in CRITERIA_SETS:
+        values = {
+            "name": spec["name"],
+            "level": spec["level"],
+            "legal_basis": DECISION_318,
+            "is_provincial": False,
+            "first_year": 2021,
+            "last_year": 2025,
+        }
+        sets[spec["code"]] = _upsert(CriteriaSet, {"code": spec["code"]}, values, tally)
+    ntm = sets[NTM_SET]
+    groups = {
+        number: _upsert(
+            CriterionGroup, {"criteria_set": ntm, "number": number}, {"name": name}, tally
+        )
+        for number, name in NTM_GROUPS.items()
+    }
+    for number, name, group in NTM_CRITERIA:
+        values = {"name": name, "group": groups[group]}
+        _upsert(Criterion, {"criteria_set": ntm, "number": number}, values, tally)
+    return tally
+
+
+# --- Administrative units -----------------------------------------------------
+
+
+def _legacy_rows(province_code):
+    from vietnamadminunits.database import get_data
+
+    fields = ["provinceCode", "province", "provinceKey", "districtCode", "district"]
+    fields += ["districtType", "districtKey", "wardCode", "wardShort", "wardType", "wardKey"]
+    rows = get_data(fields, table="admin_units_legacy")
+    return sorted(
+        (row for row in rows if row["provinceCode"] == province_code),
+        key=lambda row: (row["districtCode"], row["wardCode"] or ""),
+    )
+
+
+def _reform_2025(legacy_rows):
+    """Where each old unit went on 01/07/2025, per the package's converter.
+
+    Returns the new province's row and [(old code, new unit row, change kind)].
+    Raises ValueError when the data does not say it cleanly: an old unit
+    without a successor, a successor missing from the 2025 table, or a kind
+    the models lack (the 2025 "đặc khu"). An old unit wholly absorbed by a
+    new one is "merged", or "reorganised" when it is the new unit's only
+    predecessor; a unit divided among
+    several is "split".
+    """
+    from vietnamadminunits.converter.converter_2025 import (
+        DICT_PROVINCE,
+        DICT_PROVINCE_WARD_DIVIDED,
+        DICT_PROVINCE_WARD_NO_DIVIDED,
+    )
+    from vietnamadminunits.database import get_data
+
+    old_province = legacy_rows[0]["provinceKey"]
+    new_province = next((new for new, olds in DICT_PROVINCE.items() if old_province in olds), None)
+    if new_province is None:
+        raise ValueError("không có tỉnh mới tương ứng")
+    targets = defaultdict(list)  # old unit key → [(new unit key, divided?)]
+    predecessors = Counter()  # new unit key → number of old units that went into it
+    for new_key, old_keys in DICT_PROVINCE_WARD_NO_DIVIDED.get(new_province, {}).items():
+        for old_key in old_keys:
+            targets[old_key].append((new_key, False))
+            predecessors[new_key] += 1
+    for old_key, parts in DICT_PROVINCE_WARD_DIVIDED.get(new_province, {}).items():
+        for part in parts:
+            targets[old_key].append((part["newWardKey"], True))
+            predecessors[part["newWardKey"]] += 1
+    fields = ["provinceCode", "province", "provinceKey"]
+    fields += ["wardCode", "wardShort", "wardType", "wardKey"]
+    new_units = {
+        row["wardKey"]: row
+        for row in get_data(fields, table="admin_units")
+        if row["provinceKey"] == new_province
+    }
+
+    lineage = []
+    for row in legacy_rows:
+        if not row["wardCode"]:
+            continue
+        found = targets.get(f"{row['provinceKey']}_{row['districtKey']}_{row['wardKey']}", [])
+        if not found or sum(not divided for _, divided in found) > 1:
+            raise ValueError(f"không rõ đơn vị mới của {row['wardType']} {row['wardShort']}")
+        for new_key, divided in found:
+            new = new_units.get(new_key)
+            if new is None or new["wardType"] not in COMMUNE_KINDS:
+                raise ValueError(f"không nạp được đơn vị mới {new_key}")
+            if divided:
+                kind = CommuneChange.Kind.SPLIT
+            elif predecessors[new_key] == 1:
+                kind = CommuneChange.Kind.REORGANISED
+            else:
+                kind = CommuneChange.Kind.MERGED
+            lineage.append((row["wardCode"], new, kind))
+    return next(iter(new_units.values())), lineage
+
+
+def _load_2025(legacy_rows, communes, tally):
+    try:
+        new_province, lineage = _reform_2025(legacy_rows)
+    except ValueError as unclear:
+        tally.notes.append(f"Bỏ qua đơn vị từ 01/07/2025: {unclear}.")
+        return
+    province = _upsert(
+        Province,
+        {"code": new_province["provinceCode"], "era": Era.FROM_2025},
+        {"name": new_province["province"], "valid_from": REFORM_DAY},
+        tally,
+    )
+    successors = {}
+    for old_code, new, kind in lineage:
+        if new["wardCode"] not in successors:
+            values = {
+                "name": new["wardShort"],
+                "kind": COMMUNE_KINDS[new["wardType"]],
+                "province": province,
+                "district": None,
+                "valid_from": REFORM_DAY,
+            }
+            key = {"code": new["wardCode"], "era": Era.FROM_2025}
+            successors[new["wardCode"]] = _upsert(Commune, key, values, tally)
+        _upsert(
+            CommuneChange,
+            {
+                "predecessor": communes[old_code],
+                "successor": successors[new["wardCode"]],
+                "effective_on": REFORM_DAY,
+            },
+            # The resolution for each province is not in the package: left blank.
+            {"kind": kind},
+            tally,
+        )
+
+
+@transaction.atomic
+def load_province(code, tally=None):
+    """A pre-2025 province's units, what the package lacks, and what they became in 2025."""
+    tally = tally or Tally()
+    rows = _legacy_rows(code)
+    if not rows:
+        raise LookupError(f"Không có tỉnh mã {code} trong dữ liệu vietnamadminunits.")
+    era = Era.PRE_2025
+    province = _upsert(
+        Province,
+        {"code": code, "era": era},
+        {"name": rows[0]["province"], "valid_to": LAST_PRE_2025_DAY},
+        tally,
+    )
+    districts, communes = {}, {}
+    for row in rows:
+        if row["districtCode"] not in districts:
+            values = {
+                "name": row["district"],
+                "kind": DISTRICT_KINDS[row["districtType"]],
+                "province": province,
+                "valid_to": LAST_PRE_2025_DAY,
+            }
+            key = {"code": row["districtCode"], "era": era}
+            districts[row["districtCode"]] = _upsert(District, key, values, tally)
+        if row["wardCode"]:  # island districts have no commune level
+            values = {
+                "name": row["wardShort"],
+                "kind": COMMUNE_KINDS[row["wardType"]],
+                "province": province,
+                "district": districts[row["districtCode"]],
+                "valid_to": LAST_PRE_2025_DAY,
+            }
+            key = {"code": row["wardCode"], "era": era}
+            communes[row["wardCode"]] = _upsert(Commune, key, values, tally)
+
+    for spec in MISSING_COMMUNES.get(code, []):
+        values = {
+            "name": spec["name"],
+            "kind": spec["kind"],
+            "province": province,
+            "district": districts[spec["district"]],
+            "valid_to": spec["valid_to"],
+        }
+        _upsert(Commune, {"code": spec["code"], "era": era}, values, tally)
+    for spec in MISSING_CHANGES.get(code, []):
+        key = {
+            "predecessor": Commune.objects.get(code=spec["predecessor"], era=era),
+            "successor": Commune.objects.get(code=spec["successor"], era=era),
+            "effective_on": spec["effective_on"],
+        }
+        values = {"kind": spec["kind"], "legal_basis": spec["legal_basis"]}
+        _upsert(CommuneChange, key, values, tally)
+
+    _load_2025(rows, communes, tally)
+    return tally
+
+
+# --- The shipped fixture ------------------------------------------------------
+
+
+# Rows that other rows point to: remembering their ids saves a query per reference.
+REFERENCED = (Province, District, Commune, CriteriaSet, CriterionGroup)
+
+
+def _with_known_ids(records, ids):
+    """Replace natural-key references to rows already loaded by their ids."""
+    for record in records:
+        model = apps.get_model(record["model"])
+        fields = record["fields"]
+        for field in model._meta.concrete_fields:
+            value = fields.get(field.name)
+            if field.is_relation and isinstance(value, list):
+                fields[field.name] = ids.get((field.related_model, tuple(value)), value)
+        yield record
+
+
+@transaction.atomic
+def load_fixture(path=FIXTURE):
+    """Load a dumpdata fixture with natural keys, as an upsert.
+
+    Like ``loaddata``, but an existing row is written only when it differs,
+    and fields the office maintains (a commune's target year) are kept.
+    """
+    tally = Tally()
+    existing, ids = {}, {}
+    with open(path, encoding="utf-8") as stream:
+        records = json.load(stream)
+    for item in serializers.deserialize("python", _with_known_ids(records, ids)):
+        obj, model = item.object, type(item.object)
+        if obj.pk is None:
+            item.save()
+            tally.add(obj, CREATED)
+        else:
+            if model not in existing:
+                existing[model] = model._default_manager.in_bulk()
+            current = existing[model][obj.pk]
+            changed = [
+                field.name
+                for field in model._meta.concrete_fields
+                if not field.primary_key
+                and field.name not in OFFICE_FIELDS.get(model, ())
+                and getattr(current, field.attname) != getattr(obj, field.attname)
+            ]
+            if changed:
+                item.save(update_fields=changed)
+            tally.add(obj, UPDATED if changed else UNCHANGED)
+        if isinstance(obj, REFERENCED):
+            ids[model, obj.natural_key()] = obj.pk
+    return tally
