@@ -19,6 +19,7 @@ setup: $(STAMP)
 
 data: setup
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py collectstatic --no-input -v0
 	$(PY) manage.py load_reference
 	$(PY) manage.py load_demo_data
 

@@ -1,7 +1,268 @@
-"""Whether invented demo data is loaded (every page says so while it is)."""
+"""Demo data's life cycle: whether it is loaded, its accounts, removing it, its figures.
 
-from .models import Decision
+The invented rows themselves are made by ``demo_data.load_demo_data``. Every demo
+row carries ``is_demo`` or hangs off the demo decision, so removal finds them all.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, ProtectedError, Q, Sum
+from django.utils import timezone
+
+from communes import text
+from communes.models import Assessment, Recognition
+
+from . import roles
+from .models import (
+    Agency,
+    Assignment,
+    Attachment,
+    Decision,
+    FieldVisit,
+    Leader,
+    Member,
+    Recommendation,
+    Support,
+    WorkingGroup,
+)
+
+
+class DemoDataError(Exception):
+    """Demo data cannot be loaded or removed; the message says why and what to do."""
 
 
 def demo_data_loaded():
     return Decision.objects.filter(is_demo=True).exists()
+
+
+# Demo accounts are recognised by this reserved (RFC 2606) e-mail domain, so that a
+# real account that happens to be called "admin" is never reset or deleted.
+DEMO_EMAIL_DOMAIN = "demo.invalid"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str  # a role of assignments.roles, or SUPERUSER
+    can: str
+
+    @property
+    def password(self):
+        return f"{self.username}-demo-2025"
+
+
+SUPERUSER = "superuser"
+DEMO_ACCOUNTS = (
+    DemoAccount("admin", SUPERUSER, "Toàn quyền, trang quản trị"),
+    DemoAccount("vanphong", roles.OFFICE, "Sửa mọi dữ liệu, nhập Excel, tải báo cáo"),
+    DemoAccount("thanhvien_a", roles.MEMBER, "Ghi chuyến công tác của tổ A (xã Bản Vược)"),
+    DemoAccount("thanhvien_b", roles.MEMBER, "Ghi chuyến công tác của tổ B (xã Y Tý)"),
+    DemoAccount("lanhdao", roles.LEADER, "Xem xã Bản Vược, chuyến công tác, kết quả của tổ"),
+    DemoAccount("nguoixem", roles.READER, "Chỉ xem bảng tổng hợp, báo cáo"),
+)
+GROUP_A_COMMUNE = "Bản Vược"
+GROUP_B_COMMUNE = "Y Tý"
+
+
+def remove_demo_rows():
+    """Delete every demo row and the history records of those rows; {label: count}.
+
+    The accounts stay (see remove_demo_data). History records are purged because
+    they repeat the invented names; deleting with history switched off keeps
+    simple_history from writing a "deleted" record per row first.
+    """
+    decisions = Decision.objects.filter(is_demo=True)
+    assignments = Assignment.objects.filter(decision__in=decisions)
+    visits = FieldVisit.objects.filter(assignment__in=assignments)
+    decision_ids = list(decisions.values_list("pk", flat=True))
+    assignment_ids = list(assignments.values_list("pk", flat=True))
+    visit_ids = list(visits.values_list("pk", flat=True))
+    storage = Attachment._meta.get_field("file").storage
+    files = list(Attachment.objects.filter(visit_id__in=visit_ids).values_list("file", flat=True))
+
+    deleted = _delete_rows(decision_ids, assignment_ids, visit_ids)
+    # The history repeats the invented names, so it goes too (including the
+    # "deleted" entries the deletes above just wrote).
+    for queryset in (
+        Assignment.history.filter(decision_id__in=decision_ids),
+        FieldVisit.history.filter(assignment_id__in=assignment_ids),
+        Support.history.filter(visit_id__in=visit_ids),
+        Recommendation.history.filter(visit_id__in=visit_ids),
+        Assessment.history.filter(is_demo=True),
+        Recognition.history.filter(is_demo=True),
+    ):
+        deleted["lịch sử thay đổi"] += queryset.delete()[0]
+    if files:
+        transaction.on_commit(lambda: [storage.delete(name) for name in files])
+    return _labelled(deleted)
+
+
+def _delete_rows(decision_ids, assignment_ids, visit_ids):
+    deleted = Counter()
+    try:
+        for queryset in (
+            FieldVisit.objects.filter(pk__in=visit_ids),
+            Assignment.objects.filter(pk__in=assignment_ids),
+            WorkingGroup.objects.filter(is_demo=True),
+            Leader.objects.filter(is_demo=True),
+            Agency.objects.filter(is_demo=True),
+            Decision.objects.filter(pk__in=decision_ids),
+            Assessment.objects.filter(is_demo=True),
+            Recognition.objects.filter(is_demo=True),
+        ):
+            for label, count in queryset.delete()[1].items():
+                if "_" not in label.split(".")[1]:  # not an m2m through table
+                    deleted[label] += count
+    except ProtectedError as exc:
+        example = next(iter(exc.protected_objects))
+        raise DemoDataError(
+            f"Không xoá được dữ liệu mẫu: {len(exc.protected_objects)} bản ghi thật đang dùng "
+            f"nó (ví dụ: {example}). Không có gì bị xoá."
+        ) from exc
+    return deleted
+
+
+def _labelled(deleted):
+    result = {}
+    for label, count in deleted.items():
+        if "." in label:
+            label = str(apps.get_model(label)._meta.verbose_name_plural)
+        result[label] = count
+    return result
+
+
+def _demo_users():
+    usernames = [account.username for account in DEMO_ACCOUNTS]
+    return get_user_model().objects.filter(
+        username__in=usernames, email__endswith=f"@{DEMO_EMAIL_DOMAIN}"
+    )
+
+
+@transaction.atomic
+def remove_demo_data():
+    """Delete every demo row and the demo accounts; {label: count}."""
+    counts = remove_demo_rows()
+    counts["tài khoản mẫu"] = _demo_users().delete()[1].get(get_user_model()._meta.label, 0)
+    return counts
+
+
+@transaction.atomic
+def create_demo_accounts():
+    """Create or reset the demo accounts; [(account, what happened)] and link notes."""
+    groups = roles.ensure_roles()
+    User = get_user_model()
+    done = []
+    for account in DEMO_ACCOUNTS:
+        email = f"{account.username}@{DEMO_EMAIL_DOMAIN}"
+        user = User.objects.filter(username=account.username).first()
+        if user is not None and user.email != email:
+            done.append((account, "bỏ qua: trùng tên một tài khoản thật"))
+            continue
+        created = user is None
+        user = user or User(username=account.username, email=email)
+        user.is_superuser = account.role == SUPERUSER
+        user.is_staff = account.role in (SUPERUSER, roles.OFFICE)
+        user.is_active = True
+        user.set_password(account.password)
+        user.save()
+        user.groups.set([] if account.role == SUPERUSER else [groups[account.role]])
+        done.append((account, "tạo mới" if created else "đặt lại mật khẩu"))
+    return done, link_demo_accounts()
+
+
+def demo_assignment(commune_name):
+    """The active demo assignment of the one programme xã of that name, or None."""
+    key = text.match_key(commune_name)
+    found = [
+        a
+        for a in Assignment.objects.filter(decision__is_demo=True, ended_on__isnull=True)
+        .select_related("commune", "leader", "working_group")
+        .order_by("pk")
+        if text.match_key(a.commune.name) == key
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def link_demo_accounts():
+    """Make thanhvien_a/_b members of groups A/B and lanhdao the leader of group A's xã."""
+    users = {user.username: user for user in _demo_users()}
+    if not users:
+        return []
+    if not demo_data_loaded():
+        return [
+            (
+                "Chưa nạp dữ liệu mẫu: bỏ qua liên kết thanhvien_a, thanhvien_b, lanhdao với tổ "
+                "và lãnh đạo. Chạy load_demo_data rồi chạy lại create_demo_accounts."
+            )
+        ]
+    notes = []
+    group_a, group_b = demo_assignment(GROUP_A_COMMUNE), demo_assignment(GROUP_B_COMMUNE)
+    for username, assignment, commune in (
+        ("thanhvien_a", group_a, GROUP_A_COMMUNE),
+        ("thanhvien_b", group_b, GROUP_B_COMMUNE),
+        ("lanhdao", group_a, GROUP_A_COMMUNE),
+    ):
+        user = users.get(username)
+        if user is None:
+            continue
+        if assignment is None:
+            notes.append(f"{username}: không tìm thấy đúng một xã {commune}, bỏ qua liên kết.")
+        elif username == "lanhdao":
+            Leader.objects.filter(user=user).update(user=None)
+            Leader.objects.filter(pk=assignment.leader_id).update(user=user)
+            notes.append(f"{username}: lãnh đạo {assignment.leader.full_name} (xã {commune}).")
+        else:
+            Member.objects.filter(user=user).update(user=None)
+            member = assignment.working_group.members.filter(role=Member.Role.MEMBER).first()
+            Member.objects.filter(pk=member.pk).update(user=user)
+            notes.append(f"{username}: {member.full_name}, {assignment.working_group.name}.")
+    return notes
+
+
+def demo_figures(today=None):
+    """The headline numbers of the loaded demo data, for the command output."""
+    today = today or timezone.localdate()
+    assignments = Assignment.objects.filter(decision__is_demo=True)
+    visits = FieldVisit.objects.filter(assignment__in=assignments)
+    supports = Support.objects.filter(visit__in=visits)
+    per_commune = defaultdict(list)
+    rows = (
+        Assessment.objects.filter(is_demo=True)
+        .values("year", "commune")
+        .annotate(met=Count("pk", filter=Q(met=True)), of=Count("pk"))
+    )
+    for row in rows:
+        per_commune[row["year"]].append((row["met"], row["of"]))
+    stale_since = today - datetime.timedelta(days=settings.NTM_STALE_VISIT_DAYS)
+    return {
+        "assignments": assignments.count(),
+        "visits": visits.count(),
+        "visits_by_status": dict(Counter(visits.values_list("status", flat=True))),
+        "supports": supports.count(),
+        "support_total_vnd": supports.aggregate(total=Sum("amount_vnd"))["total"] or 0,
+        "recommendations_by_status": dict(
+            Counter(
+                Recommendation.objects.filter(visit__in=visits).values_list("status", flat=True)
+            )
+        ),
+        "average_by_year": {
+            year: sum(met for met, _of in counts) / len(counts)
+            for year, counts in sorted(per_commune.items())
+        },
+        "all_met_by_year": {
+            year: sum(met == of for met, of in counts)
+            for year, counts in sorted(per_commune.items())
+        },
+        "recognitions_by_level": dict(
+            Counter(Recognition.objects.filter(is_demo=True).values_list("level", flat=True))
+        ),
+        "stale_assignments": assignments.filter(ended_on__isnull=True)
+        .exclude(visits__visited_on__gte=stale_since)
+        .count(),
+    }

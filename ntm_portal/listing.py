@@ -16,7 +16,8 @@ MAX_PER_PAGE = 200
 
 class FilteredTableView(LoginRequiredMixin, SingleTableMixin, FilterView):
     template_name = "includes/list_page.html"
-    paginate_by = 25
+    # Tables paginate themselves; ListView's own paginate_by would 404 on a bad page.
+    table_pagination = {"per_page": 25}
     strict = False  # invalid filters are dropped, not turned into an empty list
     page_title = ""
     breadcrumbs = ()

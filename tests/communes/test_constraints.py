@@ -45,10 +45,10 @@ def test_an_implausible_assessment_year_is_refused():
 
 
 def test_a_gso_code_is_unique_within_an_era_but_may_be_reused_after_the_reform():
-    commune = make_commune(code="02872")
-    assert refused(lambda: make_commune(code="02872", district=commune.district))
+    commune = make_commune(code="99872")
+    assert refused(lambda: make_commune(code="99872", district=commune.district))
     assert not refused(
-        lambda: make_commune(code="02872", district=commune.district, era=Era.FROM_2025)
+        lambda: make_commune(code="99872", district=commune.district, era=Era.FROM_2025)
     )
 
 

@@ -1,0 +1,29 @@
+from django.core.management.base import BaseCommand
+
+from assignments import demo
+from assignments.roles import ROLE_LABELS
+
+
+class Command(BaseCommand):
+    help = (
+        "Tạo (hoặc đặt lại mật khẩu) một tài khoản mẫu cho mỗi vai trò và in bảng tài khoản. "
+        "Chỉ dùng để thử nghiệm."
+    )
+
+    def handle(self, *args, **options):
+        done, notes = demo.create_demo_accounts()
+        rows = [("Tài khoản", "Mật khẩu", "Vai trò", "Được làm gì", "")]
+        for account, outcome in done:
+            role = ROLE_LABELS.get(account.role, "Quản trị hệ thống")
+            rows.append((account.username, account.password, str(role), account.can, outcome))
+        widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        for i, row in enumerate(rows):
+            cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+            self.stdout.write("  ".join([*cells, row[4]]).rstrip())
+            if i == 0:
+                self.stdout.write("  ".join("-" * width for width in widths))
+        for note in notes:
+            self.stdout.write(f"Liên kết: {note}")
+        self.stdout.write(
+            self.style.WARNING("Mật khẩu mẫu công khai: đừng dùng trên máy chủ thật.")
+        )

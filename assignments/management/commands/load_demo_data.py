@@ -1,0 +1,69 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from assignments import demo_data
+from assignments.models import FieldVisit, Recommendation
+from communes.models import CriteriaSet
+
+
+def format_vnd(amount):
+    return f"{amount:,}".replace(",", ".") + " đồng"
+
+
+class Command(BaseCommand):
+    help = (
+        "Nạp dữ liệu mẫu (bịa) cho Quyết định 1599/QĐ-UBND: cơ quan, lãnh đạo, 127 phân công, "
+        "tổ giúp việc, chuyến công tác, kết quả tiêu chí 2021–2025, công nhận. Cần chạy "
+        "load_reference trước. Đã nạp thì không thay đổi gì (--reset để xoá và nạp lại)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset", action="store_true", help="Xoá dữ liệu mẫu đang có rồi nạp lại."
+        )
+
+    def handle(self, *args, reset=False, **options):
+        try:
+            figures = demo_data.load_demo_data(reset=reset)
+        except demo_data.DemoDataError as exc:
+            raise CommandError(str(exc)) from exc
+        if figures is None:
+            self.stdout.write(
+                "Dữ liệu mẫu đã được nạp từ trước; không thay đổi gì. "
+                "Dùng --reset để xoá và nạp lại, hoặc remove_demo_data để xoá."
+            )
+            return
+        self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu (tên, số liệu đều là bịa):"))
+        write_figures(self.stdout, figures)
+        self.stdout.write(
+            f"Ngày ban hành Quyết định {demo_data.DECISION_NUMBER} và ngày bắt đầu thật của "
+            "từng phân công chưa rõ: ngày ban hành để trống, mọi phân công ghi từ "
+            f"{demo_data.STARTED_ON:%d/%m/%Y}."
+        )
+        self.stdout.write(
+            "Trang web hiển thị thông báo «DỮ LIỆU MẪU» cho tới khi chạy remove_demo_data."
+        )
+
+
+def write_figures(out, figures):
+    out.write(f"  Phân công: {figures['assignments']}")
+    out.write(
+        f"  Chuyến công tác: {figures['visits']} "
+        f"({labelled(FieldVisit.Status, figures['visits_by_status'])})"
+    )
+    out.write(
+        f"  Hỗ trợ: {figures['supports']} khoản, tổng {format_vnd(figures['support_total_vnd'])}"
+    )
+    out.write(
+        f"  Kiến nghị: {labelled(Recommendation.Status, figures['recommendations_by_status'])}"
+    )
+    out.write(f"  Phân công không có chuyến công tác trong 90 ngày: {figures['stale_assignments']}")
+    for year, average in figures["average_by_year"].items():
+        out.write(
+            f"  Năm {year}: bình quân {average:.2f} tiêu chí/xã, "
+            f"{figures['all_met_by_year'][year]} xã đạt đủ 19 tiêu chí"
+        )
+    out.write(f"  Công nhận: {labelled(CriteriaSet.Level, figures['recognitions_by_level'])}")
+
+
+def labelled(choices, counts):
+    return ", ".join(f"{choices(key).label}: {count}" for key, count in sorted(counts.items()))

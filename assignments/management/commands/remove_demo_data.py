@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from assignments import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Xoá toàn bộ dữ liệu mẫu (phân công, tổ, chuyến công tác, lãnh đạo, cơ quan, quyết định, "
+        "kết quả tiêu chí, công nhận) và các tài khoản mẫu; giữ nguyên dữ liệu tham chiếu."
+    )
+
+    def handle(self, *args, **options):
+        try:
+            counts = demo.remove_demo_data()
+        except demo.DemoDataError as exc:
+            raise CommandError(str(exc)) from exc
+        if not any(counts.values()):
+            self.stdout.write("Không có dữ liệu mẫu nào để xoá.")
+            return
+        self.stdout.write(self.style.SUCCESS("Đã xoá dữ liệu mẫu:"))
+        for label, count in counts.items():
+            if count:
+                self.stdout.write(f"  {label}: {count}")

@@ -1,0 +1,111 @@
+"""Every admin screen answers for the office on demo data; search ignores accents."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from assignments.models import Assignment
+
+pytestmark = pytest.mark.django_db
+
+OUR_APPS = {"communes", "assignments", "reports"}
+OUR_MODELS = [model for model in admin.site._registry if model._meta.app_label in OUR_APPS]
+
+
+def admin_url(model, action, *args):
+    meta = model._meta
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_{action}", args=args)
+
+
+def test_every_model_of_the_domain_has_an_admin_screen():
+    registered = {m._meta.model_name for m in OUR_MODELS}
+    assert {
+        "province",
+        "district",
+        "commune",
+        "communechange",
+        "criteriaset",
+        "criteriongroup",
+        "criterion",
+        "indicator",
+        "assessment",
+        "recognition",
+        "decision",
+        "agency",
+        "leader",
+        "workinggroup",
+        "member",
+        "assignment",
+        "fieldvisit",
+        "support",
+        "recommendation",
+        "attachment",
+    } <= registered
+
+
+@pytest.mark.parametrize("model", OUR_MODELS, ids=lambda m: m._meta.model_name)
+def test_office_opens_changelist_add_form_and_history(office_client, model):
+    changelist = office_client.get(admin_url(model, "changelist"))
+    assert changelist.status_code == 200
+    assert str(model._meta.verbose_name_plural) in changelist.content.decode().lower()
+
+    assert office_client.get(admin_url(model, "add")).status_code == 200
+
+    obj = model.objects.order_by("pk").first()
+    if obj is not None:
+        history = office_client.get(admin_url(model, "history", obj.pk))
+        assert history.status_code == 200
+
+
+def test_office_sees_the_127_assignments_of_the_demo_decision(office_client):
+    response = office_client.get(admin_url(Assignment, "changelist"))
+    assert Assignment.objects.count() == 127
+    assert "127 phân công" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["ban vuoc", "Bản Vược", "BAN VUOC"])
+def test_commune_search_without_accents_finds_ban_vuoc(office_client, query):
+    from communes.models import Commune
+
+    response = office_client.get(admin_url(Commune, "changelist"), {"q": query})
+    page = response.content.decode()
+    assert "Bản Vược" in page
+    assert "Bản Qua" not in page
+
+
+def test_assignment_search_without_accents_finds_the_commune(office_client):
+    response = office_client.get(admin_url(Assignment, "changelist"), {"q": "ban vuoc"})
+    assert response.context["cl"].result_count == 1
+    assert "Bản Vược" in response.content.decode()
+
+
+def test_history_page_shows_who_changed_an_assignment(office_client, office_user):
+    assignment = Assignment.objects.get(commune__name="Bản Vược")
+    url = admin_url(Assignment, "change", assignment.pk)
+    form = office_client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(
+        {
+            "decision": assignment.decision_id,
+            "leader": assignment.leader_id,
+            "commune": assignment.commune_id,
+            "started_on": "01/01/2021",
+            "end_note": "Ghi chú thử",
+        }
+    )
+    data.pop("successor", None)
+    data.pop("working_group", None)
+    data["working_group"] = assignment.working_group_id or ""
+    response = office_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    latest = assignment.history.first()
+    assert latest.history_user == office_user
+    assert latest.end_note == "Ghi chú thử"
+    history = office_client.get(admin_url(Assignment, "history", assignment.pk))
+    assert office_user.username in history.content.decode()
+
+
+def test_reader_cannot_open_the_admin(reader_client):
+    response = reader_client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
