@@ -4,7 +4,9 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -167,12 +169,67 @@ class Member(models.Model):
         return f"{self.full_name} ({self.get_role_display()})"
 
 
+def _subquery_total(queryset, function, field="pk"):
+    """COUNT or SUM over a correlated queryset, 0 when it is empty.
+
+    A subquery per figure, not a join: joining visits, supports and
+    recommendations at once would multiply the rows and inflate every total.
+    """
+    aggregate = Func(F(field), function=function, output_field=models.BigIntegerField())
+    values = queryset.order_by().annotate(_total=aggregate).values("_total")
+    return Coalesce(Subquery(values), 0, output_field=models.BigIntegerField())
+
+
+def stale_cutoff(today=None):
+    """The last visit must be on or after this day, or the assignment counts as stale."""
+    today = today or timezone.localdate()
+    return today - datetime.timedelta(days=settings.NTM_STALE_VISIT_DAYS)
+
+
 class AssignmentQuerySet(models.QuerySet):
     def active(self, on=None):
         if on is None:
             return self.filter(ended_on__isnull=True)
         return self.filter(started_on__lte=on).filter(
             Q(ended_on__isnull=True) | Q(ended_on__gte=on)
+        )
+
+    def stale(self, today=None):
+        """Active assignments with no visit for more than NTM_STALE_VISIT_DAYS days, or never."""
+        recent = FieldVisit.objects.filter(
+            assignment=OuterRef("pk"), visited_on__gte=stale_cutoff(today)
+        )
+        return self.active().exclude(Exists(recent))
+
+    def with_open_recommendations(self):
+        return self.filter(
+            Exists(Recommendation.objects.unresolved().filter(visit__assignment=OuterRef("pk")))
+        )
+
+    def with_overdue_recommendations(self, today=None):
+        overdue = Recommendation.objects.overdue(today).filter(visit__assignment=OuterRef("pk"))
+        return self.filter(Exists(overdue))
+
+    def for_list(self, today=None):
+        """The assignments list (page, table, export): rows with their visit and support figures."""
+        today = today or timezone.localdate()
+        visits = FieldVisit.objects.filter(assignment=OuterRef("pk"))
+        recommendations = Recommendation.objects.unresolved().filter(
+            visit__assignment=OuterRef("pk")
+        )
+        supports = Support.objects.filter(visit__assignment=OuterRef("pk"))
+        return (
+            self.select_related("decision", "leader__agency", "commune__district")
+            .annotate(
+                visits_this_year=_subquery_total(
+                    visits.filter(visited_on__year=today.year), "COUNT"
+                ),
+                last_visit_on=Subquery(visits.order_by("-visited_on").values("visited_on")[:1]),
+                support_total=_subquery_total(supports, "SUM", "amount_vnd"),
+                open_recommendations=_subquery_total(recommendations, "COUNT"),
+                overdue_recommendations=_subquery_total(recommendations.overdue(today), "COUNT"),
+            )
+            .order_by("commune__sort_name", "-started_on", "pk")
         )
 
 
@@ -245,6 +302,23 @@ class Assignment(models.Model):
         return self.ended_on is None
 
 
+class FieldVisitQuerySet(models.QuerySet):
+    def for_list(self):
+        """The visits list: newest first, with counts and totals of what each visit brought."""
+        supports = Support.objects.filter(visit=OuterRef("pk"))
+        return (
+            self.select_related("assignment__commune__district", "assignment__leader__agency")
+            .annotate(
+                support_count=_subquery_total(supports, "COUNT"),
+                support_total=_subquery_total(supports, "SUM", "amount_vnd"),
+                recommendation_count=_subquery_total(
+                    Recommendation.objects.filter(visit=OuterRef("pk")), "COUNT"
+                ),
+            )
+            .order_by("-visited_on", "-pk")
+        )
+
+
 class FieldVisit(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Nháp")
@@ -275,6 +349,8 @@ class FieldVisit(models.Model):
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
     updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
     history = HistoricalRecords(m2m_fields=[participants])
+
+    objects = FieldVisitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("chuyến công tác")
@@ -332,6 +408,15 @@ class Support(models.Model):
         return f"{self.get_kind_display()}: {self.description}"
 
 
+class RecommendationQuerySet(models.QuerySet):
+    def unresolved(self):
+        return self.exclude(status=Recommendation.Status.RESOLVED)
+
+    def overdue(self, today=None):
+        """Not resolved and past the due date."""
+        return self.unresolved().filter(due_on__lt=today or timezone.localdate())
+
+
 class Recommendation(models.Model):
     class AddressedTo(models.TextChoices):
         COMMUNE = "commune", _("UBND xã")
@@ -357,6 +442,8 @@ class Recommendation(models.Model):
     resolution_note = models.TextField(_("kết quả xử lý"), blank=True)
     resolved_on = models.DateField(_("ngày giải quyết"), null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = RecommendationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("kiến nghị")

@@ -1,12 +1,158 @@
-# Placeholder until the assignment pages land (issue 3).
+"""Assignments and visits lists, visit detail, leader and agency pages."""
+
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.views.generic import TemplateView
+from django.db.models import Case, F, Prefetch, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView
 
+from ntm_portal.listing import FilteredTableView
 
-class _Placeholder(LoginRequiredMixin, TemplateView):
-    template_name = "base.html"
+from .filters import AssignmentFilter, VisitFilter
+from .models import Agency, Assignment, FieldVisit, Leader, Member, Recommendation, Support
+from .queries import scorecards
+from .tables import AssignmentTable, VisitTable
 
-
-AssignmentListView = VisitListView = VisitDetailView = LeaderDetailView = AgencyDetailView = (
-    _Placeholder
+# Head, deputy, then members (the role codes do not sort that way).
+ROLE_ORDER = Case(
+    *(When(role=role, then=Value(i)) for i, role in enumerate(Member.Role.values)), default=9
 )
+
+
+class AssignmentListView(FilteredTableView):
+    template_name = "assignments/assignment_list.html"
+    table_class = AssignmentTable
+    filterset_class = AssignmentFilter
+    page_title = _("Phân công lãnh đạo giúp đỡ xã")
+    breadcrumbs = ((_("Phân công"), None),)
+
+    def get_queryset(self):
+        self.today = timezone.localdate()
+        return Assignment.objects.for_list(self.today)
+
+    def get_table_kwargs(self):
+        return {"today": self.today}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(stale_days=settings.NTM_STALE_VISIT_DAYS, **kwargs)
+
+
+class VisitListView(FilteredTableView):
+    template_name = "assignments/visit_list.html"
+    table_class = VisitTable
+    filterset_class = VisitFilter
+    page_title = _("Chuyến công tác")
+    breadcrumbs = ((_("Chuyến công tác"), None),)
+
+    def get_queryset(self):
+        return FieldVisit.objects.for_list()
+
+
+class VisitDetailView(LoginRequiredMixin, DetailView):
+    template_name = "assignments/visit_detail.html"
+    context_object_name = "visit"
+    queryset = FieldVisit.objects.select_related(
+        "assignment__commune__district",
+        "assignment__leader__agency",
+        "assignment__working_group",
+        "assignment__decision",
+    ).prefetch_related(
+        Prefetch("participants", queryset=Member.objects.order_by(ROLE_ORDER, "full_name")),
+        Prefetch("supports", queryset=Support.objects.prefetch_related("criteria").order_by("pk")),
+        Prefetch("recommendations", queryset=Recommendation.objects.order_by("due_on", "pk")),
+        "attachments",
+    )
+
+    def get_context_data(self, **kwargs):
+        visit = self.object
+        title = _("Chuyến công tác xã %(commune)s ngày %(date)s") % {
+            "commune": visit.assignment.commune.name,
+            "date": visit.visited_on.strftime("%d/%m/%Y"),
+        }
+        supports = list(visit.supports.all())
+        return super().get_context_data(
+            page_title=title,
+            breadcrumbs=[(_("Chuyến công tác"), reverse("assignments:visit_list")), (title, None)],
+            supports=supports,
+            support_total=sum(s.amount_vnd for s in supports),
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+
+class LeaderDetailView(LoginRequiredMixin, DetailView):
+    template_name = "assignments/leader_detail.html"
+    context_object_name = "leader"
+    queryset = Leader.objects.select_related("agency")
+
+    def get_context_data(self, **kwargs):
+        leader = self.object
+        today = timezone.localdate()
+        assignments = (
+            leader.assignments.select_related("commune__district", "decision", "working_group")
+            # Current assignments first, then the most recently ended.
+            .order_by(F("ended_on").desc(nulls_first=True), "-started_on", "pk")
+        )
+        cards = scorecards(assignments, today)
+        return super().get_context_data(
+            page_title=leader.full_name,
+            breadcrumbs=[
+                (_("Phân công"), reverse("assignments:assignment_list")),
+                (leader.agency.name, reverse("assignments:agency_detail", args=[leader.agency_id])),
+                (leader.full_name, None),
+            ],
+            cards=list(cards.values()),
+            today=today,
+            **kwargs,
+        )
+
+
+class AgencyDetailView(LoginRequiredMixin, DetailView):
+    template_name = "assignments/agency_detail.html"
+    context_object_name = "agency"
+    model = Agency
+
+    def get_context_data(self, **kwargs):
+        agency = self.object
+        today = timezone.localdate()
+        assignments = list(
+            Assignment.objects.filter(leader__agency=agency)
+            .for_list(today)
+            .order_by(F("ended_on").desc(nulls_first=True), "commune__sort_name", "pk")
+        )
+        cards = scorecards(assignments, today)
+        stale_ids = set(
+            Assignment.objects.filter(leader__agency=agency)
+            .stale(today)
+            .values_list("pk", flat=True)
+        )
+        overdue = (
+            Recommendation.objects.overdue(today)
+            .filter(visit__assignment__leader__agency=agency)
+            .select_related("visit__assignment__commune", "visit__assignment__leader")
+            .order_by("due_on", "pk")
+        )
+        by_leader = {}
+        for assignment in assignments:
+            by_leader.setdefault(assignment.leader_id, []).append(cards[assignment.pk])
+        leaders = list(agency.leaders.order_by("search_name", "pk"))
+        return super().get_context_data(
+            page_title=agency.name,
+            breadcrumbs=[
+                (_("Phân công"), reverse("assignments:assignment_list")),
+                (agency.name, None),
+            ],
+            leaders=leaders,
+            assignment_count=len(assignments),
+            # One row per assignment; a leader without any still gets a row.
+            rows=[
+                (leader, card) for leader in leaders for card in by_leader.get(leader.pk) or [None]
+            ],
+            stale=[a for a in assignments if a.pk in stale_ids],
+            stale_days=settings.NTM_STALE_VISIT_DAYS,
+            overdue=overdue,
+            today=today,
+            **kwargs,
+        )

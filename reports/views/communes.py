@@ -1,11 +1,102 @@
-# Placeholder until the commune pages land (issue 3).
+"""The communes list (/xa/) and a commune's dossier (/xa/<pk>/)."""
+
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.views.generic import TemplateView
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView
+
+from communes.models import Commune
+from ntm_portal.listing import FilteredTableView
+
+from .. import queries
+from ..filters import CommuneFilter
+from ..tables import CommuneTable
 
 
-class CommuneListView(LoginRequiredMixin, TemplateView):
-    template_name = "base.html"
+class CommuneListView(FilteredTableView):
+    template_name = "reports/commune_list.html"
+    filterset_class = CommuneFilter
+    table_class = CommuneTable
+    table_pagination = {"per_page": 50}  # a whole district on one page
+    page_title = gettext_lazy("Danh sách xã")
+    breadcrumbs = ((gettext_lazy("Xã"), ""),)
+
+    @cached_property
+    def years(self):
+        return queries.assessment_years()
+
+    @cached_property
+    def default_year(self):
+        return self.years[-1] if self.years else None
+
+    @cached_property
+    def year(self):
+        """The year whose criteria count: ?year= if it has results, else the latest."""
+        requested = self.request.GET.get("year", "")
+        if requested.isdigit() and int(requested) in self.years:
+            return int(requested)
+        return self.default_year
+
+    def get_queryset(self):
+        # Every pre-2025 unit, so that ?kind= can show phường and thị trấn too;
+        # the filter keeps the programme's xã when no kind is asked for.
+        return queries.communes_for_list(self.year, units=Commune.objects.in_era())
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        # Always bound, so the default kind applies without any parameter.
+        kwargs["data"] = self.request.GET
+        kwargs["years"] = self.years
+        return kwargs
+
+    def get_table_kwargs(self):
+        return {"year": self.year, "criteria_total": queries.programme_criteria().count()}
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        sort = self.request.GET.get("sort")
+        if sort and not table.order_by:
+            messages.info(
+                self.request,
+                _("Không sắp xếp được theo “%s”; danh sách xếp theo tên xã.") % sort,
+            )
+        return table
+
+    def filter_active(self):
+        """Defaults chosen in the form (kind xã, the latest year) are not a filter."""
+        defaults = {"kind": Commune.Kind.RURAL, "year": str(self.default_year)}
+        data = self.filterset.data
+        return any(
+            data.get(name) not in (None, "", defaults.get(name))
+            for name in self.filterset.form.fields
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["year"] = self.year
+        context["empty_hint"] = _(
+            "Chưa có danh sách xã. Hãy nạp dữ liệu tham chiếu: python manage.py load_reference"
+        )
+        return context
 
 
-class CommuneDetailView(LoginRequiredMixin, TemplateView):
-    template_name = "base.html"
+class CommuneDetailView(LoginRequiredMixin, DetailView):
+    template_name = "reports/commune_detail.html"
+    context_object_name = "commune"
+
+    def get_queryset(self):
+        return queries.dossier_commune_queryset()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        commune = self.object
+        title = f"{commune.get_kind_display()} {commune.name}"
+        context.update(
+            dossier=queries.commune_dossier(commune),
+            page_title=title,
+            breadcrumbs=[(_("Xã"), reverse("reports:commune_list")), (title, "")],
+        )
+        return context

@@ -1,0 +1,148 @@
+"""Filters of the assignments and visits lists (GET parameters per the URL contract)."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communes import text
+from communes.models import Commune, District, Era
+
+from .models import Agency, Assignment, Decision, FieldVisit, Support
+
+# Both the office's dd/mm/yyyy and the ISO form that links and date pickers send.
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+YES = [("1", _("Có"))]
+
+
+def programme_districts():
+    return District.objects.filter(era=Era.PRE_2025, communes__assignments__isnull=False).distinct()
+
+
+def assigned_communes():
+    assigned = Assignment.objects.filter(commune=OuterRef("pk"))
+    return Commune.objects.filter(Exists(assigned)).select_related("district").vietnamese_order()
+
+
+class AssignmentFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Tìm lãnh đạo, xã"),
+        method="filter_q",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("ví dụ: ban vuoc")}),
+    )
+    decision = django_filters.ModelChoiceFilter(
+        label=_("Quyết định"), queryset=Decision.objects.all(), empty_label=_("Tất cả")
+    )
+    district = django_filters.ModelChoiceFilter(
+        label=_("Huyện"),
+        field_name="commune__district",
+        queryset=programme_districts(),
+        empty_label=_("Tất cả"),
+    )
+    agency = django_filters.ModelChoiceFilter(
+        label=_("Cơ quan"),
+        field_name="leader__agency",
+        queryset=Agency.objects.all(),
+        empty_label=_("Tất cả"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Trạng thái"),
+        method="filter_status",
+        choices=[("active", _("Đang phụ trách")), ("ended", _("Đã kết thúc"))],
+        empty_label=_("Tất cả"),
+    )
+    stale = django_filters.ChoiceFilter(
+        label=_("Lâu chưa đi cơ sở"), method="filter_stale", choices=YES, empty_label=_("Tất cả")
+    )
+    open_recs = django_filters.ChoiceFilter(
+        label=_("Còn kiến nghị chưa xử lý"),
+        method="filter_open_recs",
+        choices=YES,
+        empty_label=_("Tất cả"),
+    )
+    overdue = django_filters.ChoiceFilter(
+        label=_("Có kiến nghị quá hạn"),
+        method="filter_overdue",
+        choices=YES,
+        empty_label=_("Tất cả"),
+    )
+
+    class Meta:
+        model = Assignment
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        key = text.search_key(value)
+        if not key:
+            return queryset
+        return queryset.filter(
+            Q(leader__search_name__contains=key) | Q(commune__search_name__contains=key)
+        )
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(ended_on__isnull=value == "active")
+
+    def filter_stale(self, queryset, name, value):
+        return queryset.stale(timezone.localdate())
+
+    def filter_open_recs(self, queryset, name, value):
+        return queryset.with_open_recommendations()
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.with_overdue_recommendations(timezone.localdate())
+
+
+class VisitFilter(django_filters.FilterSet):
+    date_from = django_filters.DateFilter(
+        label=_("Từ ngày"),
+        field_name="visited_on",
+        lookup_expr="gte",
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}),
+    )
+    date_to = django_filters.DateFilter(
+        label=_("Đến ngày"),
+        field_name="visited_on",
+        lookup_expr="lte",
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}),
+    )
+    district = django_filters.ModelChoiceFilter(
+        label=_("Huyện"),
+        field_name="assignment__commune__district",
+        queryset=programme_districts(),
+        empty_label=_("Tất cả"),
+    )
+    agency = django_filters.ModelChoiceFilter(
+        label=_("Cơ quan"),
+        field_name="assignment__leader__agency",
+        queryset=Agency.objects.all(),
+        empty_label=_("Tất cả"),
+    )
+    commune = django_filters.ModelChoiceFilter(
+        label=_("Xã"),
+        field_name="assignment__commune",
+        queryset=assigned_communes(),
+        empty_label=_("Tất cả"),
+    )
+    leader_present = django_filters.BooleanFilter(
+        label=_("Lãnh đạo trực tiếp đi"),
+        widget=forms.Select(choices=[("", _("Tất cả")), ("true", _("Có")), ("false", _("Không"))]),
+    )
+    support_kind = django_filters.ChoiceFilter(
+        label=_("Hình thức hỗ trợ"),
+        method="filter_support_kind",
+        choices=Support.Kind.choices,
+        empty_label=_("Tất cả"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Trạng thái"), choices=FieldVisit.Status.choices, empty_label=_("Tất cả")
+    )
+
+    class Meta:
+        model = FieldVisit
+        fields = []
+
+    def filter_support_kind(self, queryset, name, value):
+        return queryset.filter(Exists(Support.objects.filter(visit=OuterRef("pk"), kind=value)))

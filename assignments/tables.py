@@ -1,0 +1,199 @@
+"""Tables of the assignments and visits lists."""
+
+import django_tables2 as tables
+from django.db.models import F
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from communes.templatetags.ntm_format import number, vnd
+
+NUM = {"th": {"class": "num"}, "td": {"class": "num"}}
+
+
+def _nulls_last(queryset, field, is_descending):
+    expression = F(field).desc(nulls_last=True) if is_descending else F(field).asc(nulls_last=True)
+    return queryset.order_by(expression, "pk"), True
+
+
+class AssignmentTable(tables.Table):
+    commune = tables.Column(
+        verbose_name=_("Xã"),
+        linkify=("reports:commune_detail", {"pk": tables.A("commune_id")}),
+        order_by=("commune__sort_name",),
+    )
+    district = tables.Column(
+        verbose_name=_("Huyện"),
+        accessor="commune__district__name",
+        order_by=("commune__district__sort_name", "commune__sort_name"),
+        default="–",
+    )
+    leader = tables.Column(
+        verbose_name=_("Lãnh đạo phụ trách"),
+        linkify=("assignments:leader_detail", {"pk": tables.A("leader_id")}),
+        order_by=("leader__search_name", "pk"),
+    )
+    agency = tables.Column(
+        verbose_name=_("Cơ quan"),
+        accessor="leader__agency",
+        linkify=("assignments:agency_detail", {"pk": tables.A("leader__agency_id")}),
+        order_by=("leader__agency__search_name", "commune__sort_name"),
+    )
+    decision = tables.Column(
+        verbose_name=_("Quyết định"), order_by=("decision__number", "commune__sort_name")
+    )
+    status = tables.Column(
+        verbose_name=_("Trạng thái"),
+        accessor="ended_on",
+        order_by=("ended_on",),
+        empty_values=(),  # an active assignment has no end date and still shows its status
+    )
+    visits_this_year = tables.Column(
+        verbose_name=_("Chuyến năm nay"), attrs=NUM, order_by=("visits_this_year", "pk")
+    )
+    last_visit_on = tables.DateColumn(verbose_name=_("Lần đi gần nhất"), short=True, default="–")
+    support_total = tables.Column(
+        verbose_name=_("Tổng hỗ trợ (đồng)"), attrs=NUM, order_by=("support_total", "pk")
+    )
+    open_recommendations = tables.Column(
+        verbose_name=_("Kiến nghị chưa xử lý"),
+        attrs=NUM,
+        order_by=("open_recommendations", "pk"),
+    )
+
+    class Meta:
+        order_by_field = "sort"
+        attrs = {"class": "list-table"}
+        sequence = (
+            "commune",
+            "district",
+            "leader",
+            "agency",
+            "decision",
+            "status",
+            "visits_this_year",
+            "last_visit_on",
+            "support_total",
+            "open_recommendations",
+        )
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def render_commune(self, record):
+        return record.commune.name
+
+    def render_status(self, record):
+        if record.ended_on is None:
+            return format_html('<span class="badge good">{}</span>', _("Đang phụ trách"))
+        return format_html(
+            '<span class="badge">{}</span> <small>{} – {}</small>',
+            _("Đã kết thúc"),
+            date_format(record.ended_on, "SHORT_DATE_FORMAT"),
+            record.get_end_reason_display(),
+        )
+
+    def render_visits_this_year(self, record, value):
+        if not value:
+            return number(value)
+        url = reverse("assignments:visit_list")
+        date_from = self.today.replace(month=1, day=1) if self.today else None
+        query = f"?commune={record.commune_id}"
+        if date_from:
+            query += f"&date_from={date_from:%d/%m/%Y}"
+        return format_html('<a href="{}{}">{}</a>', url, query, number(value))
+
+    def render_support_total(self, value):
+        return vnd(value)
+
+    def render_open_recommendations(self, record, value):
+        if record.overdue_recommendations:
+            return format_html(
+                '{} <span class="badge bad">{}</span>',
+                number(value),
+                _("%(n)s quá hạn") % {"n": number(record.overdue_recommendations)},
+            )
+        return number(value)
+
+    def order_status(self, queryset, is_descending):
+        # Ascending: active assignments (no end date) first on every database.
+        expression = F("ended_on").asc(nulls_first=True)
+        if is_descending:
+            expression = F("ended_on").desc(nulls_last=True)
+        return queryset.order_by(expression, "commune__sort_name", "pk"), True
+
+    def order_last_visit_on(self, queryset, is_descending):
+        return _nulls_last(queryset, "last_visit_on", is_descending)
+
+
+def _yes_no(value):
+    if value:
+        return format_html('<span class="badge good">{}</span>', _("Có"))
+    return _("Không")
+
+
+class VisitTable(tables.Table):
+    visited_on = tables.DateColumn(
+        verbose_name=_("Ngày"),
+        short=True,
+        linkify=("assignments:visit_detail", {"pk": tables.A("pk")}),
+        order_by=("visited_on", "pk"),
+    )
+    commune = tables.Column(
+        verbose_name=_("Xã"),
+        accessor="assignment__commune__name",
+        linkify=("reports:commune_detail", {"pk": tables.A("assignment__commune_id")}),
+        order_by=("assignment__commune__sort_name", "visited_on", "pk"),
+    )
+    district = tables.Column(
+        verbose_name=_("Huyện"),
+        accessor="assignment__commune__district__name",
+        order_by=("assignment__commune__district__sort_name", "visited_on", "pk"),
+        default="–",
+    )
+    agency = tables.Column(
+        verbose_name=_("Cơ quan"),
+        accessor="assignment__leader__agency",
+        linkify=("assignments:agency_detail", {"pk": tables.A("assignment__leader__agency_id")}),
+        order_by=("assignment__leader__agency__search_name", "visited_on", "pk"),
+    )
+    leader = tables.Column(
+        verbose_name=_("Lãnh đạo phụ trách"),
+        accessor="assignment__leader",
+        linkify=("assignments:leader_detail", {"pk": tables.A("assignment__leader_id")}),
+        order_by=("assignment__leader__search_name", "visited_on", "pk"),
+    )
+    leader_present = tables.Column(
+        verbose_name=_("Lãnh đạo đi"), order_by=("leader_present", "visited_on", "pk")
+    )
+    status = tables.Column(verbose_name=_("Trạng thái"), order_by=("status", "visited_on", "pk"))
+    support_count = tables.Column(
+        verbose_name=_("Khoản hỗ trợ"), attrs=NUM, order_by=("support_count", "pk")
+    )
+    support_total = tables.Column(
+        verbose_name=_("Giá trị hỗ trợ (đồng)"), attrs=NUM, order_by=("support_total", "pk")
+    )
+    recommendation_count = tables.Column(
+        verbose_name=_("Kiến nghị"), attrs=NUM, order_by=("recommendation_count", "pk")
+    )
+
+    class Meta:
+        order_by_field = "sort"
+        attrs = {"class": "list-table"}
+
+    def render_leader_present(self, value):
+        return _yes_no(value)
+
+    def render_status(self, record):
+        return record.get_status_display()
+
+    def render_support_count(self, value):
+        return number(value)
+
+    def render_support_total(self, value):
+        return vnd(value)
+
+    def render_recommendation_count(self, value):
+        return number(value)

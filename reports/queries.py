@@ -1,0 +1,289 @@
+"""The report pages' data: one function per page holding its joins and annotations.
+
+The page, its table and its Excel export all read through these functions, so
+each page runs a fixed number of queries whatever the number of rows (pinned by
+the tests in tests/reports/).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from assignments.models import Assignment, FieldVisit, Member, Support
+from communes.models import (
+    Assessment,
+    Commune,
+    CommuneChange,
+    CriteriaSet,
+    Criterion,
+    Recognition,
+)
+from communes.reference import NTM_SET as PROGRAMME_CRITERIA_SET  # 19 criteria, QĐ 318/QĐ-TTg
+
+# Recognition levels from lowest to highest; a commune's NTM level is its highest.
+LEVEL_RANK = {
+    CriteriaSet.Level.NTM: 1,
+    CriteriaSet.Level.ADVANCED: 2,
+    CriteriaSet.Level.MODEL: 3,
+}
+
+
+def programme_criteria():
+    return Criterion.objects.filter(criteria_set__code=PROGRAMME_CRITERIA_SET)
+
+
+def programme_assessments():
+    return Assessment.objects.filter(criterion__criteria_set__code=PROGRAMME_CRITERIA_SET)
+
+
+def assessment_years():
+    """Years with assessments against the programme's set, oldest first (one query)."""
+    return list(programme_assessments().order_by("year").values_list("year", flat=True).distinct())
+
+
+def level_rank():
+    """An expression ranking a Recognition's level (see LEVEL_RANK)."""
+    return Case(
+        *(When(level=level, then=Value(rank)) for level, rank in LEVEL_RANK.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def _active_assignment(value):
+    """The commune's current assignment (latest started), reduced to one value."""
+    active = Assignment.objects.active().filter(commune=OuterRef("pk"))
+    return Subquery(active.order_by("-started_on", "-pk").values(value)[:1])
+
+
+def leader_order():
+    """Accent-folded name of the current leader, for ordering the list."""
+    return _active_assignment("leader__search_name")
+
+
+def agency_order():
+    return _active_assignment("leader__agency__search_name")
+
+
+def communes_for_list(year, units=None):
+    """Communes with the list page's figures, in Vietnamese alphabetical order.
+
+    `units` defaults to the programme's communes; `year` is the year whose
+    criteria count. Every figure is a correlated subquery, so the page needs
+    no query per row:
+
+    * criteria_met: criteria of the programme's set met in `year`
+      (None when the commune has no assessment that year, 0 when it met none);
+    * ntm_level / level_rank: the highest recognition (None / 0 without one);
+    * active_*: leader and agency of the current assignment;
+    * last_visit: the date of the latest field visit of any of its assignments.
+    """
+    units = Commune.objects.in_programme() if units is None else units
+    met = (
+        programme_assessments()
+        .filter(commune=OuterRef("pk"), year=year)
+        .order_by()
+        .values("commune")
+        .annotate(n=Count("pk", filter=Q(met=True)))
+        .values("n")
+    )
+    best = (
+        Recognition.objects.filter(commune=OuterRef("pk"))
+        .annotate(rank=level_rank())
+        .order_by("-rank", "-decided_on")
+    )
+    last_visit = (
+        FieldVisit.objects.filter(assignment__commune=OuterRef("pk"))
+        .order_by("-visited_on")
+        .values("visited_on")[:1]
+    )
+    return (
+        units.select_related("district")
+        .annotate(
+            criteria_met=Subquery(met, output_field=IntegerField()),
+            ntm_level=Subquery(best.values("level")[:1]),
+            level_rank=Coalesce(Subquery(best.values("rank")[:1]), Value(0)),
+            active_leader_id=_active_assignment("leader_id"),
+            active_leader_name=_active_assignment("leader__full_name"),
+            active_agency_id=_active_assignment("leader__agency_id"),
+            active_agency_name=_active_assignment("leader__agency__name"),
+            active_agency_short=_active_assignment("leader__agency__short_name"),
+            last_visit=Subquery(last_visit),
+        )
+        .order_by("sort_name", "code")
+    )
+
+
+# --- the commune dossier ------------------------------------------------------------
+
+
+@dataclass
+class GridRow:
+    criterion: Criterion
+    cells: list  # one per year of the grid: True (met), False (not met) or None (no result)
+    group_starts: bool = False  # first criterion of its group: the group heading goes before
+
+
+@dataclass
+class CriteriaGrid:
+    years: list
+    rows: list
+    met_counts: list  # one per year: criteria met, or None without any result that year
+    total: int
+
+    @property
+    def latest_year(self):
+        return self.years[-1] if self.years else None
+
+
+@dataclass
+class SupportTotal:
+    kind: str
+    label: str
+    items: int = 0
+    amount_vnd: int = 0
+
+
+@dataclass
+class Dossier:
+    commune: Commune
+    merged_from: list
+    merged_into: list
+    current_assignments: list
+    previous_assignments: list
+    grid: CriteriaGrid
+    gaps: list  # criteria not met in the grid's latest year
+    unassessed: list  # criteria without a result in that year
+    recognitions: list
+    visits: list
+    support_by_kind: list = field(default_factory=list)
+    support_total_vnd: int = 0
+
+    @property
+    def level(self):
+        """The highest recognition, or None."""
+        return max(self.recognitions, key=lambda r: LEVEL_RANK.get(r.level, 0), default=None)
+
+    @property
+    def last_visit(self):
+        return self.visits[0] if self.visits else None
+
+    @property
+    def latest_met(self):
+        return self.grid.met_counts[-1] if self.grid.years else None
+
+
+def dossier_commune_queryset():
+    return Commune.objects.select_related("district", "province")
+
+
+def _criteria_grid(commune):
+    criteria = list(programme_criteria().select_related("group").order_by("number"))
+    results = {
+        (criterion_id, year): met
+        for criterion_id, year, met in programme_assessments()
+        .filter(commune=commune)
+        .order_by()
+        .values_list("criterion_id", "year", "met")
+    }
+    years = sorted({year for _criterion, year in results})
+    rows, previous_group = [], None
+    for criterion in criteria:
+        rows.append(
+            GridRow(
+                criterion=criterion,
+                cells=[results.get((criterion.pk, year)) for year in years],
+                group_starts=criterion.group_id != previous_group,
+            )
+        )
+        previous_group = criterion.group_id
+    met_counts = [sum(1 for row in rows if row.cells[i]) for i in range(len(years))]
+    return CriteriaGrid(years=years, rows=rows, met_counts=met_counts, total=len(criteria))
+
+
+def _support_totals(visits):
+    totals = {kind: SupportTotal(kind, label) for kind, label in Support.Kind.choices}
+    for visit in visits:
+        for support in visit.supports.all():
+            total = totals[support.kind]
+            total.items += 1
+            total.amount_vnd += support.amount_vnd
+    return [total for total in totals.values() if total.items]
+
+
+def _member_rank():
+    """Head first, then deputies, then members."""
+    roles = [Member.Role.HEAD, Member.Role.DEPUTY]
+    return Case(
+        *(When(role=role, then=Value(rank)) for rank, role in enumerate(roles)),
+        default=Value(len(roles)),
+        output_field=IntegerField(),
+    )
+
+
+def commune_dossier(commune):
+    """Everything the dossier shows, in a fixed number of queries."""
+    changes = list(
+        CommuneChange.objects.filter(Q(predecessor=commune) | Q(successor=commune))
+        .select_related("predecessor__district", "successor__district")
+        .order_by("effective_on", "pk")
+    )
+    assignments = list(
+        Assignment.objects.filter(commune=commune)
+        .select_related("leader__agency", "working_group__agency", "decision")
+        .prefetch_related(
+            Prefetch(
+                "working_group__members",
+                queryset=Member.objects.filter(left_on__isnull=True).order_by(
+                    _member_rank(), "full_name"
+                ),
+                to_attr="current_members",
+            )
+        )
+        .order_by(F("ended_on").desc(nulls_first=True), "-started_on", "-pk")
+    )
+    grid = _criteria_grid(commune)
+    gaps, unassessed = [], []
+    if grid.years:
+        for row in grid.rows:
+            if row.cells[-1] is False:
+                gaps.append(row.criterion)
+            elif row.cells[-1] is None:
+                unassessed.append(row.criterion)
+    visits = list(
+        FieldVisit.objects.filter(assignment__commune=commune)
+        .select_related("assignment__leader")
+        .prefetch_related(
+            Prefetch("supports", queryset=Support.objects.order_by("id")),
+            "recommendations",
+            "participants",
+        )
+        .order_by("-visited_on", "-id")
+    )
+    support_by_kind = _support_totals(visits)
+    return Dossier(
+        commune=commune,
+        merged_from=[c for c in changes if c.successor_id == commune.pk],
+        merged_into=[c for c in changes if c.predecessor_id == commune.pk],
+        current_assignments=[a for a in assignments if a.is_active],
+        previous_assignments=[a for a in assignments if not a.is_active],
+        grid=grid,
+        gaps=gaps,
+        unassessed=unassessed,
+        recognitions=list(commune.recognitions.order_by("-decided_on", "-pk")),
+        visits=visits,
+        support_by_kind=support_by_kind,
+        support_total_vnd=sum(total.amount_vnd for total in support_by_kind),
+    )

@@ -1,0 +1,100 @@
+"""Tables of the report lists (django-tables2); sorting follows the URL contract's `sort`."""
+
+import django_tables2 as tables
+from django.db.models import F
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from communes.models import CriteriaSet
+
+from . import queries
+
+LEVEL_LABELS = dict(CriteriaSet.Level.choices)
+
+
+def _nulls_last(expression, descending):
+    expression = F(expression) if isinstance(expression, str) else expression
+    if descending:
+        return expression.desc(nulls_last=True)
+    return expression.asc(nulls_last=True)
+
+
+class CommuneTable(tables.Table):
+    """Rows of reports.queries.communes_for_list()."""
+
+    name = tables.Column(
+        verbose_name=_("Tên xã"),
+        linkify=("reports:commune_detail", [tables.A("pk")]),
+        order_by=("sort_name", "code"),
+    )
+    district = tables.Column(
+        verbose_name=_("Huyện"),
+        accessor="district__name",
+        order_by=("district__sort_name", "sort_name", "code"),
+    )
+    kind = tables.Column(verbose_name=_("Loại"), order_by=("kind", "sort_name", "code"))
+    ntm_level = tables.Column(verbose_name=_("Mức đạt chuẩn"), default=_("Chưa công nhận"))
+    criteria_met = tables.Column(
+        verbose_name=_("Số tiêu chí đạt"),
+        default="–",
+        attrs={"th": {"class": "num"}, "td": {"class": "num"}},
+    )
+    agency = tables.Column(
+        verbose_name=_("Cơ quan được phân công"),
+        accessor="active_agency_name",
+        default="–",
+        linkify=("assignments:agency_detail", [tables.A("active_agency_id")]),
+    )
+    leader = tables.Column(
+        verbose_name=_("Lãnh đạo phụ trách"),
+        accessor="active_leader_name",
+        default="–",
+        linkify=("assignments:leader_detail", [tables.A("active_leader_id")]),
+    )
+    last_visit = tables.DateColumn(
+        verbose_name=_("Lần đi cơ sở gần nhất"), short=True, default=_("Chưa có")
+    )
+
+    class Meta:
+        order_by_field = "sort"
+        order_by = ("name",)
+        attrs = {"class": "commune-list"}
+        template_name = "includes/table.html"
+
+    def __init__(self, *args, year=None, criteria_total=19, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year = year
+        self.criteria_total = criteria_total
+        if year:
+            self.columns["criteria_met"].column.verbose_name = _("Số tiêu chí đạt (%(year)s)") % {
+                "year": year
+            }
+
+    def render_ntm_level(self, value):
+        return format_html('<span class="badge good">{}</span>', LEVEL_LABELS.get(value, value))
+
+    def render_criteria_met(self, value):
+        return f"{value}/{self.criteria_total}"
+
+    def render_agency(self, value, record):
+        if record.active_agency_short:
+            return format_html('<abbr title="{}">{}</abbr>', value, record.active_agency_short)
+        return value
+
+    # Figures a row may lack (no result, no assignment, no visit) sort last either way.
+    def order_ntm_level(self, queryset, is_descending):
+        return queryset.order_by(_nulls_last("level_rank", is_descending), "sort_name"), True
+
+    def order_criteria_met(self, queryset, is_descending):
+        return queryset.order_by(_nulls_last("criteria_met", is_descending), "sort_name"), True
+
+    def order_agency(self, queryset, is_descending):
+        order = _nulls_last(queries.agency_order(), is_descending)
+        return queryset.order_by(order, "sort_name"), True
+
+    def order_leader(self, queryset, is_descending):
+        order = _nulls_last(queries.leader_order(), is_descending)
+        return queryset.order_by(order, "sort_name"), True
+
+    def order_last_visit(self, queryset, is_descending):
+        return queryset.order_by(_nulls_last("last_visit", is_descending), "sort_name"), True

@@ -1,0 +1,194 @@
+"""The assignments list (/phan-cong/): figures match the database, filters, bad input, queries."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.db.models import Max, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from assignments.models import Assignment, Decision, FieldVisit, Recommendation, Support
+from tests.factories import make_assignment, make_recommendation, make_support, make_visit
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("assignments:assignment_list")
+
+
+def listed(response):
+    """The assignments shown on the page, in order."""
+    return [row.record for row in response.context["table"].page.object_list]
+
+
+def vnd(amount):
+    return f"{amount:,}".replace(",", ".") + " đ"
+
+
+def ban_vuoc():
+    return Assignment.objects.get(commune__name="Bản Vược", ended_on__isnull=True)
+
+
+def test_assignments_list_shows_the_127_assignments_of_the_demo_decision(office_client):
+    decision = Decision.objects.get(is_demo=True)
+
+    response = office_client.get(URL, {"decision": decision.pk, "per_page": 200})
+
+    assert response.status_code == 200
+    assert response.context["result_count"] == 127
+    assert len(listed(response)) == 127
+    assert "127 dòng" in response.content.decode()
+
+
+def test_assignments_are_listed_in_vietnamese_order_of_commune_names(office_client):
+    response = office_client.get(URL, {"per_page": 200})
+
+    keys = [assignment.commune.sort_name for assignment in listed(response)]
+    assert keys == sorted(keys)
+    names = [assignment.commune.name for assignment in listed(response)]
+    # Vietnamese order, not code points: "Cam Đường" after "Cam Cọn", "Cán Cấu" after both.
+    assert names.index("Cam Cọn") < names.index("Cam Đường") < names.index("Cán Cấu")
+
+
+def test_ban_vuoc_row_shows_this_years_visits_support_total_and_open_recommendations(
+    office_client,
+):
+    assignment = ban_vuoc()
+    today = timezone.localdate()
+    visits = FieldVisit.objects.filter(assignment=assignment)
+    this_year = visits.filter(visited_on__year=today.year).count()
+    last_visit = visits.aggregate(last=Max("visited_on"))["last"]
+    support = Support.objects.filter(visit__assignment=assignment).aggregate(t=Sum("amount_vnd"))
+    open_recs = (
+        Recommendation.objects.filter(visit__assignment=assignment)
+        .exclude(status=Recommendation.Status.RESOLVED)
+        .count()
+    )
+
+    response = office_client.get(URL, {"q": "ban vuoc"})
+
+    [row] = listed(response)
+    assert row.pk == assignment.pk
+    assert row.visits_this_year == this_year
+    assert row.last_visit_on == last_visit
+    assert row.support_total == (support["t"] or 0)
+    assert row.open_recommendations == open_recs
+    html = response.content.decode()
+    assert vnd(support["t"] or 0) in html
+    assert last_visit.strftime("%d/%m/%Y") in html
+    assert assignment.leader.full_name in html
+    assert reverse("assignments:leader_detail", args=[assignment.leader_id]) in html
+    assert reverse("reports:commune_detail", args=[assignment.commune_id]) in html
+
+
+def test_search_without_accents_finds_a_leader(office_client):
+    leader = ban_vuoc().leader
+    folded = leader.search_name
+
+    response = office_client.get(URL, {"q": folded})
+
+    assert all(
+        folded in a.leader.search_name or folded in a.commune.search_name for a in listed(response)
+    )
+    assert leader.pk in {a.leader_id for a in listed(response)}
+
+
+def test_stale_filter_lists_active_assignments_without_a_recent_visit(office_client):
+    cutoff = timezone.localdate() - datetime.timedelta(days=settings.NTM_STALE_VISIT_DAYS)
+    last_visits = {
+        a.pk: a.last
+        for a in Assignment.objects.filter(ended_on__isnull=True).annotate(
+            last=Max("visits__visited_on")
+        )
+    }
+    expected = {pk for pk, last in last_visits.items() if last is None or last < cutoff}
+
+    response = office_client.get(URL, {"stale": "1", "per_page": 200})
+
+    assert expected  # the demo data has stale assignments
+    assert {a.pk for a in listed(response)} == expected
+
+
+def test_status_filter_separates_active_and_ended_assignments(office_client):
+    ended = office_client.get(URL, {"status": "ended"})
+    active = office_client.get(URL, {"status": "active", "per_page": 200})
+
+    assert {a.pk for a in listed(ended)} == set(
+        Assignment.objects.filter(ended_on__isnull=False).values_list("pk", flat=True)
+    )
+    assert "Xã sáp nhập" in ended.content.decode()  # Tà Chải's end reason
+    assert all(a.ended_on is None for a in listed(active))
+
+
+def test_overdue_and_open_recommendation_filters_match_the_database(office_client):
+    today = timezone.localdate()
+    unresolved = Recommendation.objects.exclude(status=Recommendation.Status.RESOLVED)
+    overdue = set(unresolved.filter(due_on__lt=today).values_list("visit__assignment", flat=True))
+    open_ = set(unresolved.values_list("visit__assignment", flat=True))
+
+    assert {a.pk for a in listed(office_client.get(URL, {"overdue": "1", "per_page": 200}))} == (
+        overdue
+    )
+    assert {a.pk for a in listed(office_client.get(URL, {"open_recs": "1", "per_page": 200}))} == (
+        open_
+    )
+
+
+def test_district_and_agency_filters_keep_only_their_assignments(office_client):
+    assignment = ban_vuoc()
+    district = assignment.commune.district
+    agency = assignment.leader.agency
+
+    by_district = listed(office_client.get(URL, {"district": district.pk, "per_page": 200}))
+    by_agency = listed(office_client.get(URL, {"agency": agency.pk, "per_page": 200}))
+
+    assert len(by_district) == Assignment.objects.filter(commune__district=district).count()
+    assert {a.commune.district_id for a in by_district} == {district.pk}
+    assert {a.pk for a in by_agency} == set(
+        Assignment.objects.filter(leader__agency=agency).values_list("pk", flat=True)
+    )
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"decision": "abc"}, {"district": "999999"}, {"agency": "x"}, {"stale": "yes"}],
+)
+def test_bad_filter_values_are_ignored_with_a_message(office_client, params):
+    response = office_client.get(URL, params)
+
+    assert response.status_code == 200
+    assert response.context["result_count"] == Assignment.objects.count()
+    assert "Đã bỏ qua bộ lọc không hợp lệ" in response.content.decode()
+
+
+def test_page_past_the_end_shows_the_last_page_with_a_message(office_client):
+    response = office_client.get(URL, {"page": "999"})
+
+    assert response.status_code == 200
+    assert response.context["table"].page.number == response.context["table"].paginator.num_pages
+    assert "Không có trang" in response.content.decode()
+
+
+def test_anonymous_visitor_is_sent_to_the_login_page(anonymous_client):
+    response = anonymous_client.get(URL)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_query_count_does_not_grow_with_assignments_visits_and_support(
+    office_client, django_assert_num_queries
+):
+    params = {"per_page": 200}
+    with django_assert_num_queries(9):
+        office_client.get(URL, params)
+
+    for _ in range(3):
+        assignment = make_assignment(decision=Decision.objects.get(is_demo=True))
+        visit = make_visit(assignment=assignment, visited_on=timezone.localdate())
+        make_support(visit=visit)
+        make_recommendation(visit=visit, due_on=datetime.date(2020, 1, 1))
+
+    with django_assert_num_queries(9):
+        response = office_client.get(URL, params)
+    assert len(listed(response)) == Assignment.objects.count()

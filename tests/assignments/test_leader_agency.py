@@ -1,0 +1,218 @@
+"""Leader and agency pages: scorecards that match the database, alerts, query counts."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.db.models import Count, Max, Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from assignments.models import Assignment, FieldVisit, Recommendation, Support
+from communes.models import Assessment
+from tests.factories import (
+    make_assignment,
+    make_commune,
+    make_leader,
+    make_recommendation,
+    make_support,
+    make_visit,
+)
+
+pytestmark = pytest.mark.django_db
+
+NTM_SET = "qd318-2021-2025"
+
+
+def ban_vuoc():
+    return Assignment.objects.select_related("leader__agency").get(
+        commune__name="Bản Vược", ended_on__isnull=True
+    )
+
+
+def leader_url(leader_id):
+    return reverse("assignments:leader_detail", args=[leader_id])
+
+
+def agency_url(agency_id):
+    return reverse("assignments:agency_detail", args=[agency_id])
+
+
+def vnd(amount):
+    return f"{amount:,}".replace(",", ".") + " đ"
+
+
+def criteria_met(commune, year):
+    return Assessment.objects.filter(
+        commune=commune, year=year, met=True, criterion__criteria_set__code=NTM_SET
+    ).count()
+
+
+def test_leader_page_shows_position_agency_and_commune(office_client):
+    assignment = ban_vuoc()
+    leader = assignment.leader
+
+    html = office_client.get(leader_url(leader.pk)).content.decode()
+
+    assert leader.full_name in html
+    assert leader.position in html
+    assert agency_url(leader.agency_id) in html
+    assert "Bản Vược" in html
+
+
+def test_leader_scorecard_matches_the_database(office_client):
+    assignment = ban_vuoc()
+    visits = FieldVisit.objects.filter(assignment=assignment)
+    supports = Support.objects.filter(visit__assignment=assignment)
+    recs = Recommendation.objects.filter(visit__assignment=assignment)
+    resolved = Q(status=Recommendation.Status.RESOLVED)
+    today = timezone.localdate()
+    years = Assessment.objects.filter(
+        commune=assignment.commune, criterion__criteria_set__code=NTM_SET
+    ).values_list("year", flat=True)
+    start_year, latest_year = min(years), max(years)
+
+    response = office_client.get(leader_url(assignment.leader_id))
+
+    [card] = response.context["cards"]
+    assert card.visits == visits.count()
+    assert card.visits_leader_present == visits.filter(leader_present=True).count()
+    for row in card.years:
+        assert row.visits == visits.filter(visited_on__year=row.year).count()
+    assert card.support_total == (supports.aggregate(t=Sum("amount_vnd"))["t"] or 0)
+    by_kind = dict(supports.values_list("kind").annotate(t=Sum("amount_vnd")))
+    assert {row.kind: row.total for row in card.support_by_kind} == by_kind
+    assert card.recommendations_open == recs.exclude(resolved).count()
+    assert card.recommendations_resolved == recs.filter(resolved).count()
+    assert card.recommendations_overdue == recs.exclude(resolved).filter(due_on__lt=today).count()
+    assert card.criteria_start == criteria_met(assignment.commune, start_year)
+    assert card.criteria_latest == criteria_met(assignment.commune, latest_year)
+    assert card.criteria_gained == card.criteria_latest - card.criteria_start
+    html = response.content.decode()
+    assert vnd(card.support_total) in html
+    assert f"{card.criteria_start}/19 ({start_year})" in html
+    assert f"{card.criteria_latest}/19 ({latest_year})" in html
+
+
+def test_leader_page_shows_past_assignments_too(office_client):
+    ta_chai = Assignment.objects.get(commune__code="02872")
+
+    response = office_client.get(leader_url(ta_chai.leader_id))
+
+    [card] = response.context["cards"]
+    assert card.assignment.pk == ta_chai.pk
+    html = response.content.decode()
+    assert "Đã kết thúc" in html
+    assert "31/10/2024" in html
+    # Visits per year run to the end of the assignment, not to today.
+    assert card.years[-1].year == 2024
+
+
+def test_agency_page_lists_each_leader_assignment_with_its_scorecard(office_client):
+    agency = ban_vuoc().leader.agency
+    assignments = Assignment.objects.filter(leader__agency=agency)
+
+    response = office_client.get(agency_url(agency.pk))
+
+    rows = response.context["rows"]
+    assert {card.assignment.pk for _leader, card in rows} == set(
+        assignments.values_list("pk", flat=True)
+    )
+    totals = dict(assignments.annotate(n=Count("visits")).values_list("pk", "n"))
+    assert {card.assignment.pk: card.visits for _leader, card in rows} == totals
+    html = response.content.decode()
+    for assignment in assignments.select_related("leader", "commune"):
+        assert assignment.leader.full_name in html
+        assert leader_url(assignment.leader_id) in html
+        assert assignment.commune.name in html
+
+
+def stale_assignments(agency, today):
+    cutoff = today - datetime.timedelta(days=settings.NTM_STALE_VISIT_DAYS)
+    rows = Assignment.objects.filter(leader__agency=agency, ended_on__isnull=True).annotate(
+        last=Max("visits__visited_on")
+    )
+    return {a.pk for a in rows if a.last is None or a.last < cutoff}
+
+
+def test_agency_page_flags_stale_assignments_and_overdue_recommendations(office_client):
+    today = timezone.localdate()
+    agency = ban_vuoc().leader.agency
+    # A new assignment of this agency with no visit at all is stale.
+    quiet = make_assignment(leader=make_leader(agency=agency), commune=make_commune(name="Lặng Im"))
+    late = make_recommendation(
+        visit=make_visit(assignment=quiet, visited_on=today - datetime.timedelta(days=400)),
+        text="Kiến nghị đã quá hạn lâu",
+        due_on=today - datetime.timedelta(days=300),
+    )
+
+    response = office_client.get(agency_url(agency.pk))
+
+    assert {a.pk for a in response.context["stale"]} == stale_assignments(agency, today)
+    assert quiet.pk in {a.pk for a in response.context["stale"]}
+    overdue = Recommendation.objects.filter(
+        visit__assignment__leader__agency=agency, due_on__lt=today
+    ).exclude(status=Recommendation.Status.RESOLVED)
+    assert {r.pk for r in response.context["overdue"]} == set(overdue.values_list("pk", flat=True))
+    assert late.pk in {r.pk for r in response.context["overdue"]}
+    html = response.content.decode()
+    assert "Lặng Im" in html
+    assert "Kiến nghị đã quá hạn lâu" in html
+
+
+@pytest.mark.parametrize("name", ["assignments:leader_detail", "assignments:agency_detail"])
+def test_unknown_leader_or_agency_is_not_found(office_client, name):
+    assert office_client.get(reverse(name, args=[999999])).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["leader", "agency"])
+def test_anonymous_visitor_is_sent_to_the_login_page(anonymous_client, page):
+    assignment = ban_vuoc()
+    url = (
+        leader_url(assignment.leader_id)
+        if page == "leader"
+        else agency_url(assignment.leader.agency_id)
+    )
+
+    response = anonymous_client.get(url)
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def add_assignment_with_activity(leader):
+    assignment = make_assignment(leader=leader)
+    for day in (1, 2):
+        visit = make_visit(assignment=assignment, visited_on=datetime.date(2024, 3, day))
+        make_support(visit=visit)
+        make_recommendation(visit=visit, due_on=datetime.date(2024, 4, 1))
+    return assignment
+
+
+def test_leader_page_query_count_does_not_grow_with_assignments(
+    office_client, django_assert_num_queries
+):
+    leader = ban_vuoc().leader
+    with django_assert_num_queries(9):
+        office_client.get(leader_url(leader.pk))
+
+    for _ in range(3):
+        add_assignment_with_activity(leader)
+
+    with django_assert_num_queries(9):
+        response = office_client.get(leader_url(leader.pk))
+    assert len(response.context["cards"]) == 4
+
+
+def test_agency_page_query_count_does_not_grow_with_leaders_and_assignments(
+    office_client, django_assert_num_queries
+):
+    agency = ban_vuoc().leader.agency
+    with django_assert_num_queries(12):
+        office_client.get(agency_url(agency.pk))
+
+    for _ in range(3):
+        add_assignment_with_activity(make_leader(agency=agency))
+
+    with django_assert_num_queries(12):
+        office_client.get(agency_url(agency.pk))
