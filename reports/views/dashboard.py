@@ -1,7 +1,302 @@
-# Placeholder until the dashboard lands (issue 3).
+"""The province dashboard: headline figures and three charts, for one year and district."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
+
+from communes.models import CriteriaSet
+from communes.templatetags.ntm_format import number
+
+from .. import dashboard
+from ..charts import Bar, Chart, bar_chart, column_chart
+from ..forms import DashboardFilterForm
+
+CRITERIA_IN_SET = 19  # the scale of the averages when the set's criteria are not loaded
+
+
+@dataclass(frozen=True)
+class Card:
+    label: str
+    figure: str
+    url: str
+    note: str = ""
+
+
+def link(name, **params):
+    """A page's URL with its non-empty GET parameters (the URL contract between pages)."""
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return reverse(name) + (f"?{query}" if query else "")
+
+
+def short_date(day):
+    return date_format(day, "SHORT_DATE_FORMAT")
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
-    template_name = "base.html"
+    template_name = "reports/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        districts = dashboard.programme_districts()
+        totals = dashboard.criteria_totals()
+        years = totals.years
+        district_id, year = self.choose(districts, years)
+        district = next((d for d in districts if d.pk == district_id), None)
+        figures = dashboard.summary(totals, year, district_id, districts)
+
+        title = _("Tổng quan xây dựng nông thôn mới")
+        breadcrumbs = [(title, "")]
+        if district is not None:
+            breadcrumbs = [(title, link("reports:dashboard", year=year)), (district.name, "")]
+        context.update(
+            page_title=title,
+            breadcrumbs=breadcrumbs,
+            form=DashboardFilterForm(
+                districts=districts, years=years, initial={"district": district_id, "year": year}
+            ),
+            district=district,
+            year=year,
+            figures=figures,
+            figure_sections=self.figure_sections(figures),
+            charts=self.charts(figures),
+        )
+        return context
+
+    def choose(self, districts, years):
+        """The district and year asked for, or the defaults with a message when unusable."""
+        form = DashboardFilterForm(self.request.GET, districts=districts, years=years)
+        form.is_valid()
+        data = form.cleaned_data
+        default_year = years[-1] if years else None
+        if "district" in form.errors:
+            messages.warning(
+                self.request,
+                _("Không có huyện “%(value)s”; đang hiển thị toàn tỉnh.")
+                % {"value": self.request.GET["district"][:20]},
+            )
+        if "year" in form.errors:
+            if default_year is None:
+                text = _("Chưa có kết quả đánh giá tiêu chí nào; chưa thể xem năm “%(value)s”.")
+            else:
+                text = _(
+                    "Không có kết quả đánh giá tiêu chí năm “%(value)s”; "
+                    "đang hiển thị năm %(year)s."
+                )
+            messages.warning(
+                self.request, text % {"value": self.request.GET["year"][:20], "year": default_year}
+            )
+        year = data.get("year") or default_year
+        return data.get("district"), year
+
+    def figure_sections(self, f):
+        if f.year is None:
+            results = _("Kết quả xây dựng nông thôn mới")
+        else:
+            results = _("Kết quả đến năm %(year)s") % {"year": f.year}
+        return [
+            {
+                "id": "results-heading",
+                "heading": results,
+                "cards": self.result_cards(f),
+                "note": _(
+                    "Mỗi xã tính một lần, theo mức cao nhất được công nhận đến 31/12 "
+                    "của năm đang xem."
+                ),
+            },
+            {
+                "id": "activity-heading",
+                "heading": _("Hoạt động giúp đỡ xã, tính đến hôm nay"),
+                "cards": self.activity_cards(f),
+                "note": _("Bấm vào một con số để xem danh sách tương ứng."),
+            },
+        ]
+
+    def result_cards(self, f):
+        """Recognitions and criteria of the chosen year."""
+        recognised = f.recognitions
+        total = number(recognised["total"])
+        place = {"district": f.district_id}
+        levels = {
+            CriteriaSet.Level.NTM: _("xã đạt chuẩn nông thôn mới"),
+            CriteriaSet.Level.ADVANCED: _("xã đạt chuẩn nông thôn mới nâng cao"),
+            CriteriaSet.Level.MODEL: _("xã đạt chuẩn nông thôn mới kiểu mẫu"),
+        }
+        cards = [
+            Card(
+                label,
+                number(recognised[level]),
+                link("reports:commune_list", level=level, year=f.year, **place),
+                _("trên tổng số %(total)s xã") % {"total": total},
+            )
+            for level, label in levels.items()
+        ]
+        cards.append(
+            Card(
+                _("tiêu chí đạt bình quân/xã"),
+                number(f.average.value, 1),
+                link("reports:commune_list", year=f.year, **place),
+                _("%(n)s xã được đánh giá năm %(year)s")
+                % {"n": number(f.average.communes), "year": f.year or "–"},
+            )
+        )
+        return cards
+
+    def activity_cards(self, f):
+        """The working groups' activity as of today, whatever the chosen year."""
+        place = {"district": f.district_id}
+        return [
+            Card(
+                _("chuyến công tác trong 90 ngày qua"),
+                number(f.recent_visits),
+                link(
+                    "assignments:visit_list",
+                    date_from=f.recent_since.isoformat(),
+                    date_to=f.today.isoformat(),
+                    **place,
+                ),
+                _("từ %(date)s") % {"date": short_date(f.recent_since)},
+            ),
+            Card(
+                _("phân công quá %(days)s ngày chưa đi cơ sở")
+                % {"days": number(settings.NTM_STALE_VISIT_DAYS)},
+                number(f.stale_assignments),
+                link("assignments:assignment_list", stale=1, **place),
+                _("kể cả chưa đi lần nào"),
+            ),
+            Card(
+                _("kiến nghị quá hạn chưa giải quyết"),
+                number(f.overdue_recommendations),
+                link("assignments:assignment_list", overdue=1, **place),
+                _("hạn xử lý trước %(date)s") % {"date": short_date(f.today)},
+            ),
+        ]
+
+    def charts(self, f):
+        if f.year is None:
+            return []
+        scale = len(f.criteria) or CRITERIA_IN_SET
+        return [
+            chart
+            for chart in (
+                self.district_chart(f, scale),
+                self.criteria_chart(f),
+                self.year_chart(f, scale),
+            )
+            if chart is not None
+        ]
+
+    def district_chart(self, f, scale):
+        if not f.by_district:
+            return None
+        bars = [
+            Bar(
+                d.name,
+                d.average.value,
+                number(d.average.value, 1),
+                link("reports:commune_list", district=d.district_id, year=f.year),
+                current=d.district_id == f.district_id,
+            )
+            for d in f.by_district
+        ]
+        title = _("Số tiêu chí đạt bình quân/xã theo huyện, năm %(year)s") % {"year": f.year}
+        desc = _(
+            "Mỗi huyện một thanh, xếp từ cao xuống thấp; thanh dài hết khung là %(scale)s "
+            "tiêu chí. Huyện cao nhất: %(first)s (%(high)s); thấp nhất: %(last)s (%(low)s)."
+        ) % {
+            "scale": scale,
+            "first": bars[0].label,
+            "high": bars[0].value_label,
+            "last": bars[-1].label,
+            "low": bars[-1].value_label,
+        }
+        return Chart(
+            "chart-districts",
+            title,
+            desc,
+            bar_chart(bars, chart_id="chart-districts", title=title, desc=desc, maximum=scale),
+            headers=[_("Huyện"), _("Số xã được đánh giá"), _("Tiêu chí đạt bình quân/xã")],
+            rows=[
+                [(bar.label, bar.url), (number(d.average.communes), ""), (bar.value_label, "")]
+                for bar, d in zip(bars, f.by_district, strict=True)
+            ],
+        )
+
+    def criteria_chart(self, f):
+        if not f.criteria or not f.average.communes:
+            return None
+        bars = [
+            Bar(
+                f"{c.number}. {c.name}",
+                c.communes_met,
+                _("%(n)s xã (%(percent)s%%)")
+                % {"n": number(c.communes_met), "percent": number(c.percent, 1)},
+            )
+            for c in f.criteria
+        ]
+        title = _("Số xã đạt từng tiêu chí, năm %(year)s") % {"year": f.year}
+        desc = _(
+            "Mỗi tiêu chí một thanh, theo thứ tự tiêu chí; thanh dài hết khung là "
+            "toàn bộ %(n)s xã được đánh giá."
+        ) % {"n": number(f.average.communes)}
+        return Chart(
+            "chart-criteria",
+            title,
+            desc,
+            bar_chart(
+                bars,
+                chart_id="chart-criteria",
+                title=title,
+                desc=desc,
+                maximum=f.average.communes,
+            ),
+            headers=[_("Tiêu chí"), _("Số xã đạt"), _("Tỷ lệ xã đạt")],
+            rows=[
+                [(bar.label, ""), (number(c.communes_met), ""), (f"{number(c.percent, 1)}%", "")]
+                for bar, c in zip(bars, f.criteria, strict=True)
+            ],
+        )
+
+    def year_chart(self, f, scale):
+        if not f.by_year:
+            return None
+        columns = [
+            Bar(
+                str(year),
+                average.value,
+                number(average.value, 1),
+                link("reports:dashboard", year=year, district=f.district_id),
+                current=year == f.year,
+            )
+            for year, average in f.by_year.items()
+        ]
+        title = _("Số tiêu chí đạt bình quân/xã qua các năm")
+        desc = _(
+            "Mỗi năm một cột, từ năm %(first)s đến năm %(last)s; trục đứng từ 0 đến "
+            "%(scale)s tiêu chí. Năm đang xem được tô màu khác."
+        ) % {"first": columns[0].label, "last": columns[-1].label, "scale": scale}
+        ticks = [(t, str(t)) for t in range(0, scale - 2, 5)] + [(scale, str(scale))]
+        return Chart(
+            "chart-years",
+            title,
+            desc,
+            column_chart(
+                columns,
+                chart_id="chart-years",
+                title=title,
+                desc=desc,
+                maximum=scale,
+                ticks=ticks,
+            ),
+            headers=[_("Năm"), _("Số xã được đánh giá"), _("Tiêu chí đạt bình quân/xã")],
+            rows=[
+                [(column.label, column.url), (number(a.communes), ""), (column.value_label, "")]
+                for column, a in zip(columns, f.by_year.values(), strict=True)
+            ],
+        )
