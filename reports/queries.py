@@ -86,7 +86,8 @@ def communes_for_list(year, units=None):
 
     * criteria_met: criteria of the programme's set met in `year`
       (None when the commune has no assessment that year, 0 when it met none);
-    * ntm_level / level_rank: the highest recognition (None / 0 without one);
+    * ntm_level / level_rank: the highest recognition decided by 31/12 of
+      `year` (None / 0 without one), as the dashboard counts it;
     * active_*: leader and agency of the current assignment;
     * last_visit: the date of the latest field visit of any of its assignments.
     """
@@ -100,7 +101,7 @@ def communes_for_list(year, units=None):
         .values("n")
     )
     best = (
-        Recognition.objects.filter(commune=OuterRef("pk"))
+        Recognition.objects.filter(commune=OuterRef("pk"), decided_on__year__lte=year)
         .annotate(rank=level_rank())
         .order_by("-rank", "-decided_on")
     )

@@ -180,7 +180,7 @@ def test_query_count_does_not_grow_with_assignments_visits_and_support(
     office_client, django_assert_num_queries
 ):
     params = {"per_page": 200}
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         office_client.get(URL, params)
 
     for _ in range(3):
@@ -189,6 +189,6 @@ def test_query_count_does_not_grow_with_assignments_visits_and_support(
         make_support(visit=visit)
         make_recommendation(visit=visit, due_on=datetime.date(2020, 1, 1))
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = office_client.get(URL, params)
     assert len(listed(response)) == Assignment.objects.count()
