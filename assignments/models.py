@@ -347,7 +347,17 @@ class FieldVisit(models.Model):
         verbose_name=_("người tạo"),
     )
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người sửa gần nhất"),
+    )
     updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
+    # Optimistic locking: a save must name the version it started from.
+    version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
     history = HistoricalRecords(m2m_fields=[participants])
 
     objects = FieldVisitQuerySet.as_manager()
@@ -363,6 +373,38 @@ class FieldVisit(models.Model):
 
     def __str__(self):
         return f"{self.assignment.commune.name} – {self.visited_on:%d/%m/%Y}"
+
+
+class VisitEvent(models.Model):
+    """One step of a visit's workflow, with the comment the office and the group exchange."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("Gửi văn phòng")
+        RETURNED = "returned", _("Trả lại để bổ sung")
+        ANSWERED = "answered", _("Trả lời")
+        CONFIRMED = "confirmed", _("Xác nhận")
+
+    visit = models.ForeignKey(
+        FieldVisit, on_delete=models.CASCADE, related_name="events", verbose_name=_("chuyến")
+    )
+    action = models.CharField(_("thao tác"), max_length=10, choices=Action)
+    comment = models.TextField(_("ý kiến"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("người thực hiện"),
+    )
+    created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bước xử lý chuyến công tác")
+        verbose_name_plural = _("các bước xử lý chuyến công tác")
+        ordering = ["visit", "created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} – {self.created_at:%d/%m/%Y %H:%M}"
 
 
 class Support(models.Model):
@@ -481,6 +523,8 @@ class Attachment(models.Model):
     file = models.FileField(_("tệp"), upload_to=attachment_path)
     kind = models.CharField(_("loại"), max_length=10, choices=Kind, default=Kind.PHOTO)
     original_name = models.CharField(_("tên tệp gốc"), max_length=255, blank=True)
+    content_type = models.CharField(_("kiểu tệp"), max_length=50, blank=True)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"), default=0)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

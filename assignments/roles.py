@@ -48,11 +48,14 @@ def ensure_roles():
 
 
 def role_of(user):
-    """The user's role name, or None (superusers count as office)."""
+    """The user's role name, or None (superusers count as office); asked once per request."""
+    if not user.is_authenticated:
+        return None
     if user.is_superuser:
         return OFFICE
-    names = {g.name for g in user.groups.all()}
-    for role in (OFFICE, LEADER, MEMBER, READER):
-        if role in names:
-            return role
-    return None
+    if not hasattr(user, "_ntm_role"):
+        names = set(user.groups.values_list("name", flat=True))
+        user._ntm_role = next(
+            (role for role in (OFFICE, LEADER, MEMBER, READER) if role in names), None
+        )
+    return user._ntm_role

@@ -1,0 +1,178 @@
+"""Who may see and change what: the one place that decides, for every view,
+export and attachment download.
+
+Scope rules (issue 4):
+
+* office staff (and superusers): everything, read and write;
+* working-group members: create and edit visits of their own assignments
+  (while a visit is a draft or returned to them); read every other visit
+  that is not a draft, and everything else that is not personal data;
+* leaders: read their own communes, assignments and their group's visits
+  (not drafts); confirm their group's submitted visits;
+* readers: read-only, everything but drafts and personal data.
+
+Out of scope → 404 (never reveal that it exists); in scope but not allowed
+to change → 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from . import roles
+from .models import Assignment, FieldVisit, Member
+
+
+def is_office(user):
+    return user.is_authenticated and roles.role_of(user) == roles.OFFICE
+
+
+def _today():
+    return timezone.localdate()
+
+
+def member_assignment_ids(user, on=None):
+    """Assignments whose working group the user currently belongs to."""
+    on = on or _today()
+    if not user.is_authenticated:
+        return set()
+    cache = getattr(user, "_ntm_member_assignments", None)
+    if cache is None:
+        groups = (
+            Member.objects.filter(user=user)
+            .filter(Q(left_on__isnull=True) | Q(left_on__gte=on))
+            .values("group_id")
+        )
+        cache = set(
+            Assignment.objects.filter(working_group_id__in=groups).values_list("pk", flat=True)
+        )
+        user._ntm_member_assignments = cache
+    return cache
+
+
+def leader_assignment_ids(user):
+    if not user.is_authenticated:
+        return set()
+    cache = getattr(user, "_ntm_leader_assignments", None)
+    if cache is None:
+        cache = set(Assignment.objects.filter(leader__user=user).values_list("pk", flat=True))
+        user._ntm_leader_assignments = cache
+    return cache
+
+
+def is_leader_scoped(user):
+    """Leaders see only their own communes; every other role sees the whole province."""
+    return roles.role_of(user) == roles.LEADER
+
+
+# --- what a user may see ---------------------------------------------------------
+
+
+def assignments_visible_to(user, queryset=None):
+    queryset = Assignment.objects.all() if queryset is None else queryset
+    if is_leader_scoped(user):
+        return queryset.filter(pk__in=leader_assignment_ids(user))
+    return queryset
+
+
+def communes_visible_to(user, queryset):
+    if is_leader_scoped(user):
+        return queryset.filter(assignments__in=leader_assignment_ids(user)).distinct()
+    return queryset
+
+
+def visits_visible_to(user, queryset=None):
+    queryset = FieldVisit.objects.all() if queryset is None else queryset
+    if is_office(user):
+        return queryset
+    not_draft = ~Q(status=FieldVisit.Status.DRAFT)
+    role = roles.role_of(user)
+    if role == roles.MEMBER:
+        own = Q(assignment_id__in=member_assignment_ids(user))
+        return queryset.filter(not_draft | own)
+    if role == roles.LEADER:
+        return queryset.filter(not_draft, assignment_id__in=leader_assignment_ids(user))
+    if role == roles.READER:
+        return queryset.filter(not_draft)
+    return queryset.none()
+
+
+def may_see_contacts(user, assignment):
+    """Phone numbers and e-mail addresses are personal data: office, the group, its leader."""
+    if assignment is None:
+        return is_office(user)
+    return (
+        is_office(user)
+        or assignment.pk in member_assignment_ids(user)
+        or assignment.pk in leader_assignment_ids(user)
+    )
+
+
+# --- what a user may change ------------------------------------------------------
+
+
+EDITABLE_BY_GROUP = {FieldVisit.Status.DRAFT, FieldVisit.Status.RETURNED}
+
+
+def may_record_visit_for(user, assignment):
+    """Groups record visits of their active assignments; the office of any."""
+    if is_office(user):
+        return True
+    return assignment.ended_on is None and assignment.pk in member_assignment_ids(user)
+
+
+def may_edit_visit(user, visit):
+    if is_office(user):
+        return True
+    return visit.assignment_id in member_assignment_ids(user) and visit.status in EDITABLE_BY_GROUP
+
+
+def may_submit_visit(user, visit):
+    return visit.status in EDITABLE_BY_GROUP and (
+        is_office(user) or visit.assignment_id in member_assignment_ids(user)
+    )
+
+
+def may_confirm_visit(user, visit):
+    return visit.status == FieldVisit.Status.SUBMITTED and (
+        is_office(user) or visit.assignment_id in leader_assignment_ids(user)
+    )
+
+
+def may_return_visit(user, visit):
+    return is_office(user) and visit.status in {
+        FieldVisit.Status.SUBMITTED,
+        FieldVisit.Status.CONFIRMED,
+    }
+
+
+def may_restore_history(user):
+    return is_office(user)
+
+
+def may_manage_assignments(user):
+    return is_office(user)
+
+
+# --- the one way views fetch a visit -------------------------------------------------
+
+ACTIONS = {
+    "view": lambda user, visit: True,
+    "edit": may_edit_visit,
+    "submit": may_submit_visit,
+    "confirm": may_confirm_visit,
+    "return": may_return_visit,
+}
+
+
+def get_visit_for_user(request, pk, action="view", queryset=None):
+    """The visit, if the user may `action` it; 404 out of scope, 403 in scope but not allowed."""
+    visible = visits_visible_to(request.user, queryset)
+    try:
+        visit = visible.select_related("assignment__commune", "assignment__leader").get(pk=pk)
+    except FieldVisit.DoesNotExist:
+        raise Http404 from None
+    if not ACTIONS[action](request.user, visit):
+        raise PermissionDenied
+    return visit
