@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test setup data accounts lint check migrations-check browser clean-demo
+.PHONY: run test setup data accounts lint check migrations-check browser clean-demo messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,3 +47,8 @@ migrations-check: setup
 
 clean-demo: setup
 	$(PY) manage.py remove_demo_data
+
+# Re-extract the interface strings and compile the English catalogue (needs GNU gettext).
+messages: setup
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --ignore=staticfiles --ignore=test-output
+	$(PY) manage.py compilemessages -l en

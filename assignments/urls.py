@@ -1,13 +1,39 @@
 from django.urls import path
 
-from . import views
+from .views import history, pages, visit_form, workflow
 
 app_name = "assignments"
 
 urlpatterns = [
-    path("phan-cong/", views.AssignmentListView.as_view(), name="assignment_list"),
-    path("chuyen-cong-tac/", views.VisitListView.as_view(), name="visit_list"),
-    path("chuyen-cong-tac/<int:pk>/", views.VisitDetailView.as_view(), name="visit_detail"),
-    path("lanh-dao/<int:pk>/", views.LeaderDetailView.as_view(), name="leader_detail"),
-    path("co-quan/<int:pk>/", views.AgencyDetailView.as_view(), name="agency_detail"),
+    # Lists and pages to read.
+    path("phan-cong/", pages.AssignmentListView.as_view(), name="assignment_list"),
+    path("chuyen-cong-tac/", pages.VisitListView.as_view(), name="visit_list"),
+    path("chuyen-cong-tac/<int:pk>/", pages.VisitDetailView.as_view(), name="visit_detail"),
+    path("lanh-dao/<int:pk>/", pages.LeaderDetailView.as_view(), name="leader_detail"),
+    path("co-quan/<int:pk>/", pages.AgencyDetailView.as_view(), name="agency_detail"),
+    # Recording visits (working groups).
+    path("cua-toi/", visit_form.my_work, name="my_work"),
+    path(
+        "phan-cong/<int:assignment_pk>/chuyen-cong-tac/moi/",
+        visit_form.visit_create,
+        name="visit_create",
+    ),
+    path("chuyen-cong-tac/<int:pk>/sua/", visit_form.visit_edit, name="visit_edit"),
+    path("tep/<int:pk>/", visit_form.attachment_download, name="attachment_download"),
+    path("tep/<int:pk>/xoa/", visit_form.attachment_delete, name="attachment_delete"),
+    # Workflow: submit, confirm, return with a comment, answer.
+    path("chuyen-cong-tac/<int:pk>/gui/", workflow.visit_submit, name="visit_submit"),
+    path("chuyen-cong-tac/<int:pk>/xac-nhan/", workflow.visit_confirm, name="visit_confirm"),
+    path("chuyen-cong-tac/<int:pk>/tra-lai/", workflow.visit_return, name="visit_return"),
+    path("chuyen-cong-tac/<int:pk>/tra-loi/", workflow.visit_answer, name="visit_answer"),
+    # Assignments over time (office).
+    path("phan-cong/<int:pk>/ban-giao/", workflow.assignment_handover, name="assignment_handover"),
+    path("quyet-dinh/<int:pk>/sua-doi/", workflow.decision_amend, name="decision_amend"),
+    # Change history ("Lịch sử thay đổi") and restore (office).
+    path("lich-su/<str:model>/<int:pk>/", history.history, name="history"),
+    path(
+        "lich-su/<str:model>/<int:pk>/<int:history_id>/khoi-phuc/",
+        history.restore,
+        name="history_restore",
+    ),
 ]

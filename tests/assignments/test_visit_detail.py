@@ -115,7 +115,7 @@ def test_query_count_does_not_grow_with_support_recommendations_and_participants
     office_client, django_assert_num_queries
 ):
     visit = rich_visit()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         office_client.get(url(visit))
 
     for _ in range(4):
@@ -124,5 +124,5 @@ def test_query_count_does_not_grow_with_support_recommendations_and_participants
         make_recommendation(visit=visit)
     visit.participants.add(*Member.objects.filter(group=visit.assignment.working_group))
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         office_client.get(url(visit))

@@ -10,10 +10,11 @@ from django.views.generic import DetailView
 
 from ntm_portal.listing import FilteredTableView
 
-from .filters import AssignmentFilter, VisitFilter
-from .models import Agency, Assignment, FieldVisit, Leader, Member, Recommendation, Support
-from .queries import scorecards
-from .tables import AssignmentTable, VisitTable
+from .. import access
+from ..filters import AssignmentFilter, VisitFilter
+from ..models import Agency, Assignment, FieldVisit, Leader, Member, Recommendation, Support
+from ..queries import scorecards
+from ..tables import AssignmentTable, VisitTable
 
 # Head, deputy, then members (the role codes do not sort that way).
 ROLE_ORDER = Case(
@@ -65,8 +66,14 @@ class VisitDetailView(LoginRequiredMixin, DetailView):
         "attachments",
     )
 
+    def get_object(self, queryset=None):
+        return access.get_visit_for_user(
+            self.request, self.kwargs["pk"], "view", self.get_queryset()
+        )
+
     def get_context_data(self, **kwargs):
         visit = self.object
+        user = self.request.user
         title = _("Chuyến công tác xã %(commune)s ngày %(date)s") % {
             "commune": visit.assignment.commune.name,
             "date": visit.visited_on.strftime("%d/%m/%Y"),
@@ -78,6 +85,13 @@ class VisitDetailView(LoginRequiredMixin, DetailView):
             supports=supports,
             support_total=sum(s.amount_vnd for s in supports),
             today=timezone.localdate(),
+            may={
+                "edit": access.may_edit_visit(user, visit),
+                "submit": access.may_submit_visit(user, visit),
+                "confirm": access.may_confirm_visit(user, visit),
+                "return": access.may_return_visit(user, visit),
+                "restore": access.may_restore_history(user),
+            },
             **kwargs,
         )
 

@@ -1,0 +1,1 @@
+"""Views of the assignments app, one module per area."""
