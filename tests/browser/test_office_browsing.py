@@ -74,9 +74,11 @@ def test_office_switches_to_english_and_back(page):
     page.click("form.lang button[value=vi]")
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "vi"
-    assert page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
-        "link", name="Xã", exact=True
-    ).is_visible()
+    assert (
+        page.get_by_role("navigation", name="Điều hướng chính")
+        .get_by_role("link", name="Xã", exact=True)
+        .is_visible()
+    )
 
 
 def test_the_dossier_fits_a_phone_without_horizontal_scrolling(phone_page, screenshot):
