@@ -196,7 +196,7 @@ class AssignmentQuerySet(models.QuerySet):
 
     def stale(self, today=None):
         """Active assignments with no visit for more than NTM_STALE_VISIT_DAYS days, or never."""
-        recent = FieldVisit.objects.filter(
+        recent = FieldVisit.objects.counted().filter(
             assignment=OuterRef("pk"), visited_on__gte=stale_cutoff(today)
         )
         return self.active().exclude(Exists(recent))
@@ -213,11 +213,11 @@ class AssignmentQuerySet(models.QuerySet):
     def for_list(self, today=None):
         """The assignments list (page, table, export): rows with their visit and support figures."""
         today = today or timezone.localdate()
-        visits = FieldVisit.objects.filter(assignment=OuterRef("pk"))
+        visits = FieldVisit.objects.counted().filter(assignment=OuterRef("pk"))
         recommendations = Recommendation.objects.unresolved().filter(
             visit__assignment=OuterRef("pk")
         )
-        supports = Support.objects.filter(visit__assignment=OuterRef("pk"))
+        supports = Support.objects.counted().filter(visit__assignment=OuterRef("pk"))
         return (
             self.select_related("decision", "leader__agency", "commune__district")
             .annotate(
@@ -303,6 +303,12 @@ class Assignment(models.Model):
 
 
 class FieldVisitQuerySet(models.QuerySet):
+    def counted(self):
+        """Visits that count in the figures (dashboard, lists, scorecards, reports):
+        those the office, or the commune's leader, has confirmed. Drafts, visits
+        waiting for confirmation and returned ones are listed but not counted."""
+        return self.filter(status=FieldVisit.Status.CONFIRMED)
+
     def for_list(self):
         """The visits list: newest first, with counts and totals of what each visit brought."""
         supports = Support.objects.filter(visit=OuterRef("pk"))
@@ -407,6 +413,12 @@ class VisitEvent(models.Model):
         return f"{self.get_action_display()} – {self.created_at:%d/%m/%Y %H:%M}"
 
 
+class SupportQuerySet(models.QuerySet):
+    def counted(self):
+        """Support given on a visit the office has confirmed (see FieldVisit.objects.counted)."""
+        return self.filter(visit__status=FieldVisit.Status.CONFIRMED)
+
+
 class Support(models.Model):
     class Kind(models.TextChoices):
         MONEY = "money", _("Tiền")
@@ -432,6 +444,8 @@ class Support(models.Model):
     )
     history = HistoricalRecords(m2m_fields=[criteria])
 
+    objects = SupportQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("hỗ trợ")
         verbose_name_plural = _("hỗ trợ")
@@ -451,8 +465,12 @@ class Support(models.Model):
 
 
 class RecommendationQuerySet(models.QuerySet):
+    def counted(self):
+        """Recommendations on record: made on a visit the office has confirmed."""
+        return self.filter(visit__status=FieldVisit.Status.CONFIRMED)
+
     def unresolved(self):
-        return self.exclude(status=Recommendation.Status.RESOLVED)
+        return self.counted().exclude(status=Recommendation.Status.RESOLVED)
 
     def overdue(self, today=None):
         """Not resolved and past the due date."""

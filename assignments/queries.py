@@ -79,7 +79,8 @@ def scorecards(assignments, today=None):
 
     visits = defaultdict(dict)
     rows = (
-        FieldVisit.objects.filter(assignment__in=ids)
+        FieldVisit.objects.counted()
+        .filter(assignment__in=ids)
         .annotate(year=ExtractYear("visited_on"))
         .values("assignment", "year")
         .annotate(n=Count("pk"), present=Count("pk", filter=Q(leader_present=True)))
@@ -91,7 +92,8 @@ def scorecards(assignments, today=None):
     labels = dict(Support.Kind.choices)
     order = list(labels)
     rows = (
-        Support.objects.filter(visit__assignment__in=ids)
+        Support.objects.counted()
+        .filter(visit__assignment__in=ids)
         .values("visit__assignment", "kind")
         .annotate(items=Count("pk"), total=Sum("amount_vnd"))
         .order_by()
@@ -105,7 +107,8 @@ def scorecards(assignments, today=None):
 
     resolved = Q(status=Recommendation.Status.RESOLVED)
     rows = (
-        Recommendation.objects.filter(visit__assignment__in=ids)
+        Recommendation.objects.counted()
+        .filter(visit__assignment__in=ids)
         .values("visit__assignment")
         .annotate(
             resolved=Count("pk", filter=resolved),

@@ -1,11 +1,13 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from assignments import roles
 from assignments.demo import demo_data_loaded
 
 # (url name, label, who may open it); the menu lists only what the user may open.
 MENU = [
     ("reports:dashboard", _("Tổng quan"), "authenticated"),
+    ("assignments:my_work", _("Việc của tôi"), "groups"),
     ("reports:commune_list", _("Xã"), "authenticated"),
     ("assignments:assignment_list", _("Phân công"), "authenticated"),
     ("assignments:visit_list", _("Chuyến công tác"), "authenticated"),
@@ -32,6 +34,8 @@ def navigation(request):
     items = []
     for name, label, audience in MENU:
         if audience == "staff" and not user.is_staff:
+            continue
+        if audience == "groups" and roles.role_of(user) not in (roles.MEMBER, roles.LEADER):
             continue
         url = reverse(name)
         active = current == url or (url != "/" and current.startswith(url))

@@ -204,9 +204,9 @@ def recent_visits_since(today=None):
 
 
 def recent_visit_count(district=None, today=None):
-    """Visits (any status) dated in the last 90 days up to today (one query)."""
+    """Confirmed visits dated in the last 90 days up to today (one query)."""
     today = today or timezone.localdate()
-    visits = FieldVisit.objects.filter(
+    visits = FieldVisit.objects.counted().filter(
         visited_on__gte=recent_visits_since(today), visited_on__lte=today
     )
     if district is not None:

@@ -89,7 +89,7 @@ def communes_for_list(year, units=None):
     * ntm_level / level_rank: the highest recognition decided by 31/12 of
       `year` (None / 0 without one), as the dashboard counts it;
     * active_*: leader and agency of the current assignment;
-    * last_visit: the date of the latest field visit of any of its assignments.
+    * last_visit: the date of the latest confirmed visit of any of its assignments.
     """
     units = Commune.objects.in_programme() if units is None else units
     met = (
@@ -106,7 +106,8 @@ def communes_for_list(year, units=None):
         .order_by("-rank", "-decided_on")
     )
     last_visit = (
-        FieldVisit.objects.filter(assignment__commune=OuterRef("pk"))
+        FieldVisit.objects.counted()
+        .filter(assignment__commune=OuterRef("pk"))
         .order_by("-visited_on")
         .values("visited_on")[:1]
     )
@@ -178,8 +179,14 @@ class Dossier:
         return max(self.recognitions, key=lambda r: LEVEL_RANK.get(r.level, 0), default=None)
 
     @property
+    def counted_visits(self):
+        """The confirmed visits: the ones the figures count (the timeline lists all)."""
+        return [v for v in self.visits if v.status == FieldVisit.Status.CONFIRMED]
+
+    @property
     def last_visit(self):
-        return self.visits[0] if self.visits else None
+        counted = self.counted_visits
+        return counted[0] if counted else None
 
     @property
     def latest_met(self):
@@ -273,7 +280,8 @@ def commune_dossier(commune):
         )
         .order_by("-visited_on", "-id")
     )
-    support_by_kind = _support_totals(visits)
+    # Support received counts only confirmed visits, like every other figure.
+    support_by_kind = _support_totals(v for v in visits if v.status == FieldVisit.Status.CONFIRMED)
     return Dossier(
         commune=commune,
         merged_from=[c for c in changes if c.successor_id == commune.pk],

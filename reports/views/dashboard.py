@@ -159,6 +159,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                     "assignments:visit_list",
                     date_from=f.recent_since.isoformat(),
                     date_to=f.today.isoformat(),
+                    status="confirmed",
                     **place,
                 ),
                 _("từ %(date)s") % {"date": short_date(f.recent_since)},

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.conf import settings
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -55,12 +55,15 @@ def test_ban_vuoc_row_shows_this_years_visits_support_total_and_open_recommendat
 ):
     assignment = ban_vuoc()
     today = timezone.localdate()
-    visits = FieldVisit.objects.filter(assignment=assignment)
+    # Only confirmed visits (and their support and recommendations) count.
+    visits = FieldVisit.objects.filter(assignment=assignment, status="confirmed")
     this_year = visits.filter(visited_on__year=today.year).count()
     last_visit = visits.aggregate(last=Max("visited_on"))["last"]
-    support = Support.objects.filter(visit__assignment=assignment).aggregate(t=Sum("amount_vnd"))
+    support = Support.objects.filter(
+        visit__assignment=assignment, visit__status="confirmed"
+    ).aggregate(t=Sum("amount_vnd"))
     open_recs = (
-        Recommendation.objects.filter(visit__assignment=assignment)
+        Recommendation.objects.filter(visit__assignment=assignment, visit__status="confirmed")
         .exclude(status=Recommendation.Status.RESOLVED)
         .count()
     )
@@ -80,6 +83,16 @@ def test_ban_vuoc_row_shows_this_years_visits_support_total_and_open_recommendat
     assert reverse("assignments:leader_detail", args=[assignment.leader_id]) in html
     assert reverse("reports:commune_detail", args=[assignment.commune_id]) in html
 
+    # A draft visit of today, with support and an open recommendation, changes no figure.
+    draft = make_visit(assignment=assignment, visited_on=today, status="draft")
+    make_support(visit=draft, amount_vnd=5_000_000)
+    make_recommendation(visit=draft)
+    [row] = listed(office_client.get(URL, {"q": "ban vuoc"}))
+    assert row.visits_this_year == this_year
+    assert row.last_visit_on == last_visit
+    assert row.support_total == (support["t"] or 0)
+    assert row.open_recommendations == open_recs
+
 
 def test_search_without_accents_finds_a_leader(office_client):
     leader = ban_vuoc().leader
@@ -95,10 +108,11 @@ def test_search_without_accents_finds_a_leader(office_client):
 
 def test_stale_filter_lists_active_assignments_without_a_recent_visit(office_client):
     cutoff = timezone.localdate() - datetime.timedelta(days=settings.NTM_STALE_VISIT_DAYS)
+    # The last confirmed visit: drafts, submitted and returned visits do not count.
     last_visits = {
         a.pk: a.last
         for a in Assignment.objects.filter(ended_on__isnull=True).annotate(
-            last=Max("visits__visited_on")
+            last=Max("visits__visited_on", filter=Q(visits__status="confirmed"))
         )
     }
     expected = {pk for pk, last in last_visits.items() if last is None or last < cutoff}
@@ -122,7 +136,10 @@ def test_status_filter_separates_active_and_ended_assignments(office_client):
 
 def test_overdue_and_open_recommendation_filters_match_the_database(office_client):
     today = timezone.localdate()
-    unresolved = Recommendation.objects.exclude(status=Recommendation.Status.RESOLVED)
+    # Recommendations count only when made on a confirmed visit.
+    unresolved = Recommendation.objects.filter(visit__status="confirmed").exclude(
+        status=Recommendation.Status.RESOLVED
+    )
     overdue = set(unresolved.filter(due_on__lt=today).values_list("visit__assignment", flat=True))
     open_ = set(unresolved.values_list("visit__assignment", flat=True))
 
@@ -180,15 +197,18 @@ def test_query_count_does_not_grow_with_assignments_visits_and_support(
     office_client, django_assert_num_queries
 ):
     params = {"per_page": 200}
-    with django_assert_num_queries(8):
+    # (+1: the menu asks the user's role)
+    with django_assert_num_queries(9):
         office_client.get(URL, params)
 
     for _ in range(3):
         assignment = make_assignment(decision=Decision.objects.get(is_demo=True))
-        visit = make_visit(assignment=assignment, visited_on=timezone.localdate())
+        visit = make_visit(
+            assignment=assignment, visited_on=timezone.localdate(), status="confirmed"
+        )
         make_support(visit=visit)
         make_recommendation(visit=visit, due_on=datetime.date(2020, 1, 1))
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = office_client.get(URL, params)
     assert len(listed(response)) == Assignment.objects.count()

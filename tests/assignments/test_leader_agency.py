@@ -62,9 +62,10 @@ def test_leader_page_shows_position_agency_and_commune(office_client):
 
 def test_leader_scorecard_matches_the_database(office_client):
     assignment = ban_vuoc()
-    visits = FieldVisit.objects.filter(assignment=assignment)
-    supports = Support.objects.filter(visit__assignment=assignment)
-    recs = Recommendation.objects.filter(visit__assignment=assignment)
+    # Only confirmed visits, and the support and recommendations of those, count.
+    visits = FieldVisit.objects.filter(assignment=assignment, status="confirmed")
+    supports = Support.objects.filter(visit__assignment=assignment, visit__status="confirmed")
+    recs = Recommendation.objects.filter(visit__assignment=assignment, visit__status="confirmed")
     resolved = Q(status=Recommendation.Status.RESOLVED)
     today = timezone.localdate()
     years = Assessment.objects.filter(
@@ -118,7 +119,8 @@ def test_agency_page_lists_each_leader_assignment_with_its_scorecard(office_clie
     assert {card.assignment.pk for _leader, card in rows} == set(
         assignments.values_list("pk", flat=True)
     )
-    totals = dict(assignments.annotate(n=Count("visits")).values_list("pk", "n"))
+    confirmed = Count("visits", filter=Q(visits__status="confirmed"))
+    totals = dict(assignments.annotate(n=confirmed).values_list("pk", "n"))
     assert {card.assignment.pk: card.visits for _leader, card in rows} == totals
     html = response.content.decode()
     for assignment in assignments.select_related("leader", "commune"):
@@ -130,7 +132,7 @@ def test_agency_page_lists_each_leader_assignment_with_its_scorecard(office_clie
 def stale_assignments(agency, today):
     cutoff = today - datetime.timedelta(days=settings.NTM_STALE_VISIT_DAYS)
     rows = Assignment.objects.filter(leader__agency=agency, ended_on__isnull=True).annotate(
-        last=Max("visits__visited_on")
+        last=Max("visits__visited_on", filter=Q(visits__status="confirmed"))
     )
     return {a.pk for a in rows if a.last is None or a.last < cutoff}
 
@@ -141,7 +143,9 @@ def test_agency_page_flags_stale_assignments_and_overdue_recommendations(office_
     # A new assignment of this agency with no visit at all is stale.
     quiet = make_assignment(leader=make_leader(agency=agency), commune=make_commune(name="Lặng Im"))
     late = make_recommendation(
-        visit=make_visit(assignment=quiet, visited_on=today - datetime.timedelta(days=400)),
+        visit=make_visit(
+            assignment=quiet, visited_on=today - datetime.timedelta(days=400), status="confirmed"
+        ),
         text="Kiến nghị đã quá hạn lâu",
         due_on=today - datetime.timedelta(days=300),
     )
@@ -151,7 +155,7 @@ def test_agency_page_flags_stale_assignments_and_overdue_recommendations(office_
     assert {a.pk for a in response.context["stale"]} == stale_assignments(agency, today)
     assert quiet.pk in {a.pk for a in response.context["stale"]}
     overdue = Recommendation.objects.filter(
-        visit__assignment__leader__agency=agency, due_on__lt=today
+        visit__assignment__leader__agency=agency, visit__status="confirmed", due_on__lt=today
     ).exclude(status=Recommendation.Status.RESOLVED)
     assert {r.pk for r in response.context["overdue"]} == set(overdue.values_list("pk", flat=True))
     assert late.pk in {r.pk for r in response.context["overdue"]}
@@ -183,7 +187,9 @@ def test_anonymous_visitor_is_sent_to_the_login_page(anonymous_client, page):
 def add_assignment_with_activity(leader):
     assignment = make_assignment(leader=leader)
     for day in (1, 2):
-        visit = make_visit(assignment=assignment, visited_on=datetime.date(2024, 3, day))
+        visit = make_visit(
+            assignment=assignment, visited_on=datetime.date(2024, 3, day), status="confirmed"
+        )
         make_support(visit=visit)
         make_recommendation(visit=visit, due_on=datetime.date(2024, 4, 1))
     return assignment
@@ -193,13 +199,14 @@ def test_leader_page_query_count_does_not_grow_with_assignments(
     office_client, django_assert_num_queries
 ):
     leader = ban_vuoc().leader
-    with django_assert_num_queries(9):
+    # (+1: the menu asks the user's role)
+    with django_assert_num_queries(10):
         office_client.get(leader_url(leader.pk))
 
     for _ in range(3):
         add_assignment_with_activity(leader)
 
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = office_client.get(leader_url(leader.pk))
     assert len(response.context["cards"]) == 4
 
@@ -208,11 +215,12 @@ def test_agency_page_query_count_does_not_grow_with_leaders_and_assignments(
     office_client, django_assert_num_queries
 ):
     agency = ban_vuoc().leader.agency
-    with django_assert_num_queries(12):
+    # (+1: the menu asks the user's role)
+    with django_assert_num_queries(13):
         office_client.get(agency_url(agency.pk))
 
     for _ in range(3):
         add_assignment_with_activity(make_leader(agency=agency))
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         office_client.get(agency_url(agency.pk))

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -61,21 +61,31 @@ def expected_average(year, district=None):
     return str(average.quantize(Decimal("0.1"), ROUND_HALF_UP)).replace(".", ",")
 
 
+def stale_assignments(district=None):
+    """Active assignments whose last confirmed visit is older than the cutoff, or never."""
+    cutoff = timezone.localdate() - datetime.timedelta(days=settings.NTM_STALE_VISIT_DAYS)
+    active = Assignment.objects.filter(ended_on__isnull=True).annotate(
+        last=Max("visits__visited_on", filter=Q(visits__status="confirmed"))
+    )
+    if district is not None:
+        active = active.filter(commune__district=district)
+    return [a for a in active if a.last is None or a.last < cutoff]
+
+
 def expected_activity(district=None):
+    """Only confirmed visits count: drafts, submitted and returned visits do not."""
     today = timezone.localdate()
     visits = FieldVisit.objects.filter(
-        visited_on__gte=today - datetime.timedelta(days=90), visited_on__lte=today
+        status="confirmed",
+        visited_on__gte=today - datetime.timedelta(days=90),
+        visited_on__lte=today,
     )
-    cutoff = today - datetime.timedelta(days=settings.NTM_STALE_VISIT_DAYS)
-    active = Assignment.objects.filter(ended_on__isnull=True).annotate(
-        last=Max("visits__visited_on")
-    )
-    overdue = Recommendation.objects.filter(due_on__lt=today).exclude(status="resolved")
+    unresolved = Recommendation.objects.exclude(status="resolved")
+    overdue = unresolved.filter(visit__status="confirmed", due_on__lt=today)
     if district is not None:
         visits = visits.filter(assignment__commune__district=district)
-        active = active.filter(commune__district=district)
         overdue = overdue.filter(visit__assignment__commune__district=district)
-    stale = [a for a in active if a.last is None or a.last < cutoff]
+    stale = stale_assignments(district)
     return {
         "visits": str(visits.count()),
         "stale": str(len(stale)),
@@ -180,6 +190,16 @@ def test_activity_figures_match_visits_stale_assignments_and_overdue_recommendat
     assert figure(response, "assignments:assignment_list", stale=1) == expected["stale"]
     assert figure(response, "assignments:assignment_list", overdue=1) == expected["overdue"]
 
+    # A draft visit of today, to a stale assignment, with an overdue recommendation,
+    # changes none of the three figures.
+    today = timezone.localdate()
+    draft = factories.make_visit(stale_assignments()[0], visited_on=today, status="draft")
+    factories.make_recommendation(draft, due_on=today - datetime.timedelta(days=1))
+    again = office_client.get(URL)
+    assert figure(again, "assignments:visit_list", date_from=since) == expected["visits"]
+    assert figure(again, "assignments:assignment_list", stale=1) == expected["stale"]
+    assert figure(again, "assignments:assignment_list", overdue=1) == expected["overdue"]
+
 
 def test_choosing_a_district_shows_its_own_figures(office_client):
     district, year = bac_ha(), latest_year()
@@ -219,6 +239,7 @@ def test_every_card_links_to_the_list_it_counts_with_the_same_place_and_year(off
             {
                 "date_from": (today - datetime.timedelta(days=90)).isoformat(),
                 "date_to": today.isoformat(),
+                "status": "confirmed",
                 **place,
             },
         ),
@@ -256,8 +277,8 @@ def test_without_any_assessment_the_page_says_so_instead_of_drawing_charts(offic
 
 
 def add_assessed_and_visited_communes(count):
-    """More communes (one in a new district) with a year of results, a recognition, visits
-    and recommendations."""
+    """More communes (one in a new district) with a year of results, a recognition, confirmed
+    visits and recommendations."""
     year, today = latest_year(), timezone.localdate()
     criteria = list(Criterion.objects.filter(criteria_set__code=NTM_SET))
     new_district = factories.make_district(province=bac_ha().province, name="Huyện Mới")
@@ -270,7 +291,9 @@ def add_assessed_and_visited_communes(count):
         )
         assignment = factories.make_assignment(commune=commune)
         for days in (5, 200):
-            visit = factories.make_visit(assignment, visited_on=today - datetime.timedelta(days))
+            visit = factories.make_visit(
+                assignment, visited_on=today - datetime.timedelta(days), status="confirmed"
+            )
             factories.make_recommendation(visit, due_on=today - datetime.timedelta(days=1))
 
 
@@ -279,10 +302,11 @@ def test_query_count_does_not_grow_with_communes_assessments_and_visits(
     office_client, django_assert_num_queries, params
 ):
     params = {"district": bac_ha().pk} if params else {}
-    # session, user, demo notice; districts; criteria totals; the five queries of dashboard.summary
-    with django_assert_num_queries(10):
+    # session, user, demo notice; districts; criteria totals; the five queries of dashboard.summary;
+    # the user's groups (+1: the menu asks the user's role)
+    with django_assert_num_queries(11):
         before = office_client.get(URL, params)
     add_assessed_and_visited_communes(5)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         after = office_client.get(URL, params)
     assert cards(after) != cards(before)
