@@ -21,7 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from . import roles
-from .models import Assignment, FieldVisit, Member
+from .models import Agency, Assignment, FieldVisit, Leader, Member
 
 
 def is_office(user):
@@ -79,6 +79,22 @@ def assignments_visible_to(user, queryset=None):
 def communes_visible_to(user, queryset):
     if is_leader_scoped(user):
         return queryset.filter(assignments__in=leader_assignment_ids(user)).distinct()
+    return queryset
+
+
+def leaders_visible_to(user, queryset=None):
+    """Leaders open only their own page; every other role reads every leader's."""
+    queryset = Leader.objects.all() if queryset is None else queryset
+    if is_leader_scoped(user):
+        return queryset.filter(user=user)
+    return queryset
+
+
+def agencies_visible_to(user, queryset=None):
+    """Leaders open only their own agency's page."""
+    queryset = Agency.objects.all() if queryset is None else queryset
+    if is_leader_scoped(user):
+        return queryset.filter(pk__in=Leader.objects.filter(user=user).values("agency_id"))
     return queryset
 
 
@@ -147,6 +163,13 @@ def may_return_visit(user, visit):
     }
 
 
+def may_answer_visit(user, visit):
+    """The group (or the office) answers the office's comment on a returned visit."""
+    return visit.status == FieldVisit.Status.RETURNED and (
+        is_office(user) or visit.assignment_id in member_assignment_ids(user)
+    )
+
+
 def may_restore_history(user):
     return is_office(user)
 
@@ -163,6 +186,7 @@ ACTIONS = {
     "submit": may_submit_visit,
     "confirm": may_confirm_visit,
     "return": may_return_visit,
+    "answer": may_answer_visit,
 }
 
 

@@ -180,10 +180,11 @@ def _subquery_total(queryset, function, field="pk"):
     return Coalesce(Subquery(values), 0, output_field=models.BigIntegerField())
 
 
-def stale_cutoff(today=None):
+def stale_cutoff(today=None, days=None):
     """The last visit must be on or after this day, or the assignment counts as stale."""
     today = today or timezone.localdate()
-    return today - datetime.timedelta(days=settings.NTM_STALE_VISIT_DAYS)
+    days = settings.NTM_STALE_VISIT_DAYS if days is None else days
+    return today - datetime.timedelta(days=days)
 
 
 class AssignmentQuerySet(models.QuerySet):
@@ -194,10 +195,11 @@ class AssignmentQuerySet(models.QuerySet):
             Q(ended_on__isnull=True) | Q(ended_on__gte=on)
         )
 
-    def stale(self, today=None):
-        """Active assignments with no visit for more than NTM_STALE_VISIT_DAYS days, or never."""
+    def stale(self, today=None, days=None):
+        """Active assignments with no visit for more than `days` (default
+        NTM_STALE_VISIT_DAYS) days, or never."""
         recent = FieldVisit.objects.counted().filter(
-            assignment=OuterRef("pk"), visited_on__gte=stale_cutoff(today)
+            assignment=OuterRef("pk"), visited_on__gte=stale_cutoff(today, days)
         )
         return self.active().exclude(Exists(recent))
 

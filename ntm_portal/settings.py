@@ -104,6 +104,21 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Assignments with no visit for longer than this many days are flagged.
 NTM_STALE_VISIT_DAYS = env_int("NTM_STALE_VISIT_DAYS", 90)
+# Uploaded images larger than this many pixels are refused (decompression bombs).
+NTM_ATTACHMENT_MAX_PIXELS = env_int("NTM_ATTACHMENT_MAX_PIXELS", 40_000_000)
+
+# E-mail (the alerts digest): printed to the console until EMAIL_HOST is set.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "NTM Portal <noreply@localhost>")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
 
 LOGGING = {
     "version": 1,

@@ -1,9 +1,100 @@
-# Stub: change history and restore arrive with issue 4.
+"""Change history ("Lịch sử thay đổi") of a record, and restoring an earlier version (office)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import access
+from .. import history as audit
 
 
-def _not_yet(request, *args, **kwargs):
+def _tracked(slug):
+    try:
+        return audit.REGISTRY[slug]
+    except KeyError:
+        raise Http404 from None
+
+
+def _object_in_scope(request, tracked, pk):
+    """The live object, or None when it was deleted (only the office reads a deleted one's
+    history); 404 when out of the user's scope or when there is no such record at all."""
+    live = tracked.visible(request.user).filter(pk=pk).first()
+    if live is not None:
+        return live
+    if access.is_office(request.user) and tracked.records.filter(id=pk).exists():
+        return None
     raise Http404
 
 
-history = restore = _not_yet
+@login_required
+def history(request, model, pk):
+    tracked = _tracked(model)
+    live = _object_in_scope(request, tracked, pk)
+    entries, total = audit.load(tracked, pk, with_state=True)
+    if access.may_restore_history(request.user):
+        for entry in entries:
+            if entry.may_be_restored:
+                entry.restore_url = reverse(
+                    "assignments:history_restore",
+                    args=[entry.tracked.slug, entry.record.id, entry.record.history_id],
+                )
+    latest = next((e.record for e in entries if e.tracked is tracked), None)
+    subject = audit.object_label(tracked, live if live is not None else latest)
+    page_label, page_url = tracked.page(live if live is not None else latest, live is not None)
+    title = _("Lịch sử thay đổi – %(subject)s") % {"subject": subject}
+    return render(
+        request,
+        "assignments/history.html",
+        {
+            "page_title": title,
+            "subject": subject,
+            "breadcrumbs": [(page_label, page_url), (_("Lịch sử thay đổi"), None)],
+            "back_url": page_url,
+            "back_label": page_label,
+            "deleted": live is None,
+            "entries": entries,
+            "total": total,
+            "full": True,
+            "may_restore": access.may_restore_history(request.user),
+            "heading_id": "history-entries",
+        },
+    )
+
+
+@require_POST
+@login_required
+def restore(request, model, pk, history_id):
+    tracked = _tracked(model)
+    _object_in_scope(request, tracked, pk)
+    if not access.may_restore_history(request.user):
+        raise PermissionDenied
+    record = tracked.records.filter(id=pk, history_id=history_id).first()
+    if record is None:
+        raise Http404
+    try:
+        audit.restore(tracked, record, request.user)
+    except audit.RestoreError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _(
+                "Đã khôi phục phiên bản lúc %(date)s. Việc khôi phục được ghi thành "
+                "một thay đổi mới trong lịch sử."
+            )
+            % {"date": date_format(localtime(record.history_date), "d/m/Y H:i")},
+        )
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("assignments:history", args=[tracked.slug, pk])
+    return redirect(next_url)

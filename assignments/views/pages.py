@@ -12,7 +12,16 @@ from ntm_portal.listing import FilteredTableView
 
 from .. import access
 from ..filters import AssignmentFilter, VisitFilter
-from ..models import Agency, Assignment, FieldVisit, Leader, Member, Recommendation, Support
+from ..models import (
+    Agency,
+    Assignment,
+    FieldVisit,
+    Leader,
+    Member,
+    Recommendation,
+    Support,
+    VisitEvent,
+)
 from ..queries import scorecards
 from ..tables import AssignmentTable, VisitTable
 
@@ -31,13 +40,22 @@ class AssignmentListView(FilteredTableView):
 
     def get_queryset(self):
         self.today = timezone.localdate()
-        return Assignment.objects.for_list(self.today)
+        return access.assignments_visible_to(
+            self.request.user, Assignment.objects.for_list(self.today)
+        )
 
     def get_table_kwargs(self):
         return {"today": self.today}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(stale_days=settings.NTM_STALE_VISIT_DAYS, **kwargs)
+        form = self.filterset.form
+        chosen = form.cleaned_data.get("decision") if form.is_valid() else None
+        return super().get_context_data(
+            stale_days=settings.NTM_STALE_VISIT_DAYS,
+            # The amendment page is reached from the list of that decision's assignments.
+            amendable_decision=chosen if access.may_manage_assignments(self.request.user) else None,
+            **kwargs,
+        )
 
 
 class VisitListView(FilteredTableView):
@@ -48,7 +66,7 @@ class VisitListView(FilteredTableView):
     breadcrumbs = ((_("Chuyến công tác"), None),)
 
     def get_queryset(self):
-        return FieldVisit.objects.for_list()
+        return access.visits_visible_to(self.request.user, FieldVisit.objects.for_list())
 
 
 class VisitDetailView(LoginRequiredMixin, DetailView):
@@ -64,6 +82,7 @@ class VisitDetailView(LoginRequiredMixin, DetailView):
         Prefetch("supports", queryset=Support.objects.prefetch_related("criteria").order_by("pk")),
         Prefetch("recommendations", queryset=Recommendation.objects.order_by("due_on", "pk")),
         "attachments",
+        Prefetch("events", queryset=VisitEvent.objects.select_related("actor")),
     )
 
     def get_object(self, queryset=None):
@@ -99,13 +118,22 @@ class VisitDetailView(LoginRequiredMixin, DetailView):
 class LeaderDetailView(LoginRequiredMixin, DetailView):
     template_name = "assignments/leader_detail.html"
     context_object_name = "leader"
-    queryset = Leader.objects.select_related("agency")
+
+    def get_queryset(self):
+        return access.leaders_visible_to(self.request.user, Leader.objects.select_related("agency"))
 
     def get_context_data(self, **kwargs):
         leader = self.object
+        user = self.request.user
         today = timezone.localdate()
-        assignments = (
-            leader.assignments.select_related("commune__district", "decision", "working_group")
+        assignments = list(
+            leader.assignments.select_related(
+                "commune__district",
+                "decision",
+                "working_group",
+                "predecessor__leader",
+                "successor__leader",
+            )
             # Current assignments first, then the most recently ended.
             .order_by(F("ended_on").desc(nulls_first=True), "-started_on", "pk")
         )
@@ -118,6 +146,10 @@ class LeaderDetailView(LoginRequiredMixin, DetailView):
                 (leader.full_name, None),
             ],
             cards=list(cards.values()),
+            # Phone and e-mail are personal data: the office, the leader's groups, the leader.
+            show_contacts=access.may_see_contacts(user, None)
+            or any(access.may_see_contacts(user, a) for a in assignments),
+            may_manage=access.may_manage_assignments(user),
             today=today,
             **kwargs,
         )
@@ -126,32 +158,38 @@ class LeaderDetailView(LoginRequiredMixin, DetailView):
 class AgencyDetailView(LoginRequiredMixin, DetailView):
     template_name = "assignments/agency_detail.html"
     context_object_name = "agency"
-    model = Agency
+
+    def get_queryset(self):
+        return access.agencies_visible_to(self.request.user, Agency.objects.all())
 
     def get_context_data(self, **kwargs):
         agency = self.object
+        user = self.request.user
         today = timezone.localdate()
+        # A leader sees their own rows of their agency; every other role sees them all.
+        of_agency = access.assignments_visible_to(
+            user, Assignment.objects.filter(leader__agency=agency)
+        )
         assignments = list(
-            Assignment.objects.filter(leader__agency=agency)
-            .for_list(today)
-            .order_by(F("ended_on").desc(nulls_first=True), "commune__sort_name", "pk")
+            of_agency.for_list(today).order_by(
+                F("ended_on").desc(nulls_first=True), "commune__sort_name", "pk"
+            )
         )
         cards = scorecards(assignments, today)
-        stale_ids = set(
-            Assignment.objects.filter(leader__agency=agency)
-            .stale(today)
-            .values_list("pk", flat=True)
-        )
+        stale_ids = set(of_agency.stale(today).values_list("pk", flat=True))
         overdue = (
             Recommendation.objects.overdue(today)
-            .filter(visit__assignment__leader__agency=agency)
+            .filter(visit__in=access.visits_visible_to(user, FieldVisit.objects.all()))
+            .filter(visit__assignment__in=of_agency)
             .select_related("visit__assignment__commune", "visit__assignment__leader")
             .order_by("due_on", "pk")
         )
         by_leader = {}
         for assignment in assignments:
             by_leader.setdefault(assignment.leader_id, []).append(cards[assignment.pk])
-        leaders = list(agency.leaders.order_by("search_name", "pk"))
+        leaders = list(
+            access.leaders_visible_to(user, agency.leaders.all()).order_by("search_name", "pk")
+        )
         return super().get_context_data(
             page_title=agency.name,
             breadcrumbs=[

@@ -1,9 +1,344 @@
-# Stub: the visit form, attachments and "my work" page arrive with issue 4.
-from django.http import Http404
+"""Recording a visit (create, edit), its attachments, and the member's "my work" page."""
+
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max, Prefetch, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_POST
+
+from .. import access, attachments, roles, services
+from ..forms import AttachmentForm, FollowUpForm, RecommendationFormSet, SupportFormSet, VisitForm
+from ..models import Assignment, Attachment, FieldVisit, Recommendation, Support, VisitEvent
+
+SAVED_DRAFTS = "visit_form_saved_drafts"  # session key: local copies the server now has
 
 
-def _not_yet(request, *args, **kwargs):
-    raise Http404
+def _date(day):
+    return day.strftime("%d/%m/%Y")
 
 
-visit_create = visit_edit = attachment_download = attachment_delete = my_work = _not_yet
+def open_recommendations(user, assignment, visit=None):
+    """Unresolved recommendations of the commune's earlier visits, to follow up on this one."""
+    visits = (
+        access.visits_visible_to(user)
+        .filter(assignment__commune_id=assignment.commune_id)
+        .exclude(status=FieldVisit.Status.DRAFT)
+    )
+    if visit is not None:
+        visits = visits.exclude(pk=visit.pk).filter(visited_on__lte=visit.visited_on)
+    return (
+        Recommendation.objects.filter(visit__in=visits)
+        .exclude(status=Recommendation.Status.RESOLVED)
+        .select_related("visit")
+        .order_by("visit__visited_on", "pk")
+    )
+
+
+def pop_saved_drafts(request):
+    """Tokens of the browser's local copies that have since been saved (see visit_form.js)."""
+    return request.session.pop(SAVED_DRAFTS, [])
+
+
+class VisitFormView(LoginRequiredMixin, View):
+    """The phone-first visit form; subclasses decide which visit and who may."""
+
+    template_name = "assignments/visit_form.html"
+    visit = None
+
+    def get_objects(self):
+        """Set self.assignment and self.visit (None for a new one), or raise 404/403."""
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        self.get_objects()
+        return self.render(self.build_forms())
+
+    def post(self, request, *args, **kwargs):
+        self.get_objects()
+        forms = self.build_forms(request.POST, request.FILES)
+        if not self.all_valid(forms):
+            messages.error(request, self.error_summary(forms))
+            return self.render(forms)
+        try:
+            visit = services.save_visit(
+                form=forms["form"],
+                supports=forms["supports"],
+                recommendations=forms["recommendations"],
+                follow_ups=forms["followups"],
+                files=forms["files"].cleaned_data["files"],
+                file_kind=forms["files"].cleaned_data["kind"],
+                remove_files=forms["files"].cleaned_data["remove"],
+                by=request.user,
+            )
+        except services.VisitChanged as exc:
+            messages.error(request, exc.message())
+            # Carry the current version so that saving again, knowingly, is possible.
+            data = request.POST.copy()
+            data["version"] = str(exc.visit.version)
+            forms["form"].data = data
+            return self.render(forms, changed=exc.visit)
+        token = forms["form"].cleaned_data.get("draft_token")
+        if token:
+            request.session[SAVED_DRAFTS] = [*request.session.get(SAVED_DRAFTS, []), token][-20:]
+        messages.success(request, self.success_message(visit))
+        return redirect("assignments:visit_detail", pk=visit.pk)
+
+    def build_forms(self, data=None, files=None):
+        visit = self.visit or FieldVisit(assignment=self.assignment)
+        followups = [
+            FollowUpForm(data, recommendation=rec)
+            for rec in open_recommendations(self.request.user, self.assignment, self.visit)
+        ]
+        initial = {}
+        if self.visit is None:
+            # Whoever records the visit most likely went: tick them already.
+            initial["participants"] = (
+                visit.assignment.working_group.members.filter(user=self.request.user)
+                if visit.assignment.working_group_id
+                else []
+            )
+        return {
+            "form": VisitForm(data, instance=visit, assignment=self.assignment, initial=initial),
+            "supports": SupportFormSet(
+                data,
+                instance=visit,
+                prefix="supports",
+                queryset=Support.objects.prefetch_related("criteria").order_by("pk"),
+            ),
+            "recommendations": RecommendationFormSet(
+                data,
+                instance=visit,
+                prefix="recommendations",
+                queryset=Recommendation.objects.order_by("pk"),
+            ),
+            "followups": followups,
+            "files": AttachmentForm(data, files, visit=self.visit),
+        }
+
+    @staticmethod
+    def all_valid(forms):
+        # Validate every form (not stopping at the first) so every message shows at once.
+        results = [
+            forms["form"].is_valid(),
+            forms["supports"].is_valid(),
+            forms["recommendations"].is_valid(),
+            forms["files"].is_valid(),
+            *(f.is_valid() for f in forms["followups"]),
+        ]
+        return all(results)
+
+    def error_summary(self, forms):
+        lost_files = [f.name for f in self.request.FILES.getlist("files")]
+        text = _("Chưa lưu gì: hãy sửa những chỗ được đánh dấu bên dưới.")
+        if lost_files and not forms["files"].errors:
+            text += " " + _("Các tệp đã chọn chưa được gửi lên; hãy chọn lại: %(files)s.") % {
+                "files": ", ".join(f"«{name}»" for name in lost_files)
+            }
+        return text
+
+    def success_message(self, visit):
+        return _("Đã lưu chuyến công tác ngày %(date)s.") % {"date": _date(visit.visited_on)}
+
+    def render(self, forms, changed=None):
+        assignment = self.assignment
+        form = forms["form"]
+        draft_key = f"edit-{self.visit.pk}" if self.visit else f"new-{assignment.pk}"
+        context = {
+            **forms,
+            "assignment": assignment,
+            "visit": self.visit,
+            "changed": changed,
+            "page_title": self.page_title(),
+            "breadcrumbs": self.breadcrumbs(),
+            "support_forms": [*forms["supports"].forms, forms["supports"].empty_form],
+            "recommendation_forms": [
+                *forms["recommendations"].forms,
+                forms["recommendations"].empty_form,
+            ],
+            "existing_files": list(self.visit.attachments.order_by("pk")) if self.visit else [],
+            "draft_key": draft_key,
+            "saved_drafts": pop_saved_drafts(self.request),
+            "bound": form.is_bound,
+            "today": timezone.localdate(),
+            "cancel_url": (
+                reverse("assignments:visit_detail", args=[self.visit.pk])
+                if self.visit
+                else reverse("assignments:my_work")
+            ),
+        }
+        return render(self.request, self.template_name, context)
+
+
+class VisitCreateView(VisitFormView):
+    def get_objects(self):
+        visible = access.assignments_visible_to(self.request.user)
+        self.assignment = get_object_or_404(
+            visible.select_related("commune__district", "leader", "working_group"),
+            pk=self.kwargs["assignment_pk"],
+        )
+        if not access.may_record_visit_for(self.request.user, self.assignment):
+            raise PermissionDenied
+
+    def page_title(self):
+        return _("Ghi chuyến công tác xã %(commune)s") % {"commune": self.assignment.commune.name}
+
+    def breadcrumbs(self):
+        return [(_("Việc của tôi"), reverse("assignments:my_work")), (self.page_title(), None)]
+
+    def success_message(self, visit):
+        return _(
+            "Đã lưu bản nháp chuyến công tác ngày %(date)s. Xem lại rồi bấm gửi văn phòng "
+            "điều phối khi đã đủ."
+        ) % {"date": _date(visit.visited_on)}
+
+
+class VisitEditView(VisitFormView):
+    def get_objects(self):
+        self.visit = access.get_visit_for_user(
+            self.request,
+            self.kwargs["pk"],
+            "edit",
+            FieldVisit.objects.select_related(
+                "assignment__commune__district", "assignment__working_group", "updated_by"
+            ),
+        )
+        self.assignment = self.visit.assignment
+
+    def page_title(self):
+        return _("Sửa chuyến công tác xã %(commune)s ngày %(date)s") % {
+            "commune": self.assignment.commune.name,
+            "date": _date(self.visit.visited_on),
+        }
+
+    def breadcrumbs(self):
+        return [
+            (_("Chuyến công tác"), reverse("assignments:visit_list")),
+            (
+                f"{self.assignment.commune.name} – {_date(self.visit.visited_on)}",
+                reverse("assignments:visit_detail", args=[self.visit.pk]),
+            ),
+            (_("Sửa"), None),
+        ]
+
+
+visit_create = VisitCreateView.as_view()
+visit_edit = VisitEditView.as_view()
+
+
+# --- attachments ------------------------------------------------------------------
+
+
+def _attachment_for(request, pk, action):
+    """The attachment, if the user may `action` its visit (404 out of scope, 403 not allowed)."""
+    attachment = get_object_or_404(Attachment, pk=pk)
+    access.get_visit_for_user(request, attachment.visit_id, action)
+    return attachment
+
+
+@login_required
+def attachment_download(request, pk):
+    """The file, only to those who may see its visit; never a public MEDIA_URL link."""
+    attachment = _attachment_for(request, pk, "view")
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    content_type = attachment.content_type
+    inline = content_type in attachments.ALLOWED_CONTENT_TYPES
+    name = attachment.original_name or attachment.file.name.rsplit("/", 1)[-1]
+    # No path, no control characters in the name the browser offers to save.
+    name = re.sub(r"[\x00-\x1f\x7f/\\]", "_", name)
+    response = FileResponse(
+        handle,
+        as_attachment=not inline,
+        filename=name,
+        content_type=content_type if inline else "application/octet-stream",
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@require_POST
+@login_required
+def attachment_delete(request, pk):
+    attachment = _attachment_for(request, pk, "edit")
+    visit_pk = attachment.visit_id
+    name = str(attachment)
+    services.delete_attachment(attachment)
+    messages.success(request, _("Đã xoá tệp «%(name)s».") % {"name": name})
+    return redirect("assignments:visit_detail", pk=visit_pk)
+
+
+# --- my work ------------------------------------------------------------------------
+
+
+@login_required
+def my_work(request):
+    """What is waiting for the user: record, continue, fix or confirm visits."""
+    user = request.user
+    role = roles.role_of(user)
+    context = {
+        "page_title": _("Việc của tôi"),
+        "breadcrumbs": [(_("Việc của tôi"), None)],
+        "role": role,
+        "saved_drafts": pop_saved_drafts(request),
+    }
+    if role == roles.OFFICE:
+        counts = FieldVisit.objects.aggregate(
+            submitted=Count("pk", filter=Q(status=FieldVisit.Status.SUBMITTED)),
+            returned=Count("pk", filter=Q(status=FieldVisit.Status.RETURNED)),
+        )
+        context["counts"] = counts
+    elif role == roles.MEMBER:
+        ids = access.member_assignment_ids(user)
+        context["assignments"] = _with_last_visit(
+            Assignment.objects.filter(pk__in=ids, ended_on__isnull=True)
+        )
+        context["to_continue"] = (
+            FieldVisit.objects.filter(
+                assignment_id__in=ids,
+                status__in=[FieldVisit.Status.DRAFT, FieldVisit.Status.RETURNED],
+            )
+            .select_related("assignment__commune", "updated_by")
+            .prefetch_related(_return_comments())
+            .order_by("-status", "-visited_on", "-pk")  # returned ones first
+        )
+    elif role == roles.LEADER:
+        ids = access.leader_assignment_ids(user)
+        context["assignments"] = _with_last_visit(Assignment.objects.filter(pk__in=ids))
+        context["to_confirm"] = (
+            FieldVisit.objects.filter(assignment_id__in=ids, status=FieldVisit.Status.SUBMITTED)
+            .select_related("assignment__commune")
+            .order_by("visited_on", "pk")
+        )
+    return render(request, "assignments/my_work.html", context)
+
+
+def _with_last_visit(assignments):
+    return (
+        assignments.select_related("commune__district", "leader", "working_group")
+        .annotate(
+            last_visit_on=Max(
+                "visits__visited_on", filter=~Q(visits__status=FieldVisit.Status.DRAFT)
+            )
+        )
+        .order_by("ended_on", "commune__sort_name", "pk")
+    )
+
+
+def _return_comments():
+    returned = VisitEvent.objects.filter(action=VisitEvent.Action.RETURNED)
+    return Prefetch(
+        "events",
+        queryset=returned.select_related("actor").order_by("-created_at", "-pk"),
+        to_attr="returns",
+    )

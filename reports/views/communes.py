@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView
 
+from assignments import access
+from assignments.models import FieldVisit
 from communes.models import Commune
 from ntm_portal.listing import FilteredTableView
 
@@ -43,7 +45,8 @@ class CommuneListView(FilteredTableView):
     def get_queryset(self):
         # Every pre-2025 unit, so that ?kind= can show phường and thị trấn too;
         # the filter keeps the programme's xã when no kind is asked for.
-        return queries.communes_for_list(self.year, units=Commune.objects.in_era())
+        units = access.communes_visible_to(self.request.user, Commune.objects.in_era())
+        return queries.communes_for_list(self.year, units=units)
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -88,15 +91,56 @@ class CommuneDetailView(LoginRequiredMixin, DetailView):
     context_object_name = "commune"
 
     def get_queryset(self):
-        return queries.dossier_commune_queryset()
+        # A leader opening another commune's dossier: 404, as if it did not exist.
+        return access.communes_visible_to(self.request.user, queries.dossier_commune_queryset())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        user = self.request.user
         commune = self.object
+        dossier = queries.commune_dossier(commune)
+        if not access.is_office(user):
+            # The timeline shows only the visits the user may open (drafts stay with their group).
+            visible = set(
+                access.visits_visible_to(
+                    user, FieldVisit.objects.filter(assignment__commune=commune)
+                ).values_list("pk", flat=True)
+            )
+            dossier.visits = [visit for visit in dossier.visits if visit.pk in visible]
+        assignments = dossier.current_assignments + dossier.previous_assignments
         title = f"{commune.get_kind_display()} {commune.name}"
         context.update(
-            dossier=queries.commune_dossier(commune),
+            dossier=dossier,
+            # Phones and e-mails are personal data: only for these assignments' office,
+            # group and leader (omitted from the page for everyone else).
+            contacts_for={a.pk for a in assignments if access.may_see_contacts(user, a)},
+            history_links=self.history_links(dossier, assignments),
             page_title=title,
             breadcrumbs=[(_("Xã"), reverse("reports:commune_list")), (title, "")],
         )
         return context
+
+    def history_links(self, dossier, assignments):
+        """Links to the change history of the dossier's assignments, recognitions and
+        criteria assessments (by year), in one query."""
+        by_year = {}
+        assessments = (
+            queries.programme_assessments()
+            .filter(commune=dossier.commune)
+            .order_by("-year", "criterion__number")
+            .values_list("pk", "year", "criterion__number")
+        )
+        for pk, year, number in assessments:
+            by_year.setdefault(year, []).append(
+                (number, reverse("assignments:history", args=["assessment", pk]))
+            )
+        return {
+            "assignments": [
+                (a, reverse("assignments:history", args=["assignment", a.pk])) for a in assignments
+            ],
+            "recognitions": [
+                (r, reverse("assignments:history", args=["recognition", r.pk]))
+                for r in dossier.recognitions
+            ],
+            "assessment_years": list(by_year.items()),
+        }

@@ -189,8 +189,8 @@ def test_dossier_runs_a_fixed_number_of_queries_whatever_the_visits(
     url = dossier_url(ban_vuoc)
     office_client.get(url)  # warm up: session and caches
 
-    # (+1: the menu asks the user's role)
-    with django_assert_num_queries(15):
+    # (+1: the menu asks the user's role; +1: the assessments' history links)
+    with django_assert_num_queries(16):
         office_client.get(url)
     assignment = Assignment.objects.active().get(commune=ban_vuoc)
     for day in range(1, 6):
@@ -200,7 +200,7 @@ def test_dossier_runs_a_fixed_number_of_queries_whatever_the_visits(
         visit.participants.set(assignment.working_group.members.all())
         make_support(visit=visit)
         make_recommendation(visit=visit)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         response = office_client.get(url)
 
     assert len(response.context["dossier"].visits) == (

@@ -1,0 +1,209 @@
+"""A decision amending 1599 re-pairs some communes; every other commune keeps its
+assignment under 1599."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from assignments import services
+from assignments.models import Assignment, Decision
+from tests.factories import make_leader
+
+pytestmark = pytest.mark.django_db
+
+
+def base():
+    return Decision.objects.get(is_demo=True)
+
+
+def url(decision):
+    return reverse("assignments:decision_amend", args=[decision.pk])
+
+
+def in_force(decision, count):
+    return list(
+        Assignment.objects.active()
+        .filter(decision=decision)
+        .select_related("commune")
+        .order_by("commune__sort_name")[:count]
+    )
+
+
+def post_data(rows, **overrides):
+    data = {
+        "number": "2345/QĐ-UBND",
+        "issued_on": "15/03/2024",
+        "title": "Sửa đổi, bổ sung Quyết định 1599/QĐ-UBND",
+        "xa-TOTAL_FORMS": str(max(len(rows), 1)),
+        "xa-INITIAL_FORMS": "0",
+    }
+    for i, (commune_id, leader_id) in enumerate(rows):
+        data[f"xa-{i}-commune"] = commune_id
+        data[f"xa-{i}-leader"] = leader_id
+    data.update(overrides)
+    return data
+
+
+def snapshot(decision):
+    return set(decision.assignments.values_list("pk", "leader_id", "ended_on", "successor_id"))
+
+
+def test_office_sees_the_base_decision_and_rows_to_fill(office_client):
+    html = office_client.get(url(base())).content.decode()
+
+    assert "1599/QĐ-UBND" in html
+    assert "126 xã có lãnh đạo phụ trách" in html
+    assert html.count('name="xa-') >= 10  # five rows of commune and leader
+    assert "Bản Vược" in html
+
+
+def test_three_communes_are_re_paired_and_the_other_124_stay(office_client, office_user):
+    decision = base()
+    olds = in_force(decision, 3)
+    pairs = [(old, make_leader()) for old in olds]
+    untouched = snapshot(decision) - {
+        row for row in snapshot(decision) if row[0] in {old.pk for old in olds}
+    }
+
+    response = office_client.post(
+        url(decision),
+        post_data([(old.commune_id, leader.pk) for old, leader in pairs]),
+        follow=True,
+    )
+
+    new_decision = Decision.objects.get(number="2345/QĐ-UBND")
+    assert new_decision.amends == decision
+    assert new_decision.issued_on == datetime.date(2024, 3, 15)
+    assert "Đã ghi Quyết định 2345/QĐ-UBND sửa đổi Quyết định 1599/QĐ-UBND" in (
+        response.content.decode()
+    )
+    assert response.redirect_chain[-1][0].endswith(f"?decision={new_decision.pk}")
+    for old, leader in pairs:
+        old.refresh_from_db()
+        new = old.successor
+        assert (old.ended_on, old.end_reason) == (datetime.date(2024, 3, 14), "amended")
+        assert "2345/QĐ-UBND" in old.end_note
+        assert (new.decision, new.leader, new.commune_id) == (new_decision, leader, old.commune_id)
+        assert new.working_group_id == old.working_group_id
+        assert new.started_on == datetime.date(2024, 3, 15) and new.is_active
+        assert new.history.get().history_user == office_user
+    assert len(untouched) == 124
+    assert untouched <= snapshot(decision)
+    assert decision.assignments.active().count() == 123
+
+
+def test_a_commune_listed_twice_is_refused_and_nothing_is_written(office_client):
+    decision = base()
+    old = in_force(decision, 1)[0]
+    before = snapshot(decision), Decision.objects.count()
+
+    response = office_client.post(
+        url(decision),
+        post_data([(old.commune_id, make_leader().pk), (old.commune_id, make_leader().pk)]),
+    )
+
+    assert f"Xã {old.commune.name} được liệt kê hai lần" in response.content.decode()
+    assert (snapshot(decision), Decision.objects.count()) == before
+
+
+def test_a_commune_without_an_active_assignment_is_refused(office_client):
+    decision = base()
+    ended = decision.assignments.exclude(ended_on=None).select_related("commune").first()
+    before = snapshot(decision), Decision.objects.count()
+
+    response = office_client.post(url(decision), post_data([(ended.commune_id, make_leader().pk)]))
+
+    assert "Xã được chọn không có phân công đang hiệu lực" in response.content.decode()
+    assert (snapshot(decision), Decision.objects.count()) == before
+    with pytest.raises(services.WorkflowError, match="không có phân công đang hiệu lực"):
+        services.amend_decision(
+            decision,
+            number="9/QĐ-UBND",
+            issued_on=datetime.date(2024, 3, 15),
+            title="Sửa đổi",
+            pairs=[
+                (in_force(decision, 1)[0].commune, make_leader()),
+                (ended.commune, make_leader()),
+            ],
+        )
+    assert (snapshot(decision), Decision.objects.count()) == before
+
+
+def test_an_unknown_leader_is_refused(office_client):
+    decision = base()
+    old = in_force(decision, 1)[0]
+    before = snapshot(decision), Decision.objects.count()
+
+    response = office_client.post(url(decision), post_data([(old.commune_id, 999999)]))
+
+    assert "Lãnh đạo được chọn không có trong danh sách" in response.content.decode()
+    assert (snapshot(decision), Decision.objects.count()) == before
+
+
+@pytest.mark.parametrize(
+    ("rows", "overrides", "says"),
+    [
+        ("none", {}, "Hãy chọn ít nhất một xã được phân công lại"),
+        ("half", {}, "Hãy chọn cả xã và lãnh đạo mới"),
+        ("ok", {"number": "1599/QĐ-UBND"}, "Đã có Quyết định 1599/QĐ-UBND"),
+        ("same", {}, "lãnh đạo mới trùng với lãnh đạo đang phụ trách"),
+        ("ok", {"issued_on": ""}, "Hãy ghi ngày ban hành"),
+    ],
+)
+def test_other_mistakes_are_explained_and_nothing_is_written(office_client, rows, overrides, says):
+    decision = base()
+    old = in_force(decision, 1)[0]
+    rows = {
+        "none": [],
+        "half": [(old.commune_id, "")],
+        "ok": [(old.commune_id, make_leader().pk)],
+        "same": [(old.commune_id, old.leader_id)],
+    }[rows]
+    before = snapshot(decision), Decision.objects.count()
+
+    response = office_client.post(url(decision), post_data(rows, **overrides))
+
+    assert says in response.content.decode()
+    assert (snapshot(decision), Decision.objects.count()) == before
+
+
+def test_a_second_amendment_re_pairs_a_commune_paired_by_the_first():
+    decision = base()
+    commune = in_force(decision, 1)[0].commune
+    first = services.amend_decision(
+        decision,
+        number="100/QĐ-UBND",
+        issued_on=datetime.date(2023, 1, 10),
+        title="Sửa đổi lần 1",
+        pairs=[(commune, make_leader())],
+    )
+    leader = make_leader()
+
+    second = services.amend_decision(
+        decision,
+        number="200/QĐ-UBND",
+        issued_on=datetime.date(2024, 1, 10),
+        title="Sửa đổi lần 2",
+        pairs=[(commune, leader)],
+    )
+
+    current = Assignment.objects.active().get(commune=commune)
+    assert (current.decision, current.leader) == (second, leader)
+    assert first.assignments.get().successor == current
+
+
+@pytest.mark.parametrize("client_name", ["member_a_client", "leader_client", "reader_client"])
+def test_only_the_office_may_amend_a_decision(request, client_name):
+    client = request.getfixturevalue(client_name)
+    decision = base()
+    old = in_force(decision, 1)[0]
+
+    assert client.get(url(decision)).status_code == 403
+    response = client.post(url(decision), post_data([(old.commune_id, make_leader().pk)]))
+    assert response.status_code == 403
+    assert not Decision.objects.filter(amends=decision).exists()
+
+
+def test_unknown_decision_is_not_found(office_client):
+    assert office_client.get(url(Decision(pk=999999))).status_code == 404

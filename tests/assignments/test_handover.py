@@ -1,0 +1,194 @@
+"""The office hands an assignment over: the old one ends, its successor starts
+with the same working group, in one step, never two active at once."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from assignments import access, demo, services
+from assignments.models import Assignment, Leader
+from tests.factories import make_leader, make_visit
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+def ban_vuoc():
+    return demo.demo_assignment(demo.GROUP_A_COMMUNE)
+
+
+def url(assignment):
+    return reverse("assignments:assignment_handover", args=[assignment.pk])
+
+
+def form(**overrides):
+    data = {
+        "ended_on": "30/06/2024",
+        "reason": Assignment.EndReason.TRANSFERRED,
+        "note": "Quyết định điều động số 12/QĐ-UBND",
+        "leader": "",
+        "full_name": "",
+        "position": "",
+        "agency": "",
+        "started_on": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_office_sees_the_current_assignment_and_the_form(office_client):
+    old = ban_vuoc()
+
+    html = office_client.get(url(old)).content.decode()
+
+    assert old.commune.name in html
+    assert old.leader.full_name in html
+    assert 'name="ended_on"' in html and 'name="full_name"' in html
+
+
+def test_hand_over_to_an_existing_leader(office_client, office_user, member_a_user):
+    old = ban_vuoc()
+    visit = make_visit(assignment=old)
+    new_leader = make_leader(full_name="Trần Văn Bình")
+
+    response = office_client.post(url(old), form(leader=new_leader.pk), follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse(
+        "assignments:leader_detail", args=[new_leader.pk]
+    )
+    assert "Đã bàn giao xã Bản Vược" in response.content.decode()
+    old.refresh_from_db()
+    new = old.successor
+    assert (old.ended_on, old.end_reason) == (D(2024, 6, 30), Assignment.EndReason.TRANSFERRED)
+    assert old.end_note == "Quyết định điều động số 12/QĐ-UBND"
+    assert new.is_active and new.leader == new_leader and new.predecessor == old
+    assert new.started_on == D(2024, 7, 1)  # the day after, by default
+    assert (new.decision, new.commune, new.working_group) == (
+        old.decision,
+        old.commune,
+        old.working_group,
+    )
+    assert (
+        Assignment.objects.active().filter(commune=old.commune, decision=old.decision).get() == new
+    )
+    # History stays with the old assignment; the group keeps recording for the commune.
+    visit.refresh_from_db()
+    assert visit.assignment_id == old.pk
+    assert access.may_record_visit_for(member_a_user, Assignment.objects.get(pk=new.pk))
+    assert old.history.first().history_user == office_user
+    assert old.history.first().successor_id == new.pk
+    assert new.history.get().history_user == office_user
+
+
+def test_hand_over_to_a_new_leader_creates_the_leader(office_client):
+    old = ban_vuoc()
+    agency = old.leader.agency
+
+    office_client.post(
+        url(old),
+        form(
+            full_name="Lò Thị Mai",
+            position="Phó Giám đốc",
+            agency=agency.pk,
+            started_on="15/07/2024",
+        ),
+    )
+
+    old.refresh_from_db()
+    leader = Leader.objects.get(full_name="Lò Thị Mai")
+    assert (leader.position, leader.agency) == ("Phó Giám đốc", agency)
+    assert (old.successor.leader, old.successor.started_on) == (leader, D(2024, 7, 15))
+
+
+@pytest.mark.parametrize(
+    ("overrides", "says"),
+    [
+        ({"leader": "other", "started_on": "29/06/2024"}, "không được trước ngày kết thúc"),
+        ({"leader": "other", "ended_on": "31/12/2020"}, "không được trước ngày bắt đầu"),
+        ({"leader": "same"}, "trùng với lãnh đạo đang phụ trách"),
+        ({}, "Hãy chọn hoặc nhập lãnh đạo tiếp nhận"),
+        ({"full_name": "Lò Thị Mai"}, "Hãy ghi chức vụ"),
+        ({"ended_on": "31/02/2024", "leader": "other"}, "Hãy ghi ngày theo dạng dd/mm/yyyy"),
+        ({"reason": "", "leader": "other"}, "Hãy chọn lý do kết thúc"),
+    ],
+)
+def test_refused_hand_overs_explain_why_and_write_nothing(office_client, overrides, says):
+    old = ban_vuoc()
+    chosen = overrides.get("leader")
+    if chosen:
+        overrides["leader"] = old.leader_id if chosen == "same" else make_leader().pk
+    counts = Assignment.objects.count(), Leader.objects.count()
+
+    response = office_client.post(url(old), form(**overrides))
+
+    assert response.status_code == 200
+    assert says in response.content.decode()
+    old.refresh_from_db()
+    assert old.is_active and old.successor is None
+    assert (Assignment.objects.count(), Leader.objects.count()) == counts
+
+
+def test_an_ended_assignment_cannot_be_handed_over(office_client):
+    old = ban_vuoc()
+    services.hand_over(old, ended_on=D(2024, 6, 30), reason="retired", new_leader=make_leader())
+    count = Assignment.objects.count()
+
+    page = office_client.get(url(old)).content.decode()
+    response = office_client.post(url(old), form(leader=make_leader().pk))
+
+    assert "Phân công này đã kết thúc" in page
+    assert "Phân công này đã kết thúc" in response.content.decode()
+    assert Assignment.objects.count() == count
+
+
+def test_the_service_refuses_a_stale_assignment_already_handed_over():
+    stale = ban_vuoc()
+    services.hand_over(
+        Assignment.objects.get(pk=stale.pk),
+        ended_on=D(2024, 6, 30),
+        reason="retired",
+        new_leader=make_leader(),
+    )
+
+    with pytest.raises(services.WorkflowError, match="Phân công này đã kết thúc"):
+        services.hand_over(stale, ended_on=D(2024, 8, 1), reason="other", new_leader=make_leader())
+
+    assert Assignment.objects.filter(commune=stale.commune, ended_on__isnull=True).count() == 1
+
+
+def test_two_active_assignments_are_refused_even_when_the_service_is_misused(
+    office_client, monkeypatch
+):
+    """If the old assignment were left active, the database refuses the successor."""
+    old = ban_vuoc()
+    monkeypatch.setattr(services, "_end_assignment", lambda assignment, **kwargs: 1)
+    count = Assignment.objects.count()
+
+    response = office_client.post(url(old), form(leader=make_leader().pk))
+
+    html = response.content.decode()
+    assert "Mỗi xã chỉ có một phân công đang hiệu lực theo một quyết định" in html
+    assert "Bản Vược" in html
+    old.refresh_from_db()
+    assert old.is_active and old.successor is None
+    assert Assignment.objects.count() == count
+
+
+@pytest.mark.parametrize("client_name", ["member_a_client", "leader_client", "reader_client"])
+def test_only_the_office_may_hand_over(request, client_name):
+    client = request.getfixturevalue(client_name)
+    old = ban_vuoc()
+
+    assert client.get(url(old)).status_code == 403
+    assert client.post(url(old), form(leader=make_leader().pk)).status_code == 403
+    old.refresh_from_db()
+    assert old.is_active
+
+
+def test_anonymous_visitor_is_sent_to_log_in(anonymous_client):
+    response = anonymous_client.get(url(ban_vuoc()))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))

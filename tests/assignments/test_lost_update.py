@@ -1,0 +1,174 @@
+"""Editing a visit: who may, and two people editing the same visit: the second save is
+refused, names who changed it and when, writes nothing and keeps what was typed (run on
+SQLite and PostgreSQL)."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assignments import services
+from assignments.forms import RecommendationFormSet, SupportFormSet, VisitForm
+from assignments.models import FieldVisit, Support
+from tests.assignments.test_visit_form import counts, group_a, visit_data
+from tests.factories import make_support, make_visit
+
+pytestmark = pytest.mark.django_db
+
+
+def edit_url(visit):
+    return reverse("assignments:visit_edit", args=[visit.pk])
+
+
+def loaded_form(client, visit):
+    """What the edit form holds when it is opened: the data its submit would post."""
+    context = client.get(edit_url(visit)).context
+    data = visit_data(visit.assignment, version=context["form"]["version"].value())
+    for prefix in ("supports", "recommendations"):
+        formset = context[prefix]
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(formset.forms))
+        data[f"{prefix}-INITIAL_FORMS"] = str(formset.initial_form_count())
+        for form in formset.forms:
+            for name, field in form.fields.items():
+                value = form[name].value()
+                if value is not None and name != "DELETE":
+                    data[form.add_prefix(name)] = field.prepare_value(value)
+    return data
+
+
+@pytest.mark.parametrize(
+    "persona, status, expected",
+    [
+        ("member_a_client", "draft", 200),
+        ("member_a_client", "returned", 200),
+        ("member_a_client", "submitted", 403),
+        ("member_a_client", "confirmed", 403),
+        ("member_b_client", "draft", 404),
+        ("member_b_client", "returned", 403),
+        ("leader_client", "submitted", 403),
+        ("office_client", "confirmed", 200),
+    ],
+)
+def test_who_may_edit_a_group_a_visit(request, member_a_user, persona, status, expected):
+    visit = make_visit(assignment=group_a(member_a_user), status=status)
+    client = request.getfixturevalue(persona)
+    assert client.get(reverse("assignments:visit_edit", args=[visit.pk])).status_code == expected
+
+
+@pytest.fixture
+def draft(member_a_user):
+    visit = make_visit(assignment=group_a(member_a_user), purpose="Bản đầu", status="draft")
+    make_support(visit=visit, amount_vnd=3_000_000, description="Giống lúa")
+    return visit
+
+
+def test_the_second_of_two_saves_is_refused_and_names_the_first_editor(
+    member_a_client, office_client, office_user, draft
+):
+    office_user.first_name, office_user.last_name = "Lan", "Phạm Thị"
+    office_user.save()
+    mine, theirs = loaded_form(member_a_client, draft), loaded_form(office_client, draft)
+    theirs.update(purpose="Sửa của văn phòng", **{"supports-0-amount_vnd": "4.000.000"})
+    mine.update(purpose="Sửa của thành viên", findings="Ghi chép dài của tôi")
+    mine["supports-0-amount_vnd"] = "5.000.000"
+
+    first = office_client.post(edit_url(draft), theirs)
+    second = member_a_client.post(edit_url(draft), mine)
+
+    assert first.status_code == 302
+    assert second.status_code == 200
+    visit = FieldVisit.objects.get(pk=draft.pk)
+    html = second.content.decode()
+    when = timezone.localtime(visit.updated_at).strftime("%d/%m/%Y %H:%M")
+    assert f"vừa được Lan Phạm Thị sửa lúc {when}" in html
+    assert "Sửa của thành viên" in html and "Ghi chép dài của tôi" in html
+    assert "5.000.000" in html
+    # The database keeps the first save, whole.
+    assert (visit.purpose, visit.updated_by, visit.version) == ("Sửa của văn phòng", office_user, 2)
+    assert list(visit.supports.values_list("amount_vnd", flat=True)) == [4_000_000]
+    # The form now carries the current version: saving again is a deliberate choice.
+    assert second.context["form"]["version"].value() == "2"
+
+
+def test_without_a_full_name_the_username_is_given(member_a_client, office_client, draft):
+    mine, theirs = loaded_form(member_a_client, draft), loaded_form(office_client, draft)
+    office_client.post(edit_url(draft), theirs)
+
+    html = member_a_client.post(edit_url(draft), mine).content.decode()
+
+    assert "vừa được vanphong sửa lúc" in html
+
+
+@pytest.mark.parametrize("version", ["0", "2", "99", ""])
+def test_a_tampered_or_missing_version_is_refused(member_a_client, draft, version):
+    data = loaded_form(member_a_client, draft)
+    data.update(version=version, purpose="Ghi đè")
+
+    response = member_a_client.post(edit_url(draft), data)
+
+    assert response.status_code == 200
+    assert FieldVisit.objects.get(pk=draft.pk).purpose == "Bản đầu"
+
+
+def test_saving_again_after_the_refusal_applies_the_typed_data(
+    member_a_client, office_client, member_a_user, draft
+):
+    mine, theirs = loaded_form(member_a_client, draft), loaded_form(office_client, draft)
+    office_client.post(edit_url(draft), theirs)
+    mine["purpose"] = "Bản của tôi"
+    refused = member_a_client.post(edit_url(draft), mine)
+    mine["version"] = refused.context["form"]["version"].value()
+
+    member_a_client.post(edit_url(draft), mine)
+
+    visit = FieldVisit.objects.get(pk=draft.pk)
+    assert (visit.purpose, visit.updated_by, visit.version) == ("Bản của tôi", member_a_user, 3)
+
+
+def test_a_visit_submitted_meanwhile_cannot_be_saved_over(member_a_client, member_a_user, draft):
+    data = loaded_form(member_a_client, draft)
+    # The workflow bumps the version with every step.
+    FieldVisit.objects.filter(pk=draft.pk).update(status="submitted", version=2)
+
+    data["purpose"] = "Quá muộn"
+    response = member_a_client.post(edit_url(draft), data)
+
+    assert response.status_code == 403
+    assert FieldVisit.objects.get(pk=draft.pk).purpose == "Bản đầu"
+
+
+def test_a_successful_edit_moves_the_version_and_records_the_editor(
+    member_a_client, member_a_user, draft
+):
+    data = loaded_form(member_a_client, draft)
+    data["purpose"] = "Bản hai"
+    data["supports-0-DELETE"] = "on"
+
+    response = member_a_client.post(edit_url(draft), data)
+
+    visit = FieldVisit.objects.get(pk=draft.pk)
+    assert response.status_code == 302
+    assert (visit.purpose, visit.version, visit.updated_by) == ("Bản hai", 2, member_a_user)
+    assert not Support.objects.filter(visit=visit).exists()
+    assert visit.history.first().history_user == member_a_user
+
+
+def test_save_visit_raises_and_writes_nothing_when_the_version_moved(member_a_user, draft):
+    data = visit_data(draft.assignment, version="1", purpose="Không được lưu")
+    data.update({"supports-TOTAL_FORMS": "1", "supports-0-kind": "other"})
+    data["supports-0-description"] = "Hàng mới"
+    FieldVisit.objects.filter(pk=draft.pk).update(version=5)
+    visit = FieldVisit.objects.get(pk=draft.pk)
+    form = VisitForm(data, instance=visit, assignment=visit.assignment)
+    supports = SupportFormSet(data, instance=visit, prefix="supports")
+    recommendations = RecommendationFormSet(data, instance=visit, prefix="recommendations")
+    assert form.is_valid() and supports.is_valid() and recommendations.is_valid()
+    before = counts()
+
+    with pytest.raises(services.VisitChanged) as refused:
+        services.save_visit(
+            form=form, supports=supports, recommendations=recommendations, by=member_a_user
+        )
+
+    assert refused.value.visit.version == 5
+    assert counts() == before
+    assert FieldVisit.objects.get(pk=draft.pk).purpose == "Bản đầu"
