@@ -11,6 +11,7 @@ MENU = [
     ("reports:commune_list", _("Xã"), "authenticated"),
     ("assignments:assignment_list", _("Phân công"), "authenticated"),
     ("assignments:visit_list", _("Chuyến công tác"), "authenticated"),
+    ("reports:report_index", _("Báo cáo"), "authenticated"),
     ("admin:index", _("Quản trị"), "staff"),
 ]
 

@@ -3,13 +3,22 @@
 It never answers a bad query string with an error page: invalid filter values
 are ignored with a message naming them, a page number past the end shows the
 last page, and the empty state tells "nothing matches" from "nothing yet".
+
+Export = screen: the same URL with ``export=xlsx`` answers an Excel workbook of
+the page's table (same queryset and scope, filter, sort and columns), with
+every row of the filter rather than one page.
 """
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
+
+from reports.excel import table as table_export
+from reports.excel import writer
 
 MAX_PER_PAGE = 200
 
@@ -21,6 +30,48 @@ class FilteredTableView(LoginRequiredMixin, SingleTableMixin, FilterView):
     strict = False  # invalid filters are dropped, not turned into an empty list
     page_title = ""
     breadcrumbs = ()
+    # Stem of the Excel export's file name ("xa" → xa-2025-11-24.xlsx); by default
+    # the model's plural name in Vietnamese, without diacritics.
+    export_name = ""
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":
+            return self.export_xlsx()
+        return super().get(request, *args, **kwargs)
+
+    def export_xlsx(self):
+        """The page's table, every row of its filter, as an Excel download."""
+        # As FilterView.get does for the page.
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        if not self.filterset.is_bound or self.filterset.is_valid() or not self.get_strict():
+            self.object_list = self.filterset.qs
+        else:
+            self.object_list = self.filterset.queryset.none()
+        table = self.get_table(**self.get_table_kwargs())
+        today = timezone.localdate()
+        workbook = table_export.table_workbook(
+            self.page_title,
+            table,
+            filters=table_export.describe_filters(self.filterset),
+            today=today,
+        )
+        return writer.workbook_response(
+            workbook, writer.dated_filename(self.get_export_name(), today)
+        )
+
+    def get_export_name(self):
+        if self.export_name:
+            return self.export_name
+        with translation.override("vi"):
+            return slugify(str(self.object_list.model._meta.verbose_name_plural))
+
+    def export_url(self):
+        """This page's URL asking for the Excel file: its filter and sort, no page."""
+        query = self.request.GET.copy()
+        for name in ("page", "per_page", "export"):
+            query.pop(name, None)
+        query["export"] = "xlsx"
+        return f"{self.request.path}?{query.urlencode()}"
 
     def get_table_pagination(self, table):
         pagination = super().get_table_pagination(table)
@@ -76,6 +127,7 @@ class FilteredTableView(LoginRequiredMixin, SingleTableMixin, FilterView):
             breadcrumbs=self.breadcrumbs,
             result_count=total,
             filter_active=self.filter_active(),
+            export_url=self.export_url(),
             # Only asked when the filtered list is empty: is there anything at all?
             anything_yet=total > 0 or self.get_queryset().exists(),
         )

@@ -1,0 +1,126 @@
+"""Export = screen: a list page's filtered, sorted rows with the page's columns, as a workbook.
+
+The rows and columns come from the page's own django-tables2 table (built by
+the page's view from its queryset, filter and sort), so the file holds what
+the page shows, on every page of it. Cells hold what the page shows, except
+that date columns (DateColumn) hold real dates and numeric columns (those the
+table marks with the "num" class) hold numbers, so that Excel can sum and
+sort them.
+"""
+
+import datetime
+import html
+import re
+from decimal import Decimal
+
+from django import forms
+from django.utils.formats import date_format
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+from django_tables2 import DateColumn, DateTimeColumn
+
+from . import writer
+
+TYPED = (int, float, Decimal, datetime.date)
+MIN_WIDTH, MAX_WIDTH = 8, 45
+
+
+def _display(field, value):
+    """A cleaned filter value the way the form shows it."""
+    if isinstance(field, forms.ModelChoiceField):
+        return field.label_from_instance(value)
+    if isinstance(field, forms.ChoiceField):
+        return str(dict(field.choices).get(value, dict(field.choices).get(str(value), value)))
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    if isinstance(value, datetime.date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return str(int(value))
+    return str(value)
+
+
+def describe_filters(filterset):
+    """ "Label: value" for each filter applied (invalid values are ignored, as on the page)."""
+    form = filterset.form
+    if not filterset.is_bound:
+        return []
+    form.is_valid()
+    return [
+        f"{field.label}: {_display(field, form.cleaned_data[name])}"
+        for name, field in form.fields.items()
+        if form.cleaned_data.get(name) not in (None, "", [], ())
+    ]
+
+
+def describe_order(table):
+    """ "Tên xã (giảm dần)" for each column the table is sorted by."""
+    parts = []
+    for order in table.order_by or ():
+        if order.bare in table.columns:
+            header = _plain(table.columns[order.bare].header)
+            direction = _("giảm dần") if order.is_descending else _("tăng dần")
+            parts.append(f"{header} ({direction})")
+    return parts
+
+
+def _plain(value):
+    """Rendered cell content as plain text: tags dropped, entities decoded, spaces collapsed."""
+    return " ".join(html.unescape(strip_tags(str(value))).split())
+
+
+def _is_typed(bound_column):
+    column = bound_column.column
+    if isinstance(column, DateColumn | DateTimeColumn):
+        return True
+    return "num" in str(column.attrs.get("td", {}).get("class", "")).split()
+
+
+def table_values(table):
+    """(headers, rows) of the table's visible columns, every row of its data, in its order."""
+    columns = [c for c in table.columns if not c.column.exclude_from_export]
+    typed = [_is_typed(c) for c in columns]
+    headers = [_plain(c.header) for c in columns]
+    rows = []
+    for row in table.rows:
+        values = []
+        for column, is_typed in zip(columns, typed, strict=True):
+            if is_typed:
+                raw = column.accessor.resolve(row.record, quiet=True)
+                if isinstance(raw, TYPED) and not isinstance(raw, bool):
+                    values.append(raw)
+                    continue
+            value = row.get_cell_value(column.name)
+            values.append(_plain(column.default if value is None else value))
+        rows.append(values)
+    return headers, rows
+
+
+def _width(header, values):
+    longest = max((len(str(v)) for v in values if isinstance(v, str)), default=10)
+    header_words = max((len(word) for word in header.split()), default=0)
+    return max(MIN_WIDTH, min(MAX_WIDTH, max(longest, header_words, 10) + 2))
+
+
+def _sheet_title(title):
+    return re.sub(r"[\[\]:*?/\\]", " ", str(title)).strip()[:31] or "Danh sach"
+
+
+def table_workbook(title, table, *, filters, today):
+    """The page `title`'s table under its `filters` (descriptions), ready to download."""
+    headers, rows = table_values(table)
+    widths = [_width(h, [r[i] for r in rows]) for i, h in enumerate(headers)]
+    workbook = writer.new_workbook()
+    sheet = writer.Sheet(workbook, _sheet_title(title), widths, freeze_columns=0)
+    notes = [
+        _("Bộ lọc: %s") % "; ".join(filters) if filters else _("Không lọc: mọi dòng."),
+        _("Xuất ngày %(date)s: %(n)s dòng.") % {"date": today.strftime("%d/%m/%Y"), "n": len(rows)},
+    ]
+    order = describe_order(table)
+    if order:
+        notes.insert(1, _("Sắp xếp theo: %s") % "; ".join(order))
+    sheet.title_block([writer.PROVINCE, writer.OFFICE], [str(title).upper()], notes)
+    sheet.header(headers)
+    for values in rows:
+        sheet.append(values)
+    return workbook

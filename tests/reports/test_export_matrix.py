@@ -1,0 +1,176 @@
+"""The commune × criteria matrix export: the layout the matrix importer reads back."""
+
+import io
+import re
+from collections import Counter
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from communes.models import Assessment, Commune, District
+from communes.reference import NTM_SET
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("reports:export_matrix")
+CODE = re.compile(r"^\d{5}$")
+TC_COLUMNS = range(4, 23)  # D … V: TC1 … TC19
+
+
+def sheet_of(response, year=2025):
+    assert response.status_code == 200
+    return load_workbook(io.BytesIO(response.content))[f"Tieu chi {year}"]
+
+
+def rows_of(ws):
+    return list(ws.iter_rows(min_row=8, max_col=23, values_only=True))
+
+
+def commune_rows(ws):
+    return [row for row in rows_of(ws) if isinstance(row[1], str) and CODE.match(row[1])]
+
+
+def labelled(ws, label):
+    return next(row for row in rows_of(ws) if row[2] == label)
+
+
+def assessments(year=2025):
+    return Assessment.objects.filter(year=year, criterion__criteria_set__code=NTM_SET)
+
+
+def test_matrix_layout_follows_the_import_contract(office_client):
+    ws = sheet_of(office_client.get(URL, {"year": 2025}))
+
+    assert [ws[f"A{n}"].value for n in range(1, 5)] == [
+        "UBND TỈNH LÀO CAI",
+        "VĂN PHÒNG ĐIỀU PHỐI NÔNG THÔN MỚI",
+        "KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ XÃ NÔNG THÔN MỚI NĂM 2025",
+        "(Bộ tiêu chí theo Quyết định 318/QĐ-TTg ngày 08/03/2022)",
+    ]
+    assert all(c.value is None for c in ws[5])
+    header = [c.value for c in ws[6]]
+    assert header == ["STT", "Mã xã", "Tên xã", *(f"TC{n}" for n in range(1, 20)),
+                      "Số tiêu chí đạt"]  # fmt: skip
+    assert [ws.cell(7, c).value for c in (1, 2, 3)] == [None, None, None]
+    assert ws.cell(7, 4).value == "Quy hoạch"
+    assert ws.cell(7, 22).value == "Quốc phòng và An ninh"
+    assert ws.freeze_panes == "D8"
+    assert ws.print_title_rows == "$6:$7"
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws["C8"].value == "Thành phố Lào Cai" and ws["A8"].value is None
+
+
+def test_matrix_lists_every_programme_commune_with_its_code_as_text(office_client):
+    ws = sheet_of(office_client.get(URL, {"year": 2025}))
+
+    rows = commune_rows(ws)
+    # Tà Chải merged into Thị trấn Bắc Hà on 01/11/2024: in 2024's matrix, not in 2025's.
+    assert len(rows) == Commune.objects.in_programme().count() - 1 == 126
+    assert [row[0] for row in rows] == list(range(1, 127))
+    assert "Tà Chải" not in [row[2] for row in rows]
+    earlier = commune_rows(sheet_of(office_client.get(URL, {"year": 2024}), 2024))
+    assert "Tà Chải" in [row[2] for row in earlier]
+    ban_vuoc = Commune.objects.in_programme().get(name="Bản Vược")
+    row_number = next(r for r in range(8, ws.max_row + 1) if ws.cell(r, 3).value == "Bản Vược")
+    assert ws.cell(row_number, 2).value == ban_vuoc.code == "02710"
+    assert ws.cell(row_number, 2).data_type == "s"
+
+
+def test_per_commune_and_per_criterion_counts_equal_the_database(office_client):
+    ws = sheet_of(office_client.get(URL, {"year": 2025}))
+
+    rows = commune_rows(ws)
+    met = assessments().filter(met=True)
+    per_commune = Counter(met.values_list("commune__code", flat=True))
+    for row in rows:
+        marks = row[3:22]
+        assert set(marks) <= {"Đạt", None}
+        assert marks.count("Đạt") == row[22] == per_commune.get(row[1], 0)
+    per_criterion = Counter(met.values_list("criterion__number", flat=True))
+    for number in range(1, 20):
+        assert sum(row[2 + number] == "Đạt" for row in rows) == per_criterion[number]
+    total = labelled(ws, "Toàn tỉnh")
+    assert list(total[3:22]) == [per_criterion[n] for n in range(1, 20)]
+    assert total[22] == met.count()
+
+
+def test_each_district_has_a_subtotal_of_its_communes(office_client):
+    ws = sheet_of(office_client.get(URL, {"year": 2025}))
+
+    met = assessments().filter(met=True)
+    for district in District.objects.filter(communes__in=Commune.objects.in_programme()).distinct():
+        row = labelled(ws, f"Cộng {district.name}")
+        of_district = met.filter(commune__district=district)
+        expected = Counter(of_district.values_list("criterion__number", flat=True))
+        assert list(row[3:22]) == [expected[n] for n in range(1, 20)]
+        assert row[22] == of_district.count()
+
+
+def test_met_cells_are_green_and_other_cells_empty(office_client):
+    ws = sheet_of(office_client.get(URL, {"year": 2025}))
+
+    fills = {
+        cell.value: cell.fill.fgColor.rgb
+        for row in ws.iter_rows(min_row=9, min_col=4, max_col=22)
+        for cell in row
+        if cell.value in ("Đạt", None) and ws.cell(cell.row, 2).value
+    }
+    assert fills["Đạt"].endswith("C6EFCE")
+    assert not fills[None].endswith("C6EFCE")
+    formulas = [c for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert formulas == []
+
+
+def test_a_commune_without_results_that_year_keeps_an_empty_row(office_client):
+    assessments().filter(commune__name="Bản Vược").delete()
+
+    ws = sheet_of(office_client.get(URL, {"year": 2025}))
+
+    row = next(row for row in commune_rows(ws) if row[2] == "Bản Vược")
+    assert row[3:22] == (None,) * 19
+    assert row[22] == 0
+
+
+def test_district_filter_keeps_that_districts_communes(office_client):
+    bac_ha = District.objects.get(name="Huyện Bắc Hà")
+
+    ws = sheet_of(office_client.get(URL, {"year": 2024, "district": bac_ha.pk}), 2024)
+
+    rows = commune_rows(ws)
+    assert {row[2] for row in rows} == set(
+        Commune.objects.in_programme().filter(district=bac_ha).values_list("name", flat=True)
+    )
+    labels = [row[2] for row in rows_of(ws) if isinstance(row[2], str)]
+    assert "Cộng Huyện Bắc Hà" in labels and "Tổng cộng" in labels
+    assert "Toàn tỉnh" not in labels
+
+
+def test_matrix_file_name_has_the_year_and_today(office_client):
+    response = office_client.get(URL, {"year": 2023})
+
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="tieu-chi-2023-{today}.xlsx"'
+
+
+def test_matrix_defaults_to_the_latest_assessed_year(office_client):
+    response = office_client.get(URL)
+
+    assert sheet_of(response, 2025)["A3"].value.endswith("NĂM 2025")
+
+
+@pytest.mark.parametrize("params", [{"year": "1990"}, {"year": "abc"}, {"district": "999999"}])
+def test_bad_parameters_lead_back_to_the_reports_page(office_client, params):
+    response = office_client.get(URL, params, follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("reports:report_index")
+    assert response.context["messages"]
+
+
+def test_leader_matrix_holds_only_their_commune(leader_client):
+    ws = sheet_of(leader_client.get(URL, {"year": 2025}))
+
+    assert [row[2] for row in commune_rows(ws)] == ["Bản Vược"]
+    assert labelled(ws, "Tổng cộng")
