@@ -12,6 +12,7 @@ MENU = [
     ("assignments:assignment_list", _("Phân công"), "authenticated"),
     ("assignments:visit_list", _("Chuyến công tác"), "authenticated"),
     ("reports:report_index", _("Báo cáo"), "authenticated"),
+    ("reports:import_index", _("Nhập Excel"), "office"),
     ("admin:index", _("Quản trị"), "staff"),
 ]
 
@@ -36,7 +37,10 @@ def navigation(request):
     for name, label, audience in MENU:
         if audience == "staff" and not user.is_staff:
             continue
-        if audience == "groups" and roles.role_of(user) not in (roles.MEMBER, roles.LEADER):
+        role = roles.role_of(user)
+        if audience == "groups" and role not in (roles.MEMBER, roles.LEADER):
+            continue
+        if audience == "office" and role != roles.OFFICE:
             continue
         url = reverse(name)
         active = current == url or (url != "/" and current.startswith(url))

@@ -153,7 +153,12 @@ def report_index(request):
     return render(
         request,
         "reports/report_index.html",
-        {"page_title": title, "breadcrumbs": [(title, "")], "reports": reports},
+        {
+            "page_title": title,
+            "breadcrumbs": [(title, "")],
+            "reports": reports,
+            "may_import": access.is_office(request.user),
+        },
     )
 
 

@@ -1,9 +1,198 @@
-# Stub: Excel imports arrive with issue 5.
-from django.http import Http404
+"""Excel imports for the office: upload → preview → confirm (or cancel), and blank templates.
+
+Thin views over reports.imports.service, which `manage.py import_excel` uses too.
+Office only: anyone else gets 403, anonymous users the login page.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from assignments import access
+
+from ..excel import writer
+from ..imports import blank, service
+from ..imports.files import ImportFileError
+from ..imports.forms import AnnexUploadForm, MatrixUploadForm, programme_years
+from ..models import ImportBatch
+
+RECENT = 30
 
 
-def _not_yet(request, *args, **kwargs):
+def office_only(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not access.is_office(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _crumbs(*trail):
+    return [(_("Nhập dữ liệu từ Excel"), reverse("reports:import_index")), *trail]
+
+
+@require_GET
+@office_only
+def import_index(request):
+    batches = ImportBatch.objects.select_related("decision", "uploaded_by")[:RECENT]
+    title = _("Nhập dữ liệu từ Excel")
+    return render(
+        request,
+        "reports/import_index.html",
+        {
+            "page_title": title,
+            "breadcrumbs": [(title, "")],
+            "batches": batches,
+            "years": programme_years(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@office_only
+def import_annex(request):
+    return _upload(
+        request,
+        ImportBatch.Kind.ANNEX,
+        AnnexUploadForm,
+        _("Nhập phụ lục phân công của quyết định"),
+        _(
+            "Tệp phụ lục do văn phòng gõ: khối tiêu đề, dòng tiêu đề có các cột Họ và tên, "
+            "Chức vụ, Cơ quan, Xã (thứ tự bất kỳ), các dòng huyện (“I. HUYỆN BÁT XÁT”) và "
+            "mỗi xã một dòng. Bạn sẽ xem trước từng dòng trước khi xác nhận."
+        ),
+        "phu-luc",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@office_only
+def import_matrix(request):
+    return _upload(
+        request,
+        ImportBatch.Kind.MATRIX,
+        MatrixUploadForm,
+        _("Nhập bảng kết quả tiêu chí"),
+        _(
+            "Bảng tiêu chí theo mẫu xuất từ NTM Portal (mỗi xã một dòng có mã xã, mỗi tiêu chí "
+            "một cột TC1 … TC19, ô “Đạt” hoặc để trống). Bạn sẽ xem trước từng ô thay đổi "
+            "trước khi xác nhận."
+        ),
+        "tieu-chi",
+    )
+
+
+def _upload(request, kind, form_class, title, intro, template_kind):
+    form = form_class(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch, _plan = service.preview(
+                kind, form.cleaned_data["file"], form.target(), request.user
+            )
+        except ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect("reports:import_preview", pk=batch.pk)
+    return render(
+        request,
+        "reports/import_upload.html",
+        {
+            "page_title": title,
+            "breadcrumbs": _crumbs((title, "")),
+            "intro": intro,
+            "form": form,
+            "template_kind": template_kind,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@office_only
+def import_preview(request, pk):
+    batch = get_object_or_404(
+        ImportBatch.objects.select_related("decision", "uploaded_by", "applied_by"), pk=pk
+    )
+    if request.method == "POST":
+        return _act(request, batch)
+    plan = problem = None
+    if batch.is_pending:
+        try:
+            plan = service.plan_for(batch)
+        except service.ImportRefused as error:
+            problem = str(error)
+    title = _("Lần nhập #%(pk)s: %(kind)s") % {"pk": batch.pk, "kind": batch.get_kind_display()}
+    return render(
+        request,
+        "reports/import_preview.html",
+        {
+            "page_title": title,
+            "breadcrumbs": _crumbs((title, "")),
+            "batch": batch,
+            "plan": plan,
+            "rows": plan.for_display() if plan else [],
+            "problem": problem,
+            "earlier": service.earlier_imports(batch).select_related("uploaded_by")[:5],
+        },
+    )
+
+
+def _act(request, batch):
+    action = request.POST.get("action")
+    if action not in ("confirm", "cancel"):
+        return HttpResponseBadRequest(_("Thao tác không hợp lệ."))
+    try:
+        if action == "confirm":
+            batch, done = service.apply(batch, request.user)
+            if done:
+                messages.success(
+                    request,
+                    _(
+                        "Đã nhập: %(created)s thêm mới, %(updated)s cập nhật, "
+                        "%(unchanged)s không đổi."
+                    )
+                    % {
+                        "created": batch.created_count,
+                        "updated": batch.updated_count,
+                        "unchanged": batch.unchanged_count,
+                    },
+                )
+            else:
+                messages.info(request, _("Lần nhập này đã được ghi trước đó; không ghi lại."))
+        else:
+            service.cancel(batch, request.user)
+            messages.info(request, _("Đã huỷ lần nhập; không có gì được ghi."))
+    except service.ImportRefused as error:
+        messages.error(request, str(error))
+    return redirect("reports:import_preview", pk=batch.pk)
+
+
+@require_GET
+@office_only
+def import_template(request, kind):
+    today = timezone.localdate()
+    if kind == "phu-luc":
+        workbook = blank.annex_template(today)
+        return writer.workbook_response(workbook, "mau-phu-luc-phan-cong.xlsx")
+    if kind == "tieu-chi":
+        years = programme_years()
+        try:
+            year = int(request.GET.get("year") or (years[0] if years else today.year))
+        except ValueError:
+            raise Http404 from None
+        if year not in years:
+            raise Http404
+        workbook = blank.matrix_template(year, today)
+        return writer.workbook_response(workbook, f"mau-tieu-chi-{year}.xlsx")
     raise Http404
-
-
-import_index = import_annex = import_matrix = import_preview = import_template = _not_yet

@@ -1,0 +1,312 @@
+"""The decision's annex: match its rows to the database and plan the changes.
+
+Communes are matched with :func:`communes.text.match_key` within the row's
+district (names are unique only within a district: Lào Cai has two Thanh
+Bình). A name that matches nothing, or two communes, is a row error with the
+closest candidates, never a guess. Agencies are found by name or short name,
+leaders by name within their agency, or planned as new.
+"""
+
+import difflib
+from collections import defaultdict
+
+from django.utils.translation import gettext as _
+
+from assignments.models import Agency, Assignment, Leader
+from communes import text
+from communes.models import Commune
+
+from .annex_layout import read_rows, without_agency
+from .files import ImportFileError
+from .plan import CREATE, UNCHANGED, UPDATE, Plan, PlanRow
+
+NAME_LENGTH = Leader._meta.get_field("full_name").max_length
+POSITION_LENGTH = Leader._meta.get_field("position").max_length
+AGENCY_LENGTH = Agency._meta.get_field("name").max_length
+
+# --- matching names to the database ---------------------------------------------------
+
+
+class Reference:
+    """The programme's districts and communes, loaded once per import."""
+
+    def __init__(self):
+        self.communes = list(Commune.objects.in_programme().select_related("district"))
+        self.districts = {c.district_id: c.district for c in self.communes if c.district_id}
+        self._district_keys = defaultdict(list)
+        self._district_folded = defaultdict(list)
+        for district in self.districts.values():
+            self._district_keys[text.match_key(district.name)].append(district)
+            self._district_folded[text.search_key(district.name, strip=True)].append(district)
+        self._commune_keys = defaultdict(list)
+        self._commune_folded = defaultdict(list)
+        for commune in self.communes:
+            self._commune_keys[text.match_key(commune.name)].append(commune)
+            self._commune_folded[text.search_key(commune.name, strip=True)].append(commune)
+
+    def district(self, value):
+        found = self._district_keys.get(text.match_key(value)) or []
+        if len(found) == 1:
+            return found[0]
+        # The province's nine districts stay distinct without accents ("BAT XAT").
+        folded = self._district_folded.get(text.search_key(value, strip=True)) or []
+        return folded[0] if len(folded) == 1 else None
+
+    def commune(self, value, district):
+        """(commune, None) or (None, the reason with the closest candidates)."""
+        same_name = self._commune_keys.get(text.match_key(value), [])
+        if district is not None:
+            found = [c for c in same_name if c.district_id == district.pk]
+        else:
+            found = same_name
+        if len(found) == 1:
+            return found[0], None
+        if len(found) > 1:
+            return None, _(
+                "xã “%(value)s” có ở %(count)s huyện: %(candidates)s. Hãy ghi dòng huyện phía "
+                "trên (ví dụ “I. HUYỆN …”) hoặc cột Huyện."
+            ) % {"value": value, "count": len(found), "candidates": self.describe(found)}
+        candidates = same_name + [c for c in self.close(value) if c not in same_name]
+        where = (
+            _("không có xã “%(value)s” ở %(district)s")
+            % {"value": value, "district": district.name}
+            if district is not None
+            else _("không có xã “%(value)s” trong danh sách xã của chương trình") % {"value": value}
+        )
+        if candidates:
+            return None, where + _("; gần giống: %(candidates)s.") % {
+                "candidates": self.describe(candidates[:3])
+            }
+        return None, where + _("; không có tên xã nào gần giống.")
+
+    def close(self, value):
+        keys = difflib.get_close_matches(
+            text.search_key(value, strip=True), list(self._commune_folded), n=3, cutoff=0.6
+        )
+        return [commune for key in keys for commune in self._commune_folded[key]][:3]
+
+    @staticmethod
+    def describe(communes):
+        return ", ".join(f"{c.name} ({c.district.name})" for c in communes)
+
+
+def plan(grids, decision, reference=None):
+    """What importing these sheets into `decision` would do, row by row."""
+    reference = reference or Reference()
+    raws = read_rows(grids, reference)
+    if not raws:
+        raise ImportFileError(
+            _(
+                "Tệp không có dòng phân công nào dưới dòng tiêu đề "
+                "(Họ và tên, Chức vụ, Cơ quan, Xã)."
+            )
+        )
+    matcher = _Matcher(decision, reference)
+    result = Plan(kind="annex", extra=matcher.extra)
+    for raw in raws:
+        result.rows.append(matcher.row(raw))
+    return result
+
+
+class _Matcher:
+    def __init__(self, decision, reference):
+        self.decision = decision
+        self.reference = reference
+        self.agencies = defaultdict(list)
+        for agency in Agency.objects.all():
+            for name in {agency.name, agency.short_name} - {""}:
+                self.agencies[text.match_key(name, strip=False)].append(agency)
+        self.leaders = defaultdict(list)
+        for leader in Leader.objects.select_related("agency"):
+            self.leaders[(leader.agency_id, text.match_key(leader.full_name, strip=False))].append(
+                leader
+            )
+        assignments = Assignment.objects.filter(decision=decision).select_related("leader__agency")
+        self.active = {}
+        self.ended = {}
+        for assignment in assignments.order_by("ended_on", "pk"):
+            if assignment.ended_on is None:
+                self.active[assignment.commune_id] = assignment
+            else:
+                self.ended[assignment.commune_id] = assignment  # the latest wins
+        self.seen_communes = {}
+        # Rows that share a new agency or leader share one object, created once;
+        # "positions" holds {id(leader): (leader, new position)}.
+        self.extra = {"new_agencies": {}, "new_leaders": {}, "positions": {}}
+        self.position_rows = {}
+
+    def row(self, raw):
+        result = PlanRow(
+            row=raw.row,
+            district=raw.district.name if raw.district else raw.district_text,
+            commune=raw.commune,
+            leader=raw.name,
+            position=raw.position,
+            agency=raw.agency,
+        )
+        if raw.error:
+            result.fail(raw.error)
+            return result
+        missing = [
+            label
+            for label, value in (
+                (_("họ và tên"), raw.name),
+                (_("cơ quan"), raw.agency),
+                (_("xã"), raw.commune),
+            )
+            if not value
+        ]
+        if missing:
+            result.fail(
+                _("Dòng %(row)s: thiếu %(fields)s.")
+                % {"row": raw.row, "fields": ", ".join(missing)}
+            )
+            return result
+        too_long = [
+            _("%(field)s dài quá %(limit)s ký tự") % {"field": label, "limit": limit}
+            for label, value, limit in (
+                (_("Họ và tên"), raw.name, NAME_LENGTH),
+                (_("Chức vụ"), raw.position, POSITION_LENGTH),
+                (_("Cơ quan"), raw.agency, AGENCY_LENGTH),
+            )
+            if len(value) > limit
+        ]
+        if too_long:
+            result.fail(
+                _("Dòng %(row)s: %(problems)s.") % {"row": raw.row, "problems": "; ".join(too_long)}
+            )
+            return result
+        commune, problem = self.reference.commune(raw.commune, raw.district)
+        if commune is None:
+            result.fail(_("Dòng %(row)s: %(problem)s") % {"row": raw.row, "problem": problem})
+            return result
+        result.commune = commune.name
+        result.district = commune.district.name
+        if commune.pk in self.seen_communes:
+            result.fail(
+                _("Dòng %(row)s: xã %(commune)s đã có ở dòng %(first)s; mỗi xã chỉ một dòng.")
+                % {"row": raw.row, "commune": commune.name, "first": self.seen_communes[commune.pk]}
+            )
+            return result
+        self.seen_communes[commune.pk] = raw.row
+        agency = self.agency(raw.agency, result)
+        if agency is None:
+            return result
+        position = without_agency(raw.position, {raw.agency, agency.name, agency.short_name})
+        leader = self.leader(agency, raw.name, position, result)
+        if leader is None:
+            return result
+        result.position = self.extra["positions"].get(id(leader), (leader, leader.position))[1]
+        result.agency = agency.name
+        result.leader = leader.full_name
+        result.target = {"commune": commune, "leader": leader}
+        self.decide(result, commune, leader)
+        return result
+
+    def agency(self, typed, result):
+        key = text.match_key(typed, strip=False)
+        found = self.agencies.get(key, [])
+        if len(found) > 1:
+            result.fail(
+                _("Dòng %(row)s: “%(value)s” trùng tên viết tắt của %(count)s cơ quan: %(names)s.")
+                % {
+                    "row": result.row,
+                    "value": typed,
+                    "count": len(found),
+                    "names": ", ".join(a.name for a in found),
+                }
+            )
+            return None
+        if found:
+            return found[0]
+        new = self.extra["new_agencies"].get(key)
+        if new is None:
+            new = Agency(name=typed)
+            self.extra["new_agencies"][key] = new
+        result.notes.append(_("cơ quan mới"))
+        return new
+
+    def leader(self, agency, name, position, result):
+        key = (id(agency), text.match_key(name, strip=False))
+        found = self.leaders.get((agency.pk, key[1]), []) if agency.pk else []
+        if len(found) > 1:
+            result.fail(
+                _("Dòng %(row)s: %(agency)s có %(count)s lãnh đạo trùng tên %(name)s.")
+                % {"row": result.row, "agency": agency.name, "count": len(found), "name": name}
+            )
+            return None
+        leader = found[0] if found else self.extra["new_leaders"].get(key)
+        if leader is None:
+            if not position:
+                result.fail(
+                    _("Dòng %(row)s: thiếu chức vụ của lãnh đạo %(name)s.")
+                    % {"row": result.row, "name": name}
+                )
+                return None
+            leader = Leader(full_name=name, position=position, agency=agency)
+            self.extra["new_leaders"][key] = leader
+            result.notes.append(_("lãnh đạo mới"))
+            self.position_rows[id(leader)] = result.row
+            return leader
+        planned = self.extra["positions"].get(id(leader), (leader, leader.position))[1]
+        if position and text.match_key(position, strip=False) != text.match_key(
+            planned, strip=False
+        ):
+            if id(leader) in self.position_rows:
+                result.fail(
+                    _(
+                        "Dòng %(row)s: lãnh đạo %(name)s ghi chức vụ “%(position)s”, khác với "
+                        "dòng %(first)s (“%(planned)s”)."
+                    )
+                    % {
+                        "row": result.row,
+                        "name": name,
+                        "position": position,
+                        "first": self.position_rows[id(leader)],
+                        "planned": planned,
+                    }
+                )
+                return None
+            self.extra["positions"][id(leader)] = (leader, position)
+            result.notes.append(
+                _("chức vụ: %(old)s → %(new)s") % {"old": leader.position, "new": position}
+            )
+        self.position_rows.setdefault(id(leader), result.row)
+        return leader
+
+    def decide(self, result, commune, leader):
+        position_changes = id(leader) in self.extra["positions"]
+        current = self.active.get(commune.pk)
+        if current is not None:
+            if current.leader_id == leader.pk and leader.pk and not position_changes:
+                result.action = UNCHANGED
+                return
+            result.action = UPDATE
+            result.previous = (
+                f"{current.leader.full_name}, {current.leader.position} – "
+                f"{current.leader.agency.name}"
+            )
+            result.target["current"] = current
+            return
+        ended = self.ended.get(commune.pk)
+        if ended is not None and ended.leader_id == leader.pk and not position_changes:
+            result.action = UNCHANGED
+            result.notes.append(
+                _("phân công đã kết thúc ngày %(day)s; không mở lại")
+                % {"day": ended.ended_on.strftime("%d/%m/%Y")}
+            )
+            return
+        if ended is not None and ended.end_reason == Assignment.EndReason.MERGED:
+            result.fail(
+                _(
+                    "Dòng %(row)s: xã %(commune)s đã sáp nhập (phân công kết thúc ngày "
+                    "%(day)s); không thể phân công mới."
+                )
+                % {
+                    "row": result.row,
+                    "commune": commune.name,
+                    "day": ended.ended_on.strftime("%d/%m/%Y"),
+                }
+            )
+            return
+        result.action = CREATE

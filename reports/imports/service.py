@@ -1,0 +1,269 @@
+"""Excel imports: upload → preview → confirm, shared by the pages and `manage.py import_excel`.
+
+* :func:`preview` checks and reads the file, records an ImportBatch and keeps
+  the file (MEDIA_ROOT/imports/) until the batch is applied or cancelled. It
+  writes no domain row.
+* :func:`apply` re-reads the kept file (its SHA-256 must not have changed),
+  plans again against the database as it is now and writes every row in one
+  transaction, or nothing when any row has an error. A batch already applied
+  is not applied twice, and a file imported twice changes nothing the second
+  time (every row is then "unchanged").
+
+Every record written carries the importing user and the batch in its history.
+"""
+
+import hashlib
+import os
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from assignments.models import Assignment
+from communes.models import Assessment
+
+from ..models import ImportBatch
+from . import annex, matrix
+from .files import ImportFileError, load_grids, read_limited
+from .plan import CREATE, UPDATE
+
+
+class ImportRefused(Exception):
+    """Confirm or cancel was refused; nothing was written. The message is for the user."""
+
+
+def preview(kind, file, target, user, *, name=None):
+    """(ImportBatch, Plan) for an uploaded file; ImportFileError (batch recorded) if unusable.
+
+    `file` is an UploadedFile or an open binary file; `target` the Decision
+    (annex) or the year (matrix).
+    """
+    batch = ImportBatch(
+        kind=kind,
+        uploaded_by=user,
+        file_name=os.path.basename(name or getattr(file, "name", "") or "")[:255] or "?",
+    )
+    if kind == ImportBatch.Kind.ANNEX:
+        batch.decision = target
+    else:
+        batch.year = int(target)
+    try:
+        data = read_limited(file)
+        batch.sha256 = hashlib.sha256(data).hexdigest()
+        result = _plan(kind, load_grids(data), target)
+    except ImportFileError as error:
+        batch.status = ImportBatch.Status.FAILED
+        batch.message = str(error)
+        batch.save()
+        raise
+    _count(batch, result)
+    batch.stored_file.save(f"{batch.sha256}.xlsx", ContentFile(data), save=False)
+    batch.save()
+    return batch, result
+
+
+def plan_for(batch):
+    """The plan of a pending batch against the database as it is now."""
+    if not batch.stored_file:
+        raise ImportRefused(_("Tệp của lần nhập này không còn được lưu (đã nhập hoặc đã huỷ)."))
+    try:
+        with batch.stored_file.open("rb") as stored:
+            data = stored.read()
+    except OSError as error:
+        raise ImportRefused(_("Không đọc được tệp đã lưu của lần nhập này.")) from error
+    if hashlib.sha256(data).hexdigest() != batch.sha256:
+        raise ImportRefused(_("Tệp đã lưu của lần nhập này đã bị thay đổi; hãy tải tệp lên lại."))
+    try:
+        return _plan(batch.kind, load_grids(data), _target(batch))
+    except ImportFileError as error:
+        raise ImportRefused(str(error)) from error
+
+
+def apply(batch, user):
+    """Write the batch's plan in one transaction; (batch, True) when written now.
+
+    (batch, False) when it had already been applied: nothing is written twice.
+    ImportRefused, with nothing written, when any row has an error.
+    """
+    try:
+        with transaction.atomic():
+            locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            if locked.status == ImportBatch.Status.APPLIED:
+                return locked, False
+            if locked.status != ImportBatch.Status.PREVIEWED:
+                raise ImportRefused(
+                    _("Lần nhập này ở trạng thái “%(status)s”; không thể xác nhận.")
+                    % {"status": locked.get_status_display()}
+                )
+            result = plan_for(locked)
+            if result.has_errors:
+                raise ImportRefused(
+                    ngettext(
+                        "Chưa ghi gì: còn %(count)s dòng lỗi (dòng %(rows)s). "
+                        "Hãy sửa tệp rồi tải lên lại.",
+                        "Chưa ghi gì: còn %(count)s dòng lỗi (dòng %(rows)s). "
+                        "Hãy sửa tệp rồi tải lên lại.",
+                        len(result.error_rows),
+                    )
+                    % {
+                        "count": len(result.error_rows),
+                        "rows": ", ".join(map(str, result.error_rows[:20])),
+                    }
+                )
+            write = _write_annex if locked.kind == ImportBatch.Kind.ANNEX else _write_matrix
+            write(result, locked, user)
+            _count(locked, result)
+            _release_file(locked)
+            locked.status = ImportBatch.Status.APPLIED
+            locked.applied_at = timezone.now()
+            locked.applied_by = user
+            locked.message = ""
+            locked.save()
+    except IntegrityError as error:
+        raise ImportRefused(
+            _(
+                "Dữ liệu vừa bị thay đổi trong lúc nhập (%(error)s); chưa ghi gì. Hãy mở lại "
+                "trang xem trước rồi xác nhận lại."
+            )
+            % {"error": str(error)[:120]}
+        ) from error
+    return locked, True
+
+
+def cancel(batch, user):
+    """Drop a pending batch and its kept file; nothing else changes."""
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status == ImportBatch.Status.CANCELLED:
+            return locked
+        if locked.status != ImportBatch.Status.PREVIEWED:
+            raise ImportRefused(
+                _("Lần nhập này ở trạng thái “%(status)s”; không thể huỷ.")
+                % {"status": locked.get_status_display()}
+            )
+        _release_file(locked)
+        locked.status = ImportBatch.Status.CANCELLED
+        locked.save()
+    return locked
+
+
+def earlier_imports(batch):
+    """Applied batches of the same file into the same target (to warn about a repeat)."""
+    return ImportBatch.objects.filter(
+        kind=batch.kind,
+        sha256=batch.sha256,
+        decision=batch.decision,
+        year=batch.year,
+        status=ImportBatch.Status.APPLIED,
+    ).exclude(pk=batch.pk)
+
+
+# --- internals ------------------------------------------------------------------------
+
+
+def _target(batch):
+    if batch.kind == ImportBatch.Kind.MATRIX:
+        return batch.year
+    if batch.decision is None:
+        raise ImportRefused(_("Quyết định của lần nhập này đã bị xoá."))
+    return batch.decision
+
+
+def _plan(kind, grids, target):
+    if kind == ImportBatch.Kind.ANNEX:
+        return annex.plan(grids, target)
+    return matrix.plan(grids, int(target))
+
+
+def _count(batch, result):
+    batch.created_count = result.created
+    batch.updated_count = result.updated
+    batch.unchanged_count = result.unchanged
+    batch.error_count = result.errors
+
+
+def _release_file(batch):
+    """Forget the kept file; delete it once the transaction has committed."""
+    if batch.stored_file:
+        storage, name = batch.stored_file.storage, batch.stored_file.name
+        transaction.on_commit(lambda: storage.delete(name))
+        batch.stored_file = ""
+
+
+def _tag(instance, batch, user):
+    """The history record of this save names the importing user and the batch."""
+    instance._history_user = user
+    # history_change_reason holds 100 characters.
+    instance._change_reason = (
+        _("Nhập Excel lần #%(pk)s: %(file)s") % {"pk": batch.pk, "file": batch.file_name}
+    )[:100]
+    return instance
+
+
+def _write_annex(result, batch, user):
+    for agency in result.extra["new_agencies"].values():
+        agency.save()
+    for leader in result.extra["new_leaders"].values():
+        leader.save()
+    for leader, position in result.extra["positions"].values():
+        leader.position = position
+        leader.save(update_fields=["position", "search_name"])
+    decision = batch.decision
+    today = timezone.localdate()
+    for row in result.rows:
+        if row.action not in (CREATE, UPDATE):
+            continue
+        commune, leader = row.target["commune"], row.target["leader"]
+        if row.action == CREATE:
+            _tag(
+                Assignment(
+                    decision=decision,
+                    leader=leader,
+                    commune=commune,
+                    started_on=decision.issued_on or today,
+                ),
+                batch,
+                user,
+            ).save()
+            continue
+        current = row.target["current"]
+        day = max(today, current.started_on)
+        current.ended_on = day
+        current.end_reason = Assignment.EndReason.AMENDED
+        current.end_note = (
+            _("Thay đổi theo tệp Excel “%(file)s” (lần nhập #%(pk)s).")
+            % {"file": batch.file_name, "pk": batch.pk}
+        )[:500]
+        _tag(current, batch, user).save()
+        successor = Assignment(
+            decision=decision,
+            leader=leader,
+            commune=commune,
+            working_group=current.working_group,
+            started_on=day,
+        )
+        _tag(successor, batch, user).save()
+        current.successor = successor
+        _tag(current, batch, user).save(update_fields=["successor"])
+
+
+def _write_matrix(result, batch, user):
+    existing = Assessment.objects.in_bulk(
+        [row.target["assessment"] for row in result.rows if row.action == UPDATE]
+    )
+    for row in result.rows:
+        if row.action == CREATE:
+            assessment = Assessment(
+                commune=row.target["commune"],
+                criterion=row.target["criterion"],
+                year=batch.year,
+                met=row.new,
+                is_demo=False,  # imported results are real data
+            )
+            _tag(assessment, batch, user).save()
+        elif row.action == UPDATE:
+            assessment = existing[row.target["assessment"]]
+            assessment.met = row.new
+            _tag(assessment, batch, user).save(update_fields=["met"])

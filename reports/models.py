@@ -1,0 +1,100 @@
+"""The import log: every Excel file the office uploads, from preview to result."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+def stored_import_path(instance, filename):
+    # Never the uploaded name: it is shown, not trusted.
+    return f"imports/{uuid.uuid4().hex}.xlsx"
+
+
+class ImportBatch(models.Model):
+    """One uploaded workbook: what it would change (preview) and what it changed (applied)."""
+
+    class Kind(models.TextChoices):
+        ANNEX = "annex", _("Phụ lục phân công")
+        MATRIX = "matrix", _("Bảng tiêu chí")
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Chờ xác nhận")
+        APPLIED = "applied", _("Đã nhập")
+        FAILED = "failed", _("Tệp bị từ chối")
+        CANCELLED = "cancelled", _("Đã huỷ")
+
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind)
+    decision = models.ForeignKey(
+        "assignments.Decision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_batches",
+        verbose_name=_("quyết định"),
+    )
+    year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người tải lên"),
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+    file_name = models.CharField(_("tên tệp"), max_length=255)
+    sha256 = models.CharField(_("mã băm SHA-256"), max_length=64)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=Status, default=Status.PREVIEWED
+    )
+    created_count = models.PositiveIntegerField(_("thêm mới"), default=0)
+    updated_count = models.PositiveIntegerField(_("cập nhật"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("không đổi"), default=0)
+    error_count = models.PositiveIntegerField(_("lỗi"), default=0)
+    message = models.TextField(_("thông báo"), blank=True)
+    # Kept until the batch is applied or cancelled, so that confirm re-reads the same bytes.
+    stored_file = models.FileField(
+        _("tệp đã lưu"), upload_to=stored_import_path, blank=True, max_length=200
+    )
+    applied_at = models.DateTimeField(_("nhập lúc"), null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người xác nhận"),
+    )
+
+    class Meta:
+        verbose_name = _("lần nhập dữ liệu")
+        verbose_name_plural = _("lần nhập dữ liệu")
+        ordering = ["-uploaded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="matrix") | Q(year__isnull=False),
+                name="import_batch_matrix_has_year",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="applied") | Q(applied_at__isnull=False),
+                name="import_batch_applied_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.target_label} – {self.file_name}"
+
+    @property
+    def target_label(self):
+        if self.kind == self.Kind.MATRIX:
+            return _("năm %(year)s") % {"year": self.year}
+        if self.decision_id is None:
+            return _("quyết định đã xoá")
+        return _("Quyết định %(number)s") % {"number": self.decision.number}
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PREVIEWED

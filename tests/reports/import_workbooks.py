@@ -1,0 +1,104 @@
+"""Workbooks for the import tests, built with openpyxl in code (no binary fixtures)."""
+
+import datetime
+import io
+import unicodedata
+
+import openpyxl
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from assignments.models import Assignment
+from communes.models import Commune
+from reports.excel.matrix import matrix_communes, matrix_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TODAY = datetime.date(2025, 11, 24)
+
+
+def workbook_bytes(rows, merges=(), title="Phu luc"):
+    """A one-sheet workbook: `rows` from row 1 (None for an empty cell), `merges` like "A5:E5"."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = title
+    for values in rows:
+        sheet.append(list(values))
+    for merged in merges:
+        sheet.merge_cells(merged)
+    return save(book)
+
+
+def save(book):
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()
+
+
+def upload(data, name="phu-luc.xlsx"):
+    return SimpleUploadedFile(name, data, content_type=XLSX)
+
+
+def nfd(value):
+    return unicodedata.normalize("NFD", value)
+
+
+def active_assignment(commune_name, district_name=None):
+    queryset = Assignment.objects.active().select_related("leader__agency", "commune__district")
+    queryset = queryset.filter(commune__name=commune_name)
+    if district_name:
+        queryset = queryset.filter(commune__district__name=district_name)
+    return queryset.get()
+
+
+def annex_rows_for(assignments):
+    """The annex of `assignments` as the office types it: district rows, then one row each."""
+    rows = [
+        ["UBND TỈNH LÀO CAI"],
+        ["PHỤ LỤC"],
+        ["Danh sách phân công lãnh đạo giúp đỡ các xã"],
+        ["STT", "Họ và tên", "Chức vụ", "Cơ quan, đơn vị", "Xã được phân công"],
+    ]
+    district = None
+    for stt, assignment in enumerate(assignments, start=1):
+        commune = assignment.commune
+        if commune.district_id != district:
+            district = commune.district_id
+            rows.append([None, commune.district.name.upper()])
+        leader = assignment.leader
+        rows.append([stt, leader.full_name, leader.position, leader.agency.name, commune.name])
+    return rows
+
+
+def matrix_bytes(year, district=None):
+    """The export of `year`'s criteria matrix (of one district), as the office downloads it."""
+    communes = matrix_communes(Commune.objects.all())
+    if district:
+        communes = communes.filter(district__name=district)
+    book = matrix_workbook(year, communes, whole_province=not district, today=TODAY)
+    return save(book)
+
+
+def edited(data, changes):
+    """The workbook `data` with {cell: value} changed, saved as Excel would."""
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book.worksheets[0]
+    for cell, value in changes.items():
+        sheet[cell].value = value
+    return save(book)
+
+
+def matrix_cells(data):
+    """{(code, TC number): cell name} of the matrix workbook `data`."""
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    numbers = {
+        cell.column_letter: int(str(cell.value)[2:])
+        for cell in sheet[6]
+        if isinstance(cell.value, str) and cell.value.startswith("TC")
+    }
+    cells = {}
+    for row in sheet.iter_rows(min_row=8):
+        code = row[1].value
+        if isinstance(code, str) and code.isdigit() and len(code) == 5:
+            for cell in row:
+                if cell.column_letter in numbers:
+                    cells[(code, numbers[cell.column_letter])] = cell.coordinate
+    return cells
