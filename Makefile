@@ -52,3 +52,16 @@ clean-demo: setup
 messages: setup
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --ignore=staticfiles --ignore=test-output
 	$(PY) manage.py compilemessages -l en
+
+# National-scale benchmark (issue 6): SQLite always, PostgreSQL too when DATABASE_URL points to it.
+# BENCH_SCALE communes (default 10000); BENCH_REPEAT (≤ 30, the official count) for quick runs.
+BENCH_SQLITE := sqlite:///$(CURDIR)/bench-output/bench.sqlite3
+.PHONY: bench
+bench: setup
+	$(VENV)/bin/pip install --quiet -e ".[dev,bench]"
+	mkdir -p bench-output
+	DATABASE_URL=$(BENCH_SQLITE) $(PY) -m bench.run
+	@case "$$DATABASE_URL" in \
+	  postgres://*|postgresql://*) $(PY) -m bench.run ;; \
+	  *) echo "DATABASE_URL is not PostgreSQL: measured SQLite only." ;; \
+	esac

@@ -1,0 +1,1 @@
+"""`make bench`: national-scale figures side by side with their anchors (see bench/run.py)."""

@@ -1,0 +1,700 @@
+"""`make bench`: pages, exports and imports at national scale, side by side with their anchors.
+
+    python -m bench.run                 # the database of DATABASE_URL (SQLite by default)
+    BENCH_SCALE=2000 BENCH_REPEAT=10 python -m bench.run   # a quick run
+
+Not a test: it asserts no times. It prepares the database (migrate, reference,
+demo data and accounts, then `generate_scale_data` at BENCH_SCALE communes,
+skipped when the database already holds that many), then measures, in this one
+run:
+
+* pages through django.test.Client as the office user, after warm-up, median
+  and p95 over BENCH_REPEAT (default and official: 30) requests, with the SQL
+  query count of one more request; anchor: the Django admin (as a superuser)
+  of the same model with the same filter and page; floor: the login page;
+* the whole country's criteria-matrix and visit-log exports, each run in a
+  fresh subprocess so that its peak RSS (VmHWM) is its own; anchors: a bare
+  openpyxl write-only loop and XlsxWriter's constant_memory mode writing the
+  same cells from the same query;
+* the annex import (the demo decision's annex exported and imported back) and
+  the criteria-matrix import of one year for every commune (exported, some
+  cells changed, preview + apply), each in a subprocess as well.
+
+Prints one markdown table and writes it to bench-output/bench-<db>-<date>.md.
+Heavy rows (exports, imports) are repeated BENCH_HEAVY_REPEAT times (default 3).
+"""
+
+import argparse
+import datetime
+import io
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "bench-output"
+OFFICE_USER = "vanphong"  # the demo office account (create_demo_accounts)
+ADMIN_USER = "admin"  # the demo superuser, for the admin anchors
+DEFAULT_SCALE = 10_000
+OFFICIAL_REPEAT = 30
+WARMUP = 3
+SLOW_SECONDS = float(os.environ.get("BENCH_SLOW_SECONDS", "5"))
+
+
+def _env_int(name, default, *, maximum=None):
+    raw = os.environ.get(name, "")
+    value = int(raw) if raw.strip() else default
+    if value < 1:
+        raise SystemExit(f"{name} must be ≥ 1, not {raw!r}")
+    if maximum is not None and value > maximum:
+        raise SystemExit(f"{name} may only lower the repeat count (≤ {maximum}), not {raw!r}")
+    return value
+
+
+def _django():
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ntm_portal.settings")
+    import django
+
+    django.setup()
+
+
+def _ensure_postgres_database(url):
+    """CREATE DATABASE when DATABASE_URL names a PostgreSQL database that does not exist yet."""
+    import dj_database_url
+    import psycopg2
+
+    config = dj_database_url.parse(url)
+    params = {
+        "host": config.get("HOST") or None,
+        "port": config.get("PORT") or None,
+        "user": config.get("USER") or None,
+        "password": config.get("PASSWORD") or None,
+    }
+    params = {key: value for key, value in params.items() if value}
+    connection = psycopg2.connect(dbname="postgres", **params)
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+        if cursor.fetchone() is None:
+            print(f"Creating PostgreSQL database {config['NAME']}…", flush=True)
+            cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
+    connection.close()
+
+
+# --- setup ------------------------------------------------------------------------------
+
+
+def prepare(scale):
+    """Bring the database to a national-scale dataset of `scale` communes; reuse it if there.
+
+    Returns the seconds spent generating data, or None when it was reused.
+    """
+    from django.core.management import call_command, get_commands
+
+    from communes.models import Commune
+
+    call_command("migrate", "--no-input", verbosity=0)
+    if "generate_scale_data" not in get_commands():
+        raise SystemExit("manage.py generate_scale_data is missing: the bench needs it.")
+    from reports import scale_data
+
+    synthetic = scale_data.synthetic_units(Commune).count()
+    if synthetic == scale:
+        print(f"Reusing the synthetic data already there ({synthetic:,} communes).", flush=True)
+        return None
+    started = time.perf_counter()
+    call_command("load_reference")
+    call_command("load_demo_data")
+    call_command("create_demo_accounts")
+    call_command(
+        "generate_scale_data",
+        communes=scale,
+        districts=max(1, scale * 7 // 100),
+        provinces=max(1, round(scale * 63 / DEFAULT_SCALE)),
+        visits=scale * 10,
+        years=5,
+        seed=2025,
+        clear=scale_data.scale_data_exists(),
+    )
+    return time.perf_counter() - started
+
+
+# --- measuring ---------------------------------------------------------------------------
+
+
+def summary(times):
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, max(0, round(0.95 * len(ordered)) - 1))]
+    return statistics.median(ordered) * 1000, p95 * 1000
+
+
+def measure_get(client, url, repeat):
+    """(median ms, p95 ms, queries, status) of GET `url`."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    started = time.perf_counter()
+    response = client.get(url)
+    slow = time.perf_counter() - started > SLOW_SECONDS
+    # A page slower than SLOW_SECONDS is measured 3 times so that the run stays bounded.
+    for _ in range(0 if slow else WARMUP - 1):
+        response = client.get(url)
+    repeat = min(repeat, 3) if slow else repeat
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    # Counted now: the captured list is a view on the connection's log, which a reconnect clears.
+    queries = len(captured)
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        client.get(url)
+        times.append(time.perf_counter() - started)
+    median, p95 = summary(times)
+    figures = {"median": median, "p95": p95, "queries": queries, "status": response.status_code}
+    return {**figures, "slow": repeat} if slow else figures
+
+
+def page_cases():
+    """(label, url, anchor label, anchor url) for every page; anchors are admin changelists."""
+    import math
+
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from assignments.models import Assignment, FieldVisit
+    from communes.models import Commune, District, Era
+
+    # The district with the most communes: a typical, non-trivial filter.
+    district = (
+        District.objects.filter(era=Era.PRE_2025)
+        .annotate(n=Count("communes"))
+        .order_by("-n", "pk")
+        .first()
+    )
+    d = district.pk
+
+    def deep(count, per_page):
+        return max(1, min(50, math.ceil(count / per_page)))
+
+    communes = Commune.objects.count()
+    assignments = Assignment.objects.count()
+    visits = FieldVisit.objects.count()
+    commune_list = reverse("reports:commune_list")
+    assignment_list = reverse("assignments:assignment_list")
+    visit_list = reverse("assignments:visit_list")
+    admin_communes = reverse("admin:communes_commune_changelist")
+    admin_assignments = reverse("admin:assignments_assignment_changelist")
+    admin_visits = reverse("admin:assignments_fieldvisit_changelist")
+    dossier = Commune.objects.filter(assignments__isnull=False).order_by("pk").first()
+
+    def q(base, **params):
+        return f"{base}?{urlencode(params)}" if params else base
+
+    cp, ap = deep(communes, 25), deep(communes, 100)
+    sp, sap = deep(assignments, 25), deep(assignments, 100)
+    vp, vap = deep(visits, 25), deep(visits, 100)
+    return [
+        ("communes list", commune_list, "admin communes", admin_communes),
+        (
+            "communes, district + criteria_max=9",
+            q(commune_list, district=d, criteria_max=9),
+            "admin communes, district",
+            q(admin_communes, district__id__exact=d),
+        ),
+        (
+            f"communes, page {cp}",
+            q(commune_list, page=cp),
+            f"admin communes, p={ap}",
+            q(admin_communes, p=ap),
+        ),
+        ("assignments list", assignment_list, "admin assignments", admin_assignments),
+        (
+            "assignments, district",
+            q(assignment_list, district=d),
+            "admin assignments, district",
+            q(admin_assignments, commune__district__id__exact=d),
+        ),
+        (
+            f"assignments, page {sp}",
+            q(assignment_list, page=sp),
+            f"admin assignments, p={sap}",
+            q(admin_assignments, p=sap),
+        ),
+        ("visits list", visit_list, "admin visits", admin_visits),
+        (
+            "visits, district",
+            q(visit_list, district=d),
+            "admin visits, district",
+            q(admin_visits, assignment__commune__district__id__exact=d),
+        ),
+        (
+            f"visits, page {vp}",
+            q(visit_list, page=vp),
+            f"admin visits, p={vap}",
+            q(admin_visits, p=vap),
+        ),
+        ("dashboard", reverse("reports:dashboard"), None, None),
+        (
+            "commune dossier",
+            reverse("reports:commune_detail", args=[dossier.pk]),
+            "admin commune change form",
+            reverse("admin:communes_commune_change", args=[dossier.pk]),
+        ),
+    ]
+
+
+def measure_pages(repeat):
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    User = get_user_model()
+    office, admin = Client(), Client()
+    office.force_login(User.objects.get(username=OFFICE_USER))
+    admin.force_login(User.objects.get(username=ADMIN_USER))
+    floor = measure_get(Client(), reverse("login"), repeat)
+    rows = [_row("floor: login page (anonymous GET)", floor)]
+    for label, url, anchor_label, anchor_url in page_cases():
+        print(f"  {label}…", flush=True)
+        page = measure_get(office, url, repeat)
+        if anchor_url:
+            anchor = measure_get(admin, anchor_url, repeat)
+            rows.append(_row(label, page, anchor_label, anchor, url=url, anchor_url=anchor_url))
+        else:
+            rows.append(_row(label, page, "floor (login page)", floor, url=url))
+    return rows
+
+
+def _row(label, figures, anchor_label="", anchor=None, **extra):
+    row = {"what": label, **figures, **extra}
+    if anchor:
+        row.update(anchor=anchor_label, anchor_median=anchor["median"],
+                   anchor_status=anchor.get("status"), anchor_rss=anchor.get("rss"),
+                   ratio=figures["median"] / anchor["median"])  # fmt: skip
+    return row
+
+
+# --- heavy work in a subprocess, each with its own peak RSS ---------------------------------
+
+
+def peak_rss_mb():
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _office():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=OFFICE_USER)
+
+
+def _client():
+    from django.test import Client
+
+    client = Client()
+    client.force_login(_office())
+    return client
+
+
+def latest_year():
+    from reports import queries
+
+    years = queries.assessment_years()
+    return years[-1] if years else datetime.date.today().year
+
+
+def _matrix_cells(year):
+    """The matrix export's query, as rows of plain values (the cells it writes)."""
+    from communes.models import Commune
+    from reports.excel import matrix
+    from reports.queries import programme_criteria
+
+    numbers = [c.number for c in programme_criteria().order_by("number")]
+    communes = list(matrix.matrix_communes(Commune.objects.all(), None, year))
+    met = matrix.met_criteria([c.pk for c in communes], year)
+    for stt, commune in enumerate(communes, 1):
+        done = met.get(commune.pk, set())
+        flags = [n in done for n in numbers]
+        yield [stt, commune.code, commune.name, *(matrix.MET if f else None for f in flags),
+               sum(flags)]  # fmt: skip
+
+
+def _visit_sheets():
+    """The visit log's query, as (sheet name, rows of plain values) for its three sheets."""
+    from assignments.models import FieldVisit
+    from reports.excel import visits as log
+
+    visits = list(log.log_visits(FieldVisit.objects.all()))
+    main, supports, recommendations = [], [], []
+    for stt, visit in enumerate(visits, 1):
+        a = visit.assignment
+        head = [visit.visited_on, a.commune.name, log._district_name(visit), a.leader.agency.name]
+        sup = list(visit.supports.all())
+        recs = list(visit.recommendations.all())
+        main.append([stt, *head, a.leader.full_name, visit.leader_present,
+                     visit.get_status_display(), visit.purpose, visit.findings,
+                     "\n".join(log.support_summary(s) for s in sup),
+                     sum(s.amount_vnd for s in sup),
+                     "\n".join(log.recommendation_summary(r) for r in recs)])  # fmt: skip
+        for s in sup:
+            supports.append([len(supports) + 1, *head, visit.get_status_display(),
+                             s.get_kind_display(), s.description, s.quantity, s.unit,
+                             s.amount_vnd])  # fmt: skip
+        for r in recs:
+            recommendations.append([len(recommendations) + 1, *head, r.text,
+                                    r.get_addressed_to_display(), r.due_on,
+                                    r.get_status_display(), r.resolved_on,
+                                    r.resolution_note])  # fmt: skip
+    return [("Chuyến công tác", main), ("Hỗ trợ", supports), ("Kiến nghị", recommendations)]
+
+
+def _bare_openpyxl(sheets):
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for name, rows in sheets:
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return len(stream.getvalue())
+
+
+def _xlsxwriter(sheets):
+    import xlsxwriter
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "out.xlsx"
+        workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "tmpdir": folder})
+        date = workbook.add_format({"num_format": "dd/mm/yyyy"})
+        for name, rows in sheets:
+            sheet = workbook.add_worksheet(name[:31])
+            for r, row in enumerate(rows):
+                for c, value in enumerate(row):
+                    if isinstance(value, datetime.date):
+                        sheet.write_datetime(r, c, value, date)
+                    elif value is not None:
+                        sheet.write(r, c, value)
+        workbook.close()
+        return path.stat().st_size
+
+
+def child(task, args):
+    """Run one heavy task once (in this fresh process); print its figures as JSON."""
+    _django()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext, override_settings
+    from django.urls import reverse
+
+    baseline = peak_rss_mb()
+    year = latest_year()
+    extra = {}
+    media = OUTPUT / "media"
+    with override_settings(MEDIA_ROOT=str(media)), CaptureQueriesContext(connection) as captured:
+        started = time.perf_counter()
+        if task == "export_matrix":
+            response = _client().get(reverse("reports:export_matrix") + f"?year={year}")
+            assert response.status_code == 200, response.status_code
+        elif task == "export_visits":
+            response = _client().get(reverse("reports:export_visits"))
+            assert response.status_code == 200, response.status_code
+        elif task == "openpyxl_matrix":
+            _bare_openpyxl([("Tieu chi", _matrix_cells(year))])
+        elif task == "xlsxwriter_matrix":
+            _xlsxwriter([("Tieu chi", _matrix_cells(year))])
+        elif task == "openpyxl_visits":
+            _bare_openpyxl(_visit_sheets())
+        elif task == "xlsxwriter_visits":
+            _xlsxwriter(_visit_sheets())
+        elif task in ("import_annex", "import_matrix"):
+            extra = _import(task, args)
+        else:
+            raise SystemExit(f"unknown task {task}")
+        elapsed = time.perf_counter() - started
+        queries = len(captured)
+    print(json.dumps({"seconds": elapsed, "rss": peak_rss_mb(), "baseline_rss": baseline,
+                      "queries": queries, **extra}))  # fmt: skip
+
+
+def _import(task, args):
+    from assignments.models import Decision
+    from reports.imports import service
+    from reports.models import ImportBatch
+
+    user = _office()
+    path = Path(args.file)
+    if task == "import_annex":
+        kind, target = ImportBatch.Kind.ANNEX, Decision.objects.get(pk=args.target)
+    else:
+        kind, target = ImportBatch.Kind.MATRIX, int(args.target)
+    with path.open("rb") as handle:
+        batch, plan = service.preview(kind, handle, target, user, name=path.name)
+    if plan.has_errors:
+        service.cancel(batch, user)
+        raise SystemExit(f"{task}: {plan.errors} rows with errors (rows {plan.error_rows[:10]})")
+    service.apply(batch, user)
+    return {"rows": plan.created + plan.updated + plan.unchanged, "written": plan.created
+            + plan.updated}  # fmt: skip
+
+
+def run_child(task, *, file=None, target=None):
+    command = [sys.executable, "-m", "bench.run", "--child", task]
+    if file:
+        command += ["--file", str(file), "--target", str(target)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:
+        sys.stderr.write(done.stdout + done.stderr)
+        raise SystemExit(f"{task} failed")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure_heavy(task, repeat, **kwargs):
+    runs = [run_child(task, **kwargs) for _ in range(repeat)]
+    median, p95 = summary([r["seconds"] for r in runs])
+    return {"median": median, "p95": p95, "queries": runs[0]["queries"],
+            "rss": max(r["rss"] for r in runs), "baseline_rss": runs[0]["baseline_rss"],
+            "rows": runs[0].get("rows")}  # fmt: skip
+
+
+def measure_exports(repeat):
+    rows = []
+    for name, label in (("matrix", "export: criteria matrix, whole country"),
+                        ("visits", "export: visit log, whole country")):  # fmt: skip
+        print(f"  {label}…", flush=True)
+        app = measure_heavy(f"export_{name}", repeat)
+        bare = measure_heavy(f"openpyxl_{name}", repeat)
+        xlsx = measure_heavy(f"xlsxwriter_{name}", repeat)
+        rows.append(_row(label, app, "bare openpyxl write-only loop", bare))
+        rows.append(_row(label, app, "XlsxWriter constant_memory", xlsx))
+        rows.append(_row(f"  anchor: bare openpyxl ({name})", bare))
+        rows.append(_row(f"  anchor: XlsxWriter constant_memory ({name})", xlsx))
+    return rows
+
+
+def measure_imports(repeat):
+    from django.test import Client
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    from assignments.models import Decision
+    from reports.views.exports import default_decision
+
+    client = Client()
+    client.force_login(_office())
+    folder = OUTPUT / "files"
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = []
+
+    decision = Decision.objects.filter(number__icontains="1599").first() or default_decision()
+    response = client.get(reverse("reports:export_annex") + f"?decision={decision.pk}")
+    annex = folder / "annex.xlsx"
+    annex.write_bytes(response.content)
+    print("  import: annex…", flush=True)
+    figures = measure_heavy("import_annex", repeat, file=annex, target=decision.pk)
+    rows.append(_row(f"import: annex of {decision.number}, {figures['rows']} rows "
+                     "(preview + apply)", figures))  # fmt: skip
+
+    year = latest_year()
+    response = client.get(reverse("reports:export_matrix") + f"?year={year}")
+    original = folder / f"matrix-{year}.xlsx"
+    original.write_bytes(response.content)
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet = workbook.active
+    changed, communes, sheet_rows = 0, 0, 0
+    for row in sheet.iter_rows(min_row=8):
+        code = row[1].value
+        if isinstance(row[0].value, int) and code:
+            sheet_rows += 1  # a commune row (numbered), whatever its code
+        if isinstance(code, str) and code.strip().isdigit():
+            communes += 1
+            if communes % 10 == 0:  # every tenth commune the importer reads: flip TC1
+                row[3].value = None if row[3].value else "Đạt"
+                changed += 1
+    edited = folder / f"matrix-{year}-edited.xlsx"
+    workbook.save(edited)
+    print(f"  import: criteria matrix ({communes} communes, {changed} cells changed)…", flush=True)
+    # Alternate edited/original so that every apply writes `changed` cells.
+    times, runs = [], []
+    for i in range(repeat * 2):
+        result = run_child("import_matrix", file=edited if i % 2 == 0 else original, target=year)
+        runs.append(result)
+        times.append(result["seconds"])
+    median, p95 = summary(times)
+    rows.append(_row(
+        f"import: criteria matrix {year}, {runs[0]['rows']:,} of {sheet_rows:,} commune rows read "
+        f"× 19 ({runs[0]['written']} written)",
+        {"median": median, "p95": p95, "queries": runs[0]["queries"],
+         "rss": max(r["rss"] for r in runs), "baseline_rss": runs[0]["baseline_rss"]},
+    ))  # fmt: skip
+    return rows
+
+
+# --- report -------------------------------------------------------------------------------
+
+
+def machine():
+    import django
+
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem = next(
+            line
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+        ram = f"{int(mem.split()[1]) / 1024 / 1024:.1f} GiB"
+    except (OSError, StopIteration):
+        ram = "?"
+    info = {
+        "CPU": f"{cpu} × {os.cpu_count()} (nproc)",
+        "RAM": ram,
+        "OS": platform.platform(),
+        "Python": platform.python_version(),
+        "Django": django.get_version(),
+    }
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            info["PostgreSQL"] = cursor.fetchone()[0]
+    else:
+        import sqlite3
+
+        info["SQLite"] = sqlite3.sqlite_version
+    return info
+
+
+def counts():
+    from assignments.models import Assignment, FieldVisit, Recommendation, Support
+    from communes.models import Assessment, Commune, District, Province
+
+    models = [Province, District, Commune, Assignment, Assessment, FieldVisit, Support,
+              Recommendation]  # fmt: skip
+    return ", ".join(f"{m.objects.count():,} {m._meta.model_name}s" for m in models)
+
+
+def _fmt(value, digits=0):
+    if value is None or value == "":
+        return ""
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return str(value)
+
+
+def table(rows):
+    header = ["what", "median ms", "p95 ms", "queries", "anchor", "anchor median ms", "ratio",
+              "peak RSS MB"]  # fmt: skip
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in rows:
+        status = row.get("status")
+        what = row["what"] + (f" (HTTP {status})" if status not in (None, 200) else "")
+        if row.get("slow"):
+            what += f" (> {SLOW_SECONDS:g} s: {row['slow']} requests, no warm-up)"
+        rss = row.get("rss")
+        rss_text = f"{rss:,.0f} (idle {row['baseline_rss']:,.0f})" if rss else ""
+        lines.append("| " + " | ".join([
+            what, _fmt(row["median"]), _fmt(row["p95"]), _fmt(row.get("queries")),
+            row.get("anchor", ""), _fmt(row.get("anchor_median")),
+            _fmt(row.get("ratio"), 2), rss_text,
+        ]) + " |")  # fmt: skip
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
+    parser.add_argument("--target", help=argparse.SUPPRESS)
+    parser.add_argument("--skip-setup", action="store_true", help="measure the data as it is")
+    parser.add_argument("--only", choices=["pages", "exports", "imports"], action="append",
+                        help="measure only these parts (repeatable)")  # fmt: skip
+    args = parser.parse_args()
+    if args.child:
+        return child(args.child, args)
+
+    scale = _env_int("BENCH_SCALE", DEFAULT_SCALE)
+    repeat = _env_int("BENCH_REPEAT", OFFICIAL_REPEAT, maximum=OFFICIAL_REPEAT)
+    heavy = _env_int("BENCH_HEAVY_REPEAT", 3)
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        _ensure_postgres_database(url)
+    _django()
+    from django.db import connection
+
+    OUTPUT.mkdir(exist_ok=True)
+    db = connection.vendor
+    print(f"== bench on {db} ({connection.settings_dict['NAME']}), scale {scale:,} communes",
+          flush=True)  # fmt: skip
+    started = time.perf_counter()
+    generated = None if args.skip_setup else prepare(scale)
+    setup_seconds = time.perf_counter() - started
+    data = counts()
+    print(f"Data: {data}", flush=True)
+
+    parts = args.only or ["pages", "exports", "imports"]
+    rows = []
+    measured = time.perf_counter()
+    if "pages" in parts:
+        print(f"Pages ({repeat} requests each after {WARMUP} warm-up)…", flush=True)
+        rows += measure_pages(repeat)
+    if "exports" in parts:
+        print(f"Exports ({heavy} runs each, one subprocess per run)…", flush=True)
+        rows += measure_exports(heavy)
+    if "imports" in parts:
+        print(f"Imports ({heavy} runs each, one subprocess per run)…", flush=True)
+        rows += measure_imports(heavy)
+    measure_seconds = time.perf_counter() - measured
+
+    now = datetime.datetime.now()
+    info = machine()
+    report = "\n".join([
+        f"## {db} – {now:%Y-%m-%d %H:%M}",
+        "",
+        f"Data: {data}.",
+        "",
+        "Machine: " + "; ".join(f"{k} {v}" for k, v in info.items()) + ".",
+        "",
+        f"Command: `BENCH_SCALE={scale} BENCH_REPEAT={repeat} BENCH_HEAVY_REPEAT={heavy} "
+        f"python -m bench.run` (DATABASE_URL={db}). Pages: median and p95 of {repeat} requests "
+        f"after {WARMUP} warm-up; exports/imports: {heavy} runs (criteria import: {heavy * 2}, "
+        "alternating edited and original file), each in a fresh subprocess; peak RSS is that "
+        "subprocess's VmHWM, 'idle' its RSS after Django set-up.",
+        "",
+        f"Set-up {setup_seconds:,.0f} s"
+        + (f" (of which data generation {generated:,.0f} s)" if generated else "")
+        + f"; measuring {measure_seconds:,.0f} s.",
+        "",
+        table(rows),
+        "",
+    ])  # fmt: skip
+    print()
+    print(report)
+    path = OUTPUT / f"bench-{db}-{now:%Y-%m-%d-%H%M}.md"
+    path.write_text(report, encoding="utf-8")
+    (OUTPUT / f"bench-{db}.json").write_text(json.dumps(rows, indent=1, default=str))
+    print(f"Written to {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

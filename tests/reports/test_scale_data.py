@@ -1,0 +1,189 @@
+"""The synthetic national-scale dataset, at a tiny scale."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from assignments.demo_data import DECISION_NUMBER
+from assignments.models import (
+    Agency,
+    Assignment,
+    Decision,
+    FieldVisit,
+    Leader,
+    Member,
+    Recommendation,
+    Support,
+)
+from communes.models import Assessment, Commune, District, Province
+from reports import scale_data
+
+TINY = {"communes": 40, "districts": 4, "provinces": 2, "visits": 120, "years": 2}
+
+
+def generate(**options):
+    call_command("generate_scale_data", **{**TINY, **options}, stdout=io.StringIO())
+
+
+def scale_decision():
+    return Decision.objects.get(
+        number=scale_data.SCALE_DECISION_NUMBER, issuer=scale_data.SCALE_ISSUER
+    )
+
+
+def synthetic_counts():
+    communes = scale_data.synthetic_units(Commune)
+    assignments = Assignment.objects.filter(decision__number=scale_data.SCALE_DECISION_NUMBER)
+    return {
+        "provinces": scale_data.synthetic_units(Province).count(),
+        "districts": scale_data.synthetic_units(District).count(),
+        "communes": communes.count(),
+        "assignments": assignments.count(),
+        "assessments": Assessment.objects.filter(commune__in=communes).count(),
+        "visits": FieldVisit.objects.filter(assignment__in=assignments).count(),
+    }
+
+
+def all_counts():
+    models = (Province, District, Commune, Assessment, Decision, Assignment, Agency, Leader)
+    models += (Member, FieldVisit, Support, Recommendation)
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def demo_figures():
+    demo = Decision.objects.get(number=DECISION_NUMBER, is_demo=True)
+    return {
+        "assignments": demo.assignments.count(),
+        "visits": FieldVisit.objects.filter(assignment__decision=demo).count(),
+        "real units": Commune.objects.exclude(code__startswith="S").count(),
+        "demo assessments": Assessment.objects.filter(
+            is_demo=True, commune__code__regex=r"^[0-9]+$"
+        ).count(),
+    }
+
+
+@pytest.mark.django_db
+def test_generate_writes_the_counts_asked_for():
+    generate()
+
+    assert synthetic_counts() == {
+        "provinces": 2,
+        "districts": 4,
+        "communes": 40,
+        "assignments": 40,
+        "assessments": 40 * 19 * 2,
+        "visits": 120,
+    }
+    synthetic = Assessment.objects.filter(commune__in=scale_data.synthetic_units(Commune))
+    assert set(synthetic.values_list("year", flat=True)) == {2021, 2022}
+
+
+@pytest.mark.django_db
+def test_every_synthetic_commune_has_exactly_one_active_assignment():
+    generate()
+
+    decision = scale_decision()
+    assert decision.is_demo
+    for commune in scale_data.synthetic_units(Commune):
+        assert commune.assignments.filter(decision=decision, ended_on__isnull=True).count() == 1
+        assert commune.kind == Commune.Kind.RURAL
+        assert commune.district.province_id == commune.province_id
+
+
+@pytest.mark.django_db
+def test_synthetic_rows_are_marked_and_searchable():
+    generate()
+
+    commune = Commune.objects.search("thu 00007").get()
+    assert commune.name == "Thử 00007"
+    assert commune.code.startswith("S")
+    assert not scale_data.synthetic_units(Commune).filter(sort_name="").exists()
+    assert not scale_data.synthetic_units(District).filter(search_name="").exists()
+    assert scale_data.synthetic_units(Province).filter(search_name="tinh thu 01").exists()
+    agencies = Agency.objects.filter(bloc=scale_data.SCALE_BLOC)
+    assert agencies.exists()
+    assert not agencies.filter(is_demo=False).exists()
+    assert not agencies.filter(search_name="").exists()
+    leaders = Leader.objects.filter(agency__in=agencies)
+    assert leaders.count() == 40
+    assert not leaders.filter(search_name="").exists()
+
+
+@pytest.mark.django_db
+def test_groups_have_three_to_five_members_and_visits_are_plausible():
+    generate()
+
+    for assignment in Assignment.objects.filter(decision=scale_decision()):
+        assert 3 <= assignment.working_group.members.count() <= 5
+    visits = FieldVisit.objects.filter(assignment__decision=scale_decision())
+    assert not visits.filter(visited_on__gt=timezone.localdate()).exists()
+    confirmed = visits.filter(status=FieldVisit.Status.CONFIRMED).count()
+    assert confirmed > visits.count() / 2
+    assert Support.objects.filter(visit__in=visits).exists()
+    assert Recommendation.objects.filter(visit__in=visits).exists()
+
+
+@pytest.mark.django_db
+def test_no_history_is_written_for_the_synthetic_rows():
+    before = Assessment.history.count(), FieldVisit.history.count()
+
+    generate()
+
+    assert (Assessment.history.count(), FieldVisit.history.count()) == before
+
+
+@pytest.mark.django_db
+def test_second_run_without_clear_fails_and_writes_nothing():
+    generate()
+    before = all_counts()
+
+    with pytest.raises(CommandError, match="--clear"):
+        generate(communes=50)
+
+    assert all_counts() == before
+
+
+@pytest.mark.django_db
+def test_clear_regenerates_the_same_counts():
+    generate()
+    first = synthetic_counts()
+
+    generate(clear=True)
+
+    assert synthetic_counts() == first
+    assert Decision.objects.filter(number=scale_data.SCALE_DECISION_NUMBER).count() == 1
+
+
+@pytest.mark.django_db
+def test_reference_and_demo_data_are_untouched_by_generate_and_clear():
+    before = demo_figures()
+    assert before["assignments"] == 127
+
+    generate()
+    generate(clear=True, communes=60)
+    assert demo_figures() == before
+
+    scale_data.remove_scale_data()
+    assert demo_figures() == before
+    assert not scale_data.scale_data_exists()
+
+
+@pytest.mark.django_db
+def test_missing_criteria_set_asks_for_load_reference(monkeypatch):
+    monkeypatch.setattr(scale_data, "NTM_SET", "no-such-set")
+    before = all_counts()
+
+    with pytest.raises(CommandError, match="load_reference"):
+        generate()
+
+    assert all_counts() == before
+
+
+@pytest.mark.django_db
+def test_inconsistent_options_are_refused():
+    with pytest.raises(CommandError, match="số huyện"):
+        generate(districts=80)
+    with pytest.raises(CommandError, match="--years"):
+        generate(years=6)
