@@ -22,7 +22,6 @@ from communes.models import Assessment, Commune, CriteriaSet, Recognition
 
 from .demo import (
     DemoDataError,
-    demo_data_loaded,
     demo_figures,
     link_demo_accounts,
     remove_demo_rows,
@@ -211,7 +210,9 @@ RESOLUTIONS = [
 @transaction.atomic
 def load_demo_data(*, reset=False, today=None):
     """Create the demo data; None (and no change) if it is already loaded and not reset."""
-    if demo_data_loaded() and not reset:
+    # Asks for this demo's decision: synthetic scale data is demo data too, but not this.
+    loaded = Decision.objects.filter(is_demo=True, number=DECISION_NUMBER).exists()
+    if loaded and not reset:
         return None
     remove_demo_rows()
     today = today or timezone.localdate()
