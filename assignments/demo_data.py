@@ -619,12 +619,12 @@ def _create_visits(rng, assignments, members_of, plans, criteria, today):
                 (visit, [team[0]] + rng.sample(team[1:], rng.randint(0, len(team) - 1)))
             )
             for _i in range(rng.choices(range(4), [40, 35, 17, 8])[0]):
-                support, numbers = _support(rng, visit)
+                support, numbers = build_support(rng, visit)
                 supports.append(support)
                 support_criteria += [(support, by_number[n]) for n in numbers]
             for _i in range(rng.choices(range(3), [50, 35, 15])[0]):
                 recommendations.append(
-                    _recommendation(rng, visit, assignment, district, criterion, today)
+                    build_recommendation(rng, visit, assignment, district, criterion, today)
                 )
 
     bulk_create_with_history(visits, FieldVisit, default_change_reason=HISTORY_REASON)
@@ -641,7 +641,8 @@ def _create_visits(rng, assignments, members_of, plans, criteria, today):
     bulk_create_with_history(recommendations, Recommendation, default_change_reason=HISTORY_REASON)
 
 
-def _support(rng, visit):
+def build_support(rng, visit):
+    """A plausible support item and the criterion numbers it targets (also used at scale)."""
     kind = rng.choices(list(SUPPORT_WEIGHTS), list(SUPPORT_WEIGHTS.values()))[0]
     kind, description, unit, (low, high), price, numbers = rng.choice(
         [s for s in SUPPORTS if s[0] == kind]
@@ -665,7 +666,7 @@ def _support(rng, visit):
     )
 
 
-def _recommendation(rng, visit, assignment, district, criterion, today):
+def build_recommendation(rng, visit, assignment, district, criterion, today):
     addressed_to = rng.choice(list(RECOMMENDATIONS))
     text_ = RECOMMENDATIONS[addressed_to].format(
         criterion=criterion, district=district, agency=assignment.leader.agency.name

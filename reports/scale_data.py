@@ -36,10 +36,8 @@ from assignments.demo_data import (
     MIDDLE_FEMALE,
     MIDDLE_MALE,
     PURPOSES,
-    RECOMMENDATIONS,
-    RESOLUTIONS,
-    SUPPORT_WEIGHTS,
-    SUPPORTS,
+    build_recommendation,
+    build_support,
 )
 from assignments.models import (
     Agency,
@@ -507,7 +505,7 @@ def _create_visits(rng, assignments, criteria, total, today, progress):
     supports, support_criteria = [], []
     for visit in visits:
         for _i in range(rng.choices(range(4), [40, 35, 17, 8])[0]):
-            support, numbers = _support(rng, visit)
+            support, numbers = build_support(rng, visit)
             supports.append(support)
             support_criteria += [(support, by_number[n]) for n in numbers]
     Support.objects.bulk_create(supports, batch_size=BATCH_SIZE)
@@ -527,55 +525,8 @@ def _create_visits(rng, assignments, criteria, total, today, progress):
     progress.done("Kiến nghị", len(recommendations))
 
 
-def _support(rng, visit):
-    kind = _weighted(rng, SUPPORT_WEIGHTS)
-    kind, description, unit, (low, high), price, numbers = rng.choice(
-        [s for s in SUPPORTS if s[0] == kind]
-    )
-    if unit:
-        quantity = rng.randint(low, high)
-        amount = max(5_000_000, round(quantity * price, -6))
-    else:
-        quantity = None
-        amount = rng.randrange(low, high + 1, 5) * 1_000_000
-    support = Support(
-        visit=visit,
-        kind=kind,
-        amount_vnd=amount,
-        quantity=quantity,
-        unit=unit,
-        description=description,
-    )
-    return support, numbers[: rng.randint(1, len(numbers))]
-
-
 def _recommendation(rng, visit, today):
-    addressed_to = rng.choice(list(RECOMMENDATIONS))
-    district = visit.assignment.commune.district.name
-    agency = visit.assignment.leader.agency.name
-    text_ = RECOMMENDATIONS[addressed_to].format(
-        criterion=visit.criterion.name, district=district, agency=agency
-    )
-    due_on = visit.visited_on + datetime.timedelta(days=rng.choice([30, 45, 60, 90, 120]))
-    R = Recommendation.Status
-    weights = {R.OPEN: 50, R.IN_PROGRESS: 40, R.RESOLVED: 10}
-    if due_on < today:
-        weights = {R.OPEN: 18, R.IN_PROGRESS: 12, R.RESOLVED: 70}  # some open ones overdue
-    status = _weighted(rng, weights)
-    resolved_on, note = None, ""
-    start = visit.visited_on + datetime.timedelta(days=7)
-    end = min(due_on + datetime.timedelta(days=30), today - datetime.timedelta(days=1))
-    if status == R.RESOLVED and start > end:
-        status = R.IN_PROGRESS
-    elif status == R.RESOLVED:
-        resolved_on = start + datetime.timedelta(days=rng.randint(0, (end - start).days))
-        note = rng.choice(RESOLUTIONS)
-    return Recommendation(
-        visit=visit,
-        text=text_,
-        addressed_to=addressed_to,
-        due_on=due_on,
-        status=status,
-        resolved_on=resolved_on,
-        resolution_note=note,
+    assignment = visit.assignment
+    return build_recommendation(
+        rng, visit, assignment, assignment.commune.district.name, visit.criterion.name, today
     )
