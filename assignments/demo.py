@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Count, ProtectedError, Q, Sum
 from django.utils import timezone
 
-from communes import text
+from communes import scores, text
 from communes.models import Assessment, Recognition
 
 from . import roles
@@ -106,19 +106,8 @@ def remove_demo_rows():
 def _delete_rows(decision_ids, assignment_ids, visit_ids):
     deleted = Counter()
     try:
-        for queryset in (
-            FieldVisit.objects.filter(pk__in=visit_ids),
-            Assignment.objects.filter(pk__in=assignment_ids),
-            WorkingGroup.objects.filter(is_demo=True),
-            Leader.objects.filter(is_demo=True),
-            Agency.objects.filter(is_demo=True),
-            Decision.objects.filter(pk__in=decision_ids),
-            Assessment.objects.filter(is_demo=True),
-            Recognition.objects.filter(is_demo=True),
-        ):
-            for label, count in queryset.delete()[1].items():
-                if "_" not in label.split(".")[1]:  # not an m2m through table
-                    deleted[label] += count
+        with scores.deferred():  # one refresh of the scores, not one per deleted assessment
+            _delete_each(deleted, decision_ids, assignment_ids, visit_ids)
     except ProtectedError as exc:
         example = next(iter(exc.protected_objects))
         raise DemoDataError(
@@ -126,6 +115,22 @@ def _delete_rows(decision_ids, assignment_ids, visit_ids):
             f"nó (ví dụ: {example}). Không có gì bị xoá."
         ) from exc
     return deleted
+
+
+def _delete_each(deleted, decision_ids, assignment_ids, visit_ids):
+    for queryset in (
+        FieldVisit.objects.filter(pk__in=visit_ids),
+        Assignment.objects.filter(pk__in=assignment_ids),
+        WorkingGroup.objects.filter(is_demo=True),
+        Leader.objects.filter(is_demo=True),
+        Agency.objects.filter(is_demo=True),
+        Decision.objects.filter(pk__in=decision_ids),
+        Assessment.objects.filter(is_demo=True),
+        Recognition.objects.filter(is_demo=True),
+    ):
+        for label, count in queryset.delete()[1].items():
+            if "_" not in label.split(".")[1]:  # not an m2m through table
+                deleted[label] += count
 
 
 def _labelled(deleted):

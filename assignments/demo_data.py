@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from communes import text
+from communes import scores, text
 from communes.models import Assessment, Commune, CriteriaSet, Recognition
 
 from .demo import (
@@ -483,6 +483,8 @@ def _create_assessments(plans, criteria):
     bulk_create_with_history(
         rows, Assessment, batch_size=2000, default_change_reason=HISTORY_REASON
     )
+    # bulk_create sends no signals: summarise the new assessments here.
+    scores.refresh(communes=[plan.commune.pk for plan in plans], years=YEARS)
 
 
 def _decision_dates(rng, year, count, today):

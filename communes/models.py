@@ -403,6 +403,61 @@ class Assessment(models.Model):
     def criteria_set(self):
         return self.criterion.criteria_set
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # What the row was when read, so that moving an assessment to another
+        # commune or year refreshes the score it leaves as well (communes.scores).
+        instance._loaded_score_key = (
+            instance.__dict__.get("commune_id"),
+            instance.__dict__.get("year"),
+        )
+        return instance
+
+
+class CriteriaScore(models.Model):
+    """One commune's result against one criteria set in one year, derived from its assessments.
+
+    A summary the lists and the dashboard read instead of counting 19 rows per
+    commune: `assessed` and `met` criteria and `met_mask` (bit n set when
+    criterion number n is met). Never edited by hand: communes.scores keeps it
+    equal to the assessments in the same transaction as every change
+    (`manage.py refresh_scores` rebuilds it and reports any drift).
+    """
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.CASCADE, related_name="scores", verbose_name=_("xã")
+    )
+    criteria_set = models.ForeignKey(
+        CriteriaSet, on_delete=models.CASCADE, related_name="scores", verbose_name=_("bộ tiêu chí")
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    assessed = models.PositiveSmallIntegerField(_("số tiêu chí được đánh giá"))
+    met = models.PositiveSmallIntegerField(_("số tiêu chí đạt"))
+    met_mask = models.BigIntegerField(_("các tiêu chí đạt (bit theo số tiêu chí)"))
+
+    class Meta:
+        verbose_name = _("kết quả tổng hợp tiêu chí")
+        verbose_name_plural = _("kết quả tổng hợp tiêu chí")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "criteria_set", "year"], name="criteria_score_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(met__lte=models.F("assessed")), name="criteria_score_met_le_assessed"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["criteria_set", "year", "commune"], name="criteria_score_set_year")
+        ]
+
+    def __str__(self):
+        return f"{self.commune_id} – {self.year}: {self.met}/{self.assessed}"
+
+    def met_numbers(self):
+        """The numbers of the criteria met, ascending."""
+        return [n for n in range(self.met_mask.bit_length()) if self.met_mask >> n & 1]
+
 
 class Recognition(models.Model):
     commune = models.ForeignKey(

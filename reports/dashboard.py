@@ -1,26 +1,33 @@
 """The figures of the province dashboard, each aggregated in the database.
 
-Every function runs one query, whatever the number of communes, assessments
+Every function runs one query (criteria_counts two), whatever the number of communes, assessments
 or visits: counts and sums are computed by SQL (aggregate, values + annotate);
 Python only adds up and divides rows that are already totals per year and
 district.
 
 "Criteria met" of a commune for a year is its number of met assessments of
-the programme's criteria set that year; an average is taken over the
-communes assessed that year (a commune merged away before the year, like Tà
-Chải after 2024, has no assessment and does not count as zero).
+the programme's criteria set that year, read from its CriteriaScore row; an
+average is taken over the communes assessed that year (a commune merged away
+before the year, like Tà Chải after 2024, has no assessment and does not count
+as zero).
 """
 
 import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import connections
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
 from assignments.models import Assignment, FieldVisit, Recommendation
-from communes.models import Assessment, Commune, CriteriaSet, District, Recognition
+from communes.models import (
+    Commune,
+    CriteriaScore,
+    CriteriaSet,
+    Criterion,
+    District,
+    Recognition,
+)
 from communes.reference import NTM_SET
 
 RECENT_VISIT_DAYS = 90
@@ -81,10 +88,10 @@ def programme_districts():
     )
 
 
-def _assessments(district=None):
-    """Assessments of the programme's set for the programme's communes."""
-    return Assessment.objects.filter(
-        criterion__criteria_set__code=NTM_SET,
+def _scores(district=None):
+    """Per-commune, per-year results (CriteriaScore) of the programme's communes."""
+    return CriteriaScore.objects.filter(
+        criteria_set__code=NTM_SET,
         commune__in=programme_communes(district),
     )
 
@@ -126,44 +133,43 @@ class CriteriaTotals:
 def criteria_totals():
     """CriteriaTotals of every year and district, in one query.
 
-    Each commune's criteria are totalled first, then the communes per year and
-    district: counting distinct communes over every assessment row instead
-    would sort them all (slow at 10,000 communes × 19 criteria × years).
+    Reads the communes' yearly scores (one row per commune and year, kept by
+    communes.scores) rather than counting their assessments' rows.
     """
-    per_commune = (
-        _assessments()
+    rows = (
+        _scores()
         .order_by()
-        .values("commune")
-        .annotate(y=F("year"), d=F("commune__district"), m=Count("pk", filter=Q(met=True)))
-        .values("y", "d", "m")
+        .values("year", "commune__district")
+        .annotate(met=Sum("met"), communes=Count("pk"))
+        .values_list("year", "commune__district", "met", "communes")
     )
-    sql, params = per_commune.query.sql_with_params()
-    with connections[per_commune.db].cursor() as cursor:
-        cursor.execute(
-            f'SELECT "y", "d", SUM("m"), COUNT(*) FROM ({sql}) per_commune GROUP BY "y", "d"',
-            params,
-        )
-        rows = cursor.fetchall()
     return CriteriaTotals(
         [(year, district, Average(int(met), communes)) for year, district, met, communes in rows]
     )
 
 
 def criteria_counts(year, assessed, district=None):
-    """How many communes meet each criterion in `year`, out of `assessed` (one query).
+    """How many communes meet each criterion in `year`, out of `assessed` (two queries).
 
-    Lists the criteria of the set assessed that year, in their order.
+    Lists the programme's criteria, in their order. A score's `met_mask` has
+    bit n set when criterion n is met, so summing `met_mask & 2ⁿ` over the
+    communes counts them 2ⁿ at a time.
     """
-    rows = (
-        _assessments(district)
+    criteria = list(
+        Criterion.objects.filter(criteria_set__code=NTM_SET)
+        .order_by("number")
+        .values_list("number", "name")
+    )
+    sums = (
+        _scores(district)
         .filter(year=year)
-        .order_by("criterion__number")
-        .values("criterion__number", "criterion__name")
-        .annotate(met=Count("pk", filter=Q(met=True)))
+        .aggregate(
+            **{f"c{number}": Sum(F("met_mask").bitand(1 << number)) for number, _name in criteria}
+        )
     )
     return [
-        CriterionCount(row["criterion__number"], row["criterion__name"], row["met"], assessed)
-        for row in rows
+        CriterionCount(number, name, (sums[f"c{number}"] or 0) >> number, assessed)
+        for number, name in criteria
     ]
 
 

@@ -3,12 +3,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ntm_portal.widgets import LongSelect
+
 
 class DashboardFilterForm(forms.Form):
     """District and year of the dashboard; choices come from the caller (already queried)."""
 
     district = forms.TypedChoiceField(
-        label=_("Huyện"), coerce=int, empty_value=None, required=False
+        label=_("Huyện"), coerce=int, empty_value=None, required=False, widget=LongSelect
     )
     year = forms.TypedChoiceField(label=_("Năm"), coerce=int, empty_value=None, required=False)
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     Case,
-    Count,
     F,
     IntegerField,
     OuterRef,
@@ -26,6 +25,7 @@ from communes.models import (
     Assessment,
     Commune,
     CommuneChange,
+    CriteriaScore,
     CriteriaSet,
     Criterion,
     Recognition,
@@ -48,9 +48,14 @@ def programme_assessments():
     return Assessment.objects.filter(criterion__criteria_set__code=PROGRAMME_CRITERIA_SET)
 
 
+def programme_scores():
+    """Per-commune, per-year results against the programme's set (communes.CriteriaScore)."""
+    return CriteriaScore.objects.filter(criteria_set__code=PROGRAMME_CRITERIA_SET)
+
+
 def assessment_years():
     """Years with assessments against the programme's set, oldest first (one query)."""
-    return list(programme_assessments().order_by("year").values_list("year", flat=True).distinct())
+    return list(programme_scores().order_by("year").values_list("year", flat=True).distinct())
 
 
 def level_rank():
@@ -85,21 +90,16 @@ def communes_for_list(year, units=None):
     no query per row:
 
     * criteria_met: criteria of the programme's set met in `year`
-      (None when the commune has no assessment that year, 0 when it met none);
+      (None when the commune has no assessment that year, 0 when it met none),
+      read from the commune's CriteriaScore of that year (one indexed row), so
+      that sorting and filtering by it count no assessments;
     * ntm_level / level_rank: the highest recognition decided by 31/12 of
       `year` (None / 0 without one), as the dashboard counts it;
     * active_*: leader and agency of the current assignment;
     * last_visit: the date of the latest confirmed visit of any of its assignments.
     """
     units = Commune.objects.in_programme() if units is None else units
-    met = (
-        programme_assessments()
-        .filter(commune=OuterRef("pk"), year=year)
-        .order_by()
-        .values("commune")
-        .annotate(n=Count("pk", filter=Q(met=True)))
-        .values("n")
-    )
+    met = programme_scores().filter(commune=OuterRef("pk"), year=year).values("met")[:1]
     best = (
         Recognition.objects.filter(commune=OuterRef("pk"), decided_on__year__lte=year)
         .annotate(rank=level_rank())
@@ -114,7 +114,7 @@ def communes_for_list(year, units=None):
     return (
         units.select_related("district")
         .annotate(
-            criteria_met=Subquery(met, output_field=IntegerField()),
+            criteria_met=Subquery(met),
             ntm_level=Subquery(best.values("level")[:1]),
             level_rank=Coalesce(Subquery(best.values("rank")[:1]), Value(0)),
             active_leader_id=_active_assignment("leader_id"),

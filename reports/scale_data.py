@@ -52,11 +52,12 @@ from assignments.models import (
     VisitEvent,
     WorkingGroup,
 )
-from communes import text
+from communes import scores, text
 from communes.models import (
     Assessment,
     Commune,
     CommuneChange,
+    CriteriaScore,
     CriteriaSet,
     District,
     Era,
@@ -221,6 +222,7 @@ def remove_scale_data(progress=None):
         Leader.objects.filter(agency__in=agencies),
         Agency.objects.filter(bloc=SCALE_BLOC, is_demo=True),
         Assessment.objects.filter(commune__in=communes),
+        CriteriaScore.objects.filter(commune__in=communes),
         Recognition.objects.filter(commune__in=communes),
         CommuneChange.objects.filter(predecessor__in=communes),
         CommuneChange.objects.filter(successor__in=communes),
@@ -454,6 +456,9 @@ def _create_assessments(rng, communes, criteria, years, progress):
                 rows = []
         Assessment.objects.bulk_create(rows, batch_size=BATCH_SIZE)
         progress.done(f"Đánh giá tiêu chí năm {year}", written + len(rows))
+    # bulk_create sends no signals: summarise the new assessments here.
+    written = scores.refresh(communes=[commune.pk for commune in communes], years=years)
+    progress.done("Kết quả tổng hợp tiêu chí (xã × năm)", written)
 
 
 # --- visits ---------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from assignments.models import Assignment
+from communes import scores
 from communes.models import Assessment
 
 from ..models import ImportBatch
@@ -113,7 +114,8 @@ def apply(batch, user):
                     }
                 )
             write = _write_annex if locked.kind == ImportBatch.Kind.ANNEX else _write_matrix
-            write(result, locked, user)
+            with scores.deferred():  # the commune scores once, not once per assessment
+                write(result, locked, user)
             _count(locked, result)
             _release_file(locked)
             locked.status = ImportBatch.Status.APPLIED

@@ -19,6 +19,9 @@ from ..charts import Bar, Chart, bar_chart, column_chart
 from ..forms import DashboardFilterForm
 
 CRITERIA_IN_SET = 19  # the scale of the averages when the set's criteria are not loaded
+# More districts than this (a national deployment has ~700): the district chart and its
+# table show the best and the lowest half of this many, and say how many there are.
+DISTRICT_BARS = 30
 
 
 @dataclass(frozen=True)
@@ -196,6 +199,10 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     def district_chart(self, f, scale):
         if not f.by_district:
             return None
+        shown = f.by_district
+        if len(shown) > DISTRICT_BARS:
+            half = DISTRICT_BARS // 2
+            shown = shown[:half] + shown[-half:]
         bars = [
             Bar(
                 d.name,
@@ -204,7 +211,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 link("reports:commune_list", district=d.district_id, year=f.year),
                 current=d.district_id == f.district_id,
             )
-            for d in f.by_district
+            for d in shown
         ]
         title = _("Số tiêu chí đạt bình quân/xã theo huyện, năm %(year)s") % {"year": f.year}
         desc = _(
@@ -217,6 +224,11 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             "last": bars[-1].label,
             "low": bars[-1].value_label,
         }
+        if len(shown) < len(f.by_district):
+            desc += " " + _(
+                "Có %(total)s huyện: biểu đồ và bảng chỉ nêu %(half)s huyện cao nhất và "
+                "%(half)s huyện thấp nhất."
+            ) % {"total": number(len(f.by_district)), "half": DISTRICT_BARS // 2}
         return Chart(
             "chart-districts",
             title,
@@ -225,7 +237,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             headers=[_("Huyện"), _("Số xã được đánh giá"), _("Tiêu chí đạt bình quân/xã")],
             rows=[
                 [(bar.label, bar.url), (number(d.average.communes), ""), (bar.value_label, "")]
-                for bar, d in zip(bars, f.by_district, strict=True)
+                for bar, d in zip(bars, shown, strict=True)
             ],
         )
 

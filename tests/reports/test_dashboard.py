@@ -302,11 +302,34 @@ def test_query_count_does_not_grow_with_communes_assessments_and_visits(
     office_client, django_assert_num_queries, params
 ):
     params = {"district": bac_ha().pk} if params else {}
-    # session, user, demo notice; districts; criteria totals; the five queries of dashboard.summary;
-    # the user's groups (+1: the menu asks the user's role)
-    with django_assert_num_queries(11):
+    # session, user, demo notice; districts; criteria totals; the six queries of dashboard.summary
+    # (criteria_counts: the criteria, then their sums); the user's groups (+1: the menu asks the
+    # user's role)
+    with django_assert_num_queries(12):
         before = office_client.get(URL, params)
     add_assessed_and_visited_communes(5)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         after = office_client.get(URL, params)
     assert cards(after) != cards(before)
+
+
+def test_with_many_districts_the_chart_names_the_best_and_the_lowest_and_says_how_many(
+    office_client,
+):
+    year = latest_year()
+    criteria = list(Criterion.objects.filter(criteria_set__code=NTM_SET))
+    for i in range(30):  # 9 Lào Cai districts + 30 more, each with one assessed commune
+        commune = factories.make_commune(district=factories.make_district(name=f"Huyện Số {i}"))
+        for criterion in criteria:
+            factories.make_assessment(commune, criterion, year, met=criterion.number <= i % 19)
+    districts = District.objects.filter(communes__scores__year=year).distinct().count()
+
+    response = office_client.get(URL, {"year": year})
+
+    chart = next(c for c in response.context["charts"] if c.chart_id == "chart-districts")
+    assert districts == 39
+    assert len(chart.rows) == 30
+    assert "Có 39 huyện" in chart.desc
+    averages = [float(row[2][0].replace(",", ".")) for row in chart.rows]
+    assert averages == sorted(averages, reverse=True)
+    assert averages[-1] == 0  # the lowest of all (met none) is among the rows shown

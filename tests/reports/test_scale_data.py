@@ -17,7 +17,8 @@ from assignments.models import (
     Recommendation,
     Support,
 )
-from communes.models import Assessment, Commune, District, Province
+from communes import scores
+from communes.models import Assessment, Commune, CriteriaScore, District, Province
 from reports import scale_data
 
 TINY = {"communes": 40, "districts": 4, "provinces": 2, "visits": 120, "years": 2}
@@ -78,6 +79,11 @@ def test_generate_writes_the_counts_asked_for():
     }
     synthetic = Assessment.objects.filter(commune__in=scale_data.synthetic_units(Commune))
     assert set(synthetic.values_list("year", flat=True)) == {2021, 2022}
+    # bulk_create sends no signals: the generator summarises its assessments itself.
+    assert (
+        CriteriaScore.objects.filter(commune__in=scale_data.synthetic_units(Commune)).count() == 80
+    )
+    assert scores.drift() == (0, 0)
 
 
 @pytest.mark.django_db
@@ -154,6 +160,7 @@ def test_clear_regenerates_the_same_counts():
 
     assert synthetic_counts() == first
     assert Decision.objects.filter(number=scale_data.SCALE_DECISION_NUMBER).count() == 1
+    assert scores.drift() == (0, 0)  # no score left behind by the raw delete of --clear
 
 
 @pytest.mark.django_db
