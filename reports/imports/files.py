@@ -1,4 +1,4 @@
-"""Opening an uploaded workbook safely, and reading it as a plain grid of values.
+"""Opening an uploaded workbook safely, and reading it row by row or as a grid of values.
 
 Every check runs before openpyxl sees the bytes: the size, the content type (by
 its first bytes, never by the file name), an encrypted workbook (an OLE
@@ -6,13 +6,20 @@ container, not a ZIP), and the ZIP directory's declared sizes and entry count
 (a zip bomb is refused before anything is decompressed). openpyxl parses the
 XML through defusedxml, which refuses entity declarations (billion laughs,
 external entities); :func:`check_defusedxml` makes sure it really does.
+
+:class:`Workbook` streams a sheet row by row (the criteria matrix, up to a
+whole country's communes); :func:`load_grids` keeps small files (the annex)
+whole, as a :class:`Grid` per sheet.
 """
 
+import contextlib
 import io
 import re
 import unicodedata
 import zipfile
+from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import openpyxl
 from defusedxml import DefusedXmlException
@@ -26,7 +33,8 @@ MAX_ENTRIES = 1000
 # Spreadsheet XML compresses ~10–50×; deflate cannot exceed ~1030×, bombs come close to it.
 MAX_ENTRY_RATIO = 300
 RATIO_CHECK_FROM_BYTES = 1024 * 1024
-MAX_ROWS = 10_000
+# A national criteria matrix: 10,000 communes plus district, subtotal and signature rows.
+MAX_ROWS = 20_000
 MAX_COLUMNS = 200
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -148,17 +156,104 @@ class Grid:
 def load_grids(data):
     """Every sheet of the checked workbook as a Grid, or ImportFileError.
 
-    Streamed (openpyxl's read-only mode): memory stays flat whatever the file
-    holds. Merged ranges are read from each sheet's XML, which read-only mode
-    does not expose.
+    Parsed in openpyxl's read-only mode; a Grid holds every value of its sheet
+    (small files: the annex). Merged ranges are read from each sheet's XML,
+    which read-only mode does not expose.
     """
+    with open_workbook(data) as book:
+        return [_grid(title, book.rows(title)) for title in book.titles]
+
+
+@contextlib.contextmanager
+def open_workbook(data):
+    """The checked workbook, to be read sheet by sheet and row by row (see Workbook)."""
     check_defusedxml()
     check_container(data)
+    with _readable():
+        book = Workbook(data)
     try:
-        return _read(data)
+        yield book
+    finally:
+        book.close()
+
+
+class Row(NamedTuple):
+    """One row of a sheet, as Workbook.rows() gives it; columns are 1-based."""
+
+    number: int
+    values: list  # values[column - 1]; may be shorter than the sheet is wide
+    # Columns filled from a merged range that starts in an earlier row.
+    continued: frozenset
+    # Columns holding a formula with no cached value: their value is unknown.
+    formulas_without_value: frozenset
+
+    def value(self, column):
+        return self.values[column - 1] if column <= len(self.values) else None
+
+
+_NONE = frozenset()
+
+
+class Workbook:
+    """A checked workbook read row by row: memory stays flat whatever the sheet holds.
+
+    Values are the ones Excel cached (a formula's last result), cleaned by
+    :func:`clean_value`; a merged range holds its top-left value in every cell.
+    A damaged file raises ImportFileError, while opening it or while reading.
+    """
+
+    def __init__(self, data):
+        self._data = data
+        self._archive = zipfile.ZipFile(io.BytesIO(data))
+        self._book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+
+    @property
+    def titles(self):
+        return [sheet.title for sheet in self._book.worksheets]  # not chart sheets
+
+    def close(self):
+        self._book.close()
+        self._archive.close()
+
+    def rows(self, title):
+        """Each Row of sheet `title`, from row 1; ImportFileError after MAX_ROWS rows."""
+        sheet = self._book[title]
+        with _readable():
+            xml = self._archive.read(sheet._worksheet_path)
+            merged = _merged_ranges(xml)
+            formulas = self._formula_cells(title) if _FORMULA_TAG.search(xml) else {}
+        # The declared dimension may be stale (some programs never update it): read every row.
+        sheet.reset_dimensions()
+        return _rows(title, _guarded(sheet.iter_rows(values_only=True)), merged, formulas)
+
+    def _formula_cells(self, title):
+        """{row: {column}} of the sheet's formula cells (most imported files have none).
+
+        Read-only mode gives a cell's cached value or its formula, never both:
+        the formulas come from a second pass over this one sheet.
+        """
+        book = openpyxl.load_workbook(io.BytesIO(self._data), read_only=True, data_only=False)
+        try:
+            sheet = book[title]
+            sheet.reset_dimensions()
+            found = defaultdict(set)
+            for row in sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS):
+                for cell in row:
+                    if getattr(cell, "data_type", None) == "f":
+                        found[cell.row].add(cell.column)
+            return found
+        finally:
+            book.close()
+
+
+@contextlib.contextmanager
+def _readable():
+    """openpyxl raises many kinds of errors on a damaged file: each becomes ImportFileError."""
+    try:
+        yield
     except ImportFileError:
         raise
-    except Exception as error:  # openpyxl raises many kinds on a damaged file
+    except Exception as error:
         if _caused_by(error, DefusedXmlException):
             raise ImportFileError(
                 _("Tệp chứa khai báo XML không an toàn (entity) nên không được mở.")
@@ -169,30 +264,60 @@ def load_grids(data):
         ) from error
 
 
-def _read(data):
-    formula_cells = _formula_cells(data)
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return [
-                _grid(sheet, _merged_ranges(archive, sheet), formula_cells.get(sheet.title, set()))
-                for sheet in book.worksheets
-            ]
-    finally:
-        book.close()
+def _guarded(iterator):
+    """`iterator`, with the errors of a damaged file as ImportFileError."""
+    while True:
+        with _readable():
+            item = next(iterator, None)
+        if item is None:
+            return
+        yield item
 
 
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+def _rows(title, raw_rows, merged, formulas):
+    starting = defaultdict(list)  # first row -> merged ranges
+    for merge in merged:
+        starting[merge[0]].append(merge)
+    active = []  # (range, top-left value) of the ranges covering this row
+    for number, raw in enumerate(raw_rows, start=1):
+        if number > MAX_ROWS:
+            raise ImportFileError(
+                _("Trang “%(sheet)s” có quá nhiều dòng; chỉ nhận đến %(max)s dòng.")
+                % {"sheet": title, "max": MAX_ROWS}
+            )
+        values = [clean_value(value) for value in raw[:MAX_COLUMNS]]
+        continued = _NONE
+        if starting or active:
+            for merge in starting.pop(number, ()):
+                min_col = merge[1]
+                active.append((merge, values[min_col - 1] if min_col <= len(values) else None))
+            active = [(merge, top) for merge, top in active if merge[2] >= number]
+            continued = _fill(number, values, active)
+        missing = _NONE
+        if number in formulas:
+            missing = frozenset(
+                column
+                for column in formulas[number]
+                if column > len(values) or values[column - 1] is None
+            )
+        yield Row(number, values, continued, missing)
 
 
-def _has_formulas(data):
-    """Whether any worksheet holds a formula element (most imported files hold none)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return any(
-            _FORMULA_TAG.search(archive.read(entry))
-            for entry in archive.namelist()
-            if entry.startswith("xl/worksheets/") and entry.endswith(".xml")
-        )
+def _fill(number, values, active):
+    """Copy each merged range's top-left value into its other cells of this row."""
+    continued = set()
+    for (min_row, min_col, _max_row, max_col), top in active:
+        last = min(max_col, MAX_COLUMNS)
+        if top is not None and len(values) < last:
+            values.extend([None] * (last - len(values)))
+        for column in range(min_col, last + 1):
+            if (number, column) == (min_row, min_col):
+                continue
+            if top is not None:
+                values[column - 1] = top
+            if number > min_row:
+                continued.add(column)
+    return frozenset(continued) if continued else _NONE
 
 
 def _caused_by(error, kind):
@@ -206,39 +331,20 @@ def _caused_by(error, kind):
     return False
 
 
-def _formula_cells(data):
-    """{sheet title: {(row, column)}} of the cells that hold a formula."""
-    if not _has_formulas(data):
-        return {}
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    try:
-        found = {}
-        for sheet in book.worksheets:
-            sheet.reset_dimensions()
-            cells = set()
-            for row in sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS):
-                for cell in row:
-                    if getattr(cell, "data_type", None) == "f":
-                        cells.add((cell.row, cell.column))
-            found[sheet.title] = cells
-        return found
-    finally:
-        book.close()
-
-
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _MERGE_SECTION = re.compile(rb"<(?:\w+:)?mergeCells\b[^>]*>.*?</(?:\w+:)?mergeCells>", re.S)
 _MERGE_REF = re.compile(
     rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]{1,3}[0-9]{1,7}:[A-Z]{1,3}[0-9]{1,7})\""
 )
 
 
-def _merged_ranges(archive, sheet):
+def _merged_ranges(xml):
     """The sheet's merged ranges as (min_row, min_col, max_row, max_col).
 
     Read-only mode does not expose them; the <mergeCells> section is read from
-    the sheet's XML, which openpyxl has already parsed through defusedxml.
+    the sheet's XML, which openpyxl parses through defusedxml.
     """
-    section = _MERGE_SECTION.search(archive.read(sheet._worksheet_path))
+    section = _MERGE_SECTION.search(xml)
     ranges = []
     for ref in _MERGE_REF.findall(section.group(0)) if section else ():
         min_col, min_row, max_col, max_row = range_boundaries(ref.decode())
@@ -246,37 +352,18 @@ def _merged_ranges(archive, sheet):
     return ranges
 
 
-def _grid(sheet, merged, formula_cells):
-    # The declared dimension may be stale (some programs never update it): read every row.
-    sheet.reset_dimensions()
-    grid = Grid(title=sheet.title)
-    for row_number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-        if row_number > MAX_ROWS:
-            raise ImportFileError(
-                _("Trang “%(sheet)s” có quá nhiều dòng; chỉ nhận đến %(max)s dòng.")
-                % {"sheet": sheet.title, "max": MAX_ROWS}
-            )
-        for column, raw in enumerate(row[:MAX_COLUMNS], start=1):
-            value = clean_value(raw)
-            position = (row_number, column)
-            if position in formula_cells and value is None:
-                grid.formulas_without_value.add(position)
+def _grid(title, rows):
+    grid = Grid(title=title)
+    for row in rows:
+        for column, value in enumerate(row.values, start=1):
             if value is not None:
-                grid.values[position] = value
+                grid.values[(row.number, column)] = value
                 grid.max_column = max(grid.max_column, column)
-        grid.max_row = row_number
-    grid.max_column = max([grid.max_column] + [c for _r, c in formula_cells])
-    for min_row, min_col, max_row, max_col in merged:
-        top_left = grid.values.get((min_row, min_col))
-        for row in range(min_row, min(max_row, grid.max_row) + 1):
-            for column in range(min_col, min(max_col, MAX_COLUMNS) + 1):
-                if (row, column) == (min_row, min_col):
-                    continue
-                if top_left is not None:
-                    grid.values[(row, column)] = top_left
-                    grid.max_column = max(grid.max_column, column)
-                if row > min_row:
-                    grid.continued.add((row, column))
+        grid.continued.update((row.number, column) for column in row.continued)
+        for column in row.formulas_without_value:
+            grid.formulas_without_value.add((row.number, column))
+            grid.max_column = max(grid.max_column, column)
+        grid.max_row = row.number
     return grid
 
 

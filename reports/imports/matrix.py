@@ -1,27 +1,50 @@
 """The criteria matrix of a year, edited in Excel: read it back and plan the changed cells.
 
-The layout is the export's (reports/excel/matrix.py): commune rows are those
-with a five-digit GSO code in the "Mã xã" column; the "TC<n>" header cells map
-columns to criteria in any order ("TC 5", "tc5", "Tiêu chí 5" too). Group,
-subtotal, total and signature rows have no code and are skipped.
+The layout is the export's (reports/excel/matrix.py); the "TC<n>" header cells
+map columns to criteria in any order ("TC 5", "tc5", "Tiêu chí 5" too).
+
+A commune row is a numbered row (a whole number in the "STT" column) with
+something in the "Mã xã" column or, in a file without an STT column, a row
+whose code is all digits. Its code must name a commune of the programme: a
+mistyped code is a row error the office can read, never a row skipped in
+silence. District group rows, "Cộng …" subtotal rows, the total, notes and
+the signature have no number and no code, and are skipped.
+
+The sheet is read row by row and its communes are looked up CHUNK rows at a
+time (one query for the communes, one for their assessments), so that memory
+holds the changed cells only, whatever the size of the file.
 """
 
 import re
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 
 from communes import text
 from communes.models import Assessment, Commune, Criterion
 from communes.reference import NTM_SET
 
 from .files import ImportFileError, cell_name
-from .plan import CREATE, UPDATE, Plan, PlanRow
+from .plan import CellChange, Plan, PlanRow
 
 MET_WORDS = {"đạt", "dat", "x", "1", "✓", "✔", "true", "có"}
 UNMET_WORDS = {"chưa đạt", "chua dat", "không đạt", "khong dat", "0", "-", "false", "không"}
 _CRITERION = re.compile(r"^(?:tc|tieu chi)\s*\.?\s*(\d{1,2})$")
 _SHEET_YEAR = re.compile(r"^\s*ti[eê]u ch[ií]\s+(\d{4})\s*$", re.IGNORECASE)
 _DIGITS = re.compile(r"^\d{1,6}$")
+_ORDINAL = re.compile(r"^\d{1,5}\.?$")
+_HEADERS = {
+    "ma xa": "code",
+    "ma": "code",
+    "ten xa": "name",
+    "xa": "name",
+    "stt": "stt",
+    "tt": "stt",
+    "so tt": "stt",
+    "so thu tu": "stt",
+}
+CHUNK = 500  # commune rows looked up per query
 
 
 def _folded(value):
@@ -63,51 +86,89 @@ def commune_code(value):
     return str(value).strip()
 
 
-def find_header(grid):
-    """(row, {column: criterion number}, code column, name column) or None."""
-    for row in range(1, grid.max_row + 1):
+class Column(NamedTuple):
+    """A criterion's column of the sheet."""
+
+    number: int
+    letter: str
+    criterion_id: int
+    criterion: int  # the criterion's number
+    label: str
+
+
+class Unit(NamedTuple):
+    """A commune as the plan shows it."""
+
+    pk: int
+    name: str
+    district: str
+
+
+class Header(NamedTuple):
+    row: int
+    numbers: dict  # column -> criterion number
+    code_column: int
+    name_column: int
+    stt_column: int | None
+
+
+def find_header(rows):
+    """The Header of the first row with TC columns, reading `rows` up to it; or None."""
+    for row in rows:
         numbers = {}
-        code_column = name_column = None
-        for column in range(1, grid.max_column + 1):
-            value = grid.value(row, column)
+        columns = {}
+        for column, value in enumerate(row.values, start=1):
+            if not isinstance(value, str):
+                continue
             number = criterion_number(value)
             if number is not None:
                 numbers[column] = number
-            elif isinstance(value, str) and _folded(value) in {"ma xa", "ma"}:
-                code_column = code_column or column
-            elif isinstance(value, str) and _folded(value) in {"ten xa", "xa"}:
-                name_column = name_column or column
+            elif (role := _HEADERS.get(_folded(value))) is not None:
+                columns.setdefault(role, column)
         if numbers:
-            return row, numbers, code_column or 2, name_column or 3
+            return Header(
+                row.number,
+                numbers,
+                columns.get("code", 2),
+                columns.get("name", 3),
+                columns.get("stt"),
+            )
     return None
 
 
-def _sheet(grids, year):
-    """The sheet to read: "Tieu chi <year>" if there is one, else the first with a header."""
-    for grid in grids:
-        match = _SHEET_YEAR.match(grid.title)
+def _sheet(book, year):
+    """(Header, the rows below it) of "Tieu chi <year>" if there is one, else of the first
+    sheet with a header."""
+    titles = book.titles
+    for title in titles:
+        match = _SHEET_YEAR.match(title)
         if match and int(match.group(1)) == year:
-            return grid, find_header(grid)
-    for grid in grids:
-        header = find_header(grid)
+            rows = book.rows(title)
+            return find_header(rows), rows
+    for title in titles:
+        rows = book.rows(title)
+        header = find_header(rows)
         if header is None:
             continue
-        match = _SHEET_YEAR.match(grid.title)
+        match = _SHEET_YEAR.match(title)
         if match:
             raise ImportFileError(
                 _(
                     "Tệp là bảng tiêu chí năm %(file_year)s (trang “%(sheet)s”), không phải năm "
                     "%(year)s đã chọn."
                 )
-                % {"file_year": match.group(1), "sheet": grid.title, "year": year}
+                % {"file_year": match.group(1), "sheet": title, "year": year}
             )
-        return grid, header
+        return header, rows
     return None, None
 
 
-def plan(grids, year):
-    """Each cell whose value differs from the database, as a create/update/error row."""
-    grid, header = _sheet(grids, year)
+def plan(book, year):
+    """Each cell whose value differs from the database, as a create/update/error row.
+
+    `book` is a files.Workbook.
+    """
+    header, rows = _sheet(book, year)
     if header is None:
         raise ImportFileError(
             _(
@@ -115,110 +176,197 @@ def plan(grids, year):
                 "(mỗi cột một tiêu chí)."
             )
         )
-    header_row, numbers, code_column, name_column = header
     criteria = {c.number: c for c in Criterion.objects.filter(criteria_set__code=NTM_SET)}
-    unknown = sorted({n for n in numbers.values() if n not in criteria})
+    unknown = sorted({n for n in header.numbers.values() if n not in criteria})
     if unknown:
         raise ImportFileError(
             _("Bộ tiêu chí không có tiêu chí số %(numbers)s (cột TC%(first)s).")
             % {"numbers": ", ".join(map(str, unknown)), "first": unknown[0]}
         )
     seen = {}
-    for column, number in numbers.items():
+    for column, number in header.numbers.items():
         if number in seen:
             raise ImportFileError(
                 _("Tiêu chí %(number)s có hai cột (%(first)s và %(second)s).")
                 % {
                     "number": number,
-                    "first": cell_name(header_row, seen[number]),
-                    "second": cell_name(header_row, column),
+                    "first": cell_name(header.row, seen[number]),
+                    "second": cell_name(header.row, column),
                 }
             )
         seen[number] = column
 
-    communes = {c.code: c for c in Commune.objects.in_programme().select_related("district")}
-    current = {
-        (commune_id, criterion_id): (pk, met)
-        for pk, commune_id, criterion_id, met in Assessment.objects.filter(
-            year=year, criterion__in=criteria.values()
-        ).values_list("pk", "commune_id", "criterion_id", "met")
-    }
-    result = Plan(kind="matrix")
-    rows_of = {}
-    found = 0
-    for row in range(header_row + 1, grid.max_row + 1):
-        raw_code = grid.value(row, code_column)
-        if raw_code is None:
-            continue
-        code = commune_code(raw_code)
-        if not _DIGITS.match(code):
-            continue  # text in the code column: a signature or a note, not a commune row
-        found += 1
-        commune = communes.get(code)
-        typed_name = grid.value(row, name_column)
-        problem = None
-        if len(code) != 5:
-            problem = _("mã xã “%(code)s” phải có 5 chữ số") % {"code": code}
-        elif commune is None:
-            problem = _("không có xã mã %(code)s trong chương trình") % {"code": code}
-        elif code in rows_of:
-            problem = _("xã %(name)s (mã %(code)s) đã có ở dòng %(first)s") % {
-                "name": commune.name,
-                "code": code,
-                "first": rows_of[code],
-            }
-        elif typed_name is not None and text.match_key(str(typed_name)) != text.match_key(
-            commune.name
-        ):
-            problem = _("mã %(code)s là xã %(name)s, nhưng dòng ghi “%(typed)s”") % {
-                "code": code,
-                "name": commune.name,
-                "typed": typed_name,
-            }
-        if problem:
-            failed = PlanRow(row=row, commune=str(typed_name or code))
-            failed.fail(_("Dòng %(row)s: %(problem)s.") % {"row": row, "problem": problem})
-            result.rows.append(failed)
-            continue
-        rows_of[code] = row
-        for column, number in sorted(numbers.items(), key=lambda item: item[1]):
-            _plan_cell(result, grid, row, column, commune, criteria[number], current)
-    if not found:
-        raise ImportFileError(_("Tệp không có dòng xã nào (dòng có mã xã 5 chữ số ở cột Mã xã)."))
-    return result
+    planner = _Planner(year, header, criteria)
+    for row in rows:
+        planner.read(row)
+    planner.flush()
+    planner.result.extra["communes"] = planner.found
+    if not planner.found:
+        raise ImportFileError(
+            _(
+                "Tệp không có dòng xã nào (dòng có số thứ tự ở cột STT và mã xã ở cột Mã xã, "
+                "hoặc dòng có mã xã 5 chữ số)."
+            )
+        )
+    return planner.result
 
 
-def _plan_cell(result, grid, row, column, commune, criterion, current):
-    existing_pk, old = current.get((commune.pk, criterion.pk), (None, None))
-    change = PlanRow(
-        row=row,
-        column=cell_name(row, column),
+class _Planner:
+    """Reads commune rows and plans their cells, looking communes up CHUNK rows at a time."""
+
+    def __init__(self, year, header, criteria):
+        self.year = year
+        self.header = header
+        self.columns = [
+            Column(
+                column,
+                get_column_letter(column),
+                criteria[number].pk,
+                number,
+                f"TC{number}. {criteria[number].name}",
+            )
+            for column, number in sorted(header.numbers.items(), key=lambda item: item[1])
+        ]
+        self.result = Plan(kind="matrix")
+        self.found = 0
+        self.rows_of = {}  # code -> the row it was first read in
+        self.pending = []  # (row, code) not looked up yet
+
+    def read(self, row):
+        code = self._code(row)
+        if code is None:
+            return
+        self.found += 1
+        self.pending.append((row, code))
+        if len(self.pending) >= CHUNK:
+            self.flush()
+
+    def _code(self, row):
+        """The code of a commune row; None for any other row."""
+        header = self.header
+        raw = row.value(header.code_column)
+        if raw is None:
+            return None
+        code = commune_code(raw)
+        if not code:
+            return None
+        stt = row.value(header.stt_column) if header.stt_column else None
+        if _DIGITS.match(code):
+            # Official forms often number their columns under the header: (1) (2) (3) …
+            numbering = (stt, raw, row.value(header.name_column)) == (
+                header.stt_column,
+                header.code_column,
+                header.name_column,
+            )
+            return None if numbering else code
+        return code if _ordinal(stt) else None
+
+    def flush(self):
+        pending, self.pending = self.pending, []
+        if not pending:
+            return
+        communes = {
+            code: Unit(pk, name, district or "")
+            for pk, code, name, district in Commune.objects.in_programme()
+            .filter(code__in={code for _row, code in pending})
+            .values_list("pk", "code", "name", "district__name")
+        }
+        current = {
+            (commune_id, criterion_id): (pk, met)
+            for pk, commune_id, criterion_id, met in Assessment.objects.filter(
+                year=self.year,
+                commune_id__in=[commune.pk for commune in communes.values()],
+                criterion_id__in=[column.criterion_id for column in self.columns],
+            ).values_list("pk", "commune_id", "criterion_id", "met")
+        }
+        for row, code in pending:
+            commune = communes.get(code)
+            problem = self._problem(row, code, commune)
+            if problem:
+                typed = row.value(self.header.name_column)
+                failed = PlanRow(row=row.number, commune=str(typed or code))
+                failed.fail(
+                    _("Dòng %(row)s: %(problem)s.") % {"row": row.number, "problem": problem}
+                )
+                self.result.rows.append(failed)
+                continue
+            self.rows_of[code] = row.number
+            self._cells(row, commune, current)
+
+    def _problem(self, row, code, commune):
+        if commune is None:
+            if code.isascii() and code.isdigit() and len(code) != 5:
+                return _("mã xã “%(code)s” phải có 5 chữ số") % {"code": code}
+            return _("không có xã mã %(code)s trong chương trình") % {"code": code}
+        name = commune.name
+        if code in self.rows_of:
+            return _("xã %(name)s (mã %(code)s) đã có ở dòng %(first)s") % {
+                "name": name,
+                "code": code,
+                "first": self.rows_of[code],
+            }
+        typed = row.value(self.header.name_column)
+        if typed is not None and text.match_key(str(typed)) != text.match_key(name):
+            return _("mã %(code)s là xã %(name)s, nhưng dòng ghi “%(typed)s”") % {
+                "code": code,
+                "name": name,
+                "typed": typed,
+            }
+        return None
+
+    def _cells(self, row, commune, current):
+        result = self.result
+        for column in self.columns:
+            existing_pk, old = current.get((commune.pk, column.criterion_id), (None, None))
+            if column.number in row.formulas_without_value:
+                failed = _failed(row, column, commune, old)
+                failed.fail(
+                    _("Dòng %(row)s, ô %(cell)s: công thức chưa có giá trị tính sẵn.")
+                    % {"row": row.number, "cell": failed.column}
+                )
+                result.rows.append(failed)
+                continue
+            raw = row.value(column.number)
+            new = met_value(raw)
+            if new is None:
+                failed = _failed(row, column, commune, old)
+                failed.fail(
+                    _(
+                        "Dòng %(row)s, ô %(cell)s (TC%(number)s): “%(value)s” không phải “Đạt” "
+                        "hay để trống."
+                    )
+                    % {
+                        "row": row.number,
+                        "cell": failed.column,
+                        "number": column.criterion,
+                        "value": raw,
+                    }
+                )
+                result.rows.append(failed)
+            # Not assessed and left empty stays not assessed.
+            elif old == new or (old is None and not new):
+                result.unchanged_cells += 1
+            else:
+                result.rows.append(CellChange(row.number, column, commune, old, new, existing_pk))
+
+
+def _failed(row, column, commune, old):
+    return PlanRow(
+        row=row.number,
+        column=f"{column.letter}{row.number}",
         commune=commune.name,
-        district=commune.district.name if commune.district else "",
-        criterion=f"TC{criterion.number}. {criterion.name}",
+        district=commune.district,
+        criterion=column.label,
         old=old,
     )
-    if (row, column) in grid.formulas_without_value:
-        change.fail(
-            _("Dòng %(row)s, ô %(cell)s: công thức chưa có giá trị tính sẵn.")
-            % {"row": row, "cell": change.column}
-        )
-        result.rows.append(change)
-        return
-    raw = grid.value(row, column)
-    new = met_value(raw)
-    if new is None:
-        change.fail(
-            _("Dòng %(row)s, ô %(cell)s (TC%(number)s): “%(value)s” không phải “Đạt” hay để trống.")
-            % {"row": row, "cell": change.column, "number": criterion.number, "value": raw}
-        )
-        result.rows.append(change)
-        return
-    change.new = new
-    # Not assessed and left empty stays not assessed.
-    if old == new or (old is None and not new):
-        result.unchanged_cells += 1
-        return
-    change.action = CREATE if existing_pk is None else UPDATE
-    change.target = {"assessment": existing_pk, "commune": commune, "criterion": criterion}
-    result.rows.append(change)
+
+
+def _ordinal(value):
+    """Whether `value` is a row number: 1, 12.0 or "12" (not "I", "1.2" or a date)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return value > 0
+    return isinstance(value, str) and _ORDINAL.match(value) is not None

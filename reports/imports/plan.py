@@ -1,13 +1,14 @@
 """What an import would do, row by row: shown as the preview, carried out on confirm."""
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
 
 
-@dataclass
+@dataclass(slots=True)
 class PlanRow:
-    """One annex row or one changed matrix cell."""
+    """One annex row, or one matrix cell with an error."""
 
     row: int
     action: str = CREATE
@@ -33,13 +34,48 @@ class PlanRow:
         self.action = ERROR
 
 
+class CellChange:
+    """A matrix cell to create or update, read like a PlanRow.
+
+    A national import may plan all 190,000 cells of a year: each holds a few
+    references (its column and commune are shared), not strings of its own.
+    """
+
+    __slots__ = ("row", "old", "new", "assessment", "_column", "_commune")
+    errors = notes = ()
+
+    def __init__(self, row, column, commune, old, new, assessment):
+        """`column` has .letter, .label, .criterion_id; `commune` .pk, .name, .district."""
+        self.row = row
+        self._column = column
+        self._commune = commune
+        self.old = old
+        self.new = new
+        self.assessment = assessment  # the id of the assessment to update; None: create
+
+    @property
+    def action(self):
+        return CREATE if self.assessment is None else UPDATE
+
+    @property
+    def column(self):
+        return f"{self._column.letter}{self.row}"
+
+    criterion = property(attrgetter("_column.label"))
+    criterion_id = property(attrgetter("_column.criterion_id"))
+    commune = property(attrgetter("_commune.name"))
+    commune_id = property(attrgetter("_commune.pk"))
+    district = property(attrgetter("_commune.district"))
+
+
 @dataclass
 class Plan:
     kind: str
     rows: list = field(default_factory=list)
     # Matrix cells that stay as they are are counted, not listed.
     unchanged_cells: int = 0
-    # Things created once for several rows (new agencies and leaders).
+    # annex: things created once for several rows (new agencies and leaders);
+    # matrix: "communes", the number of commune rows read.
     extra: dict = field(default_factory=dict, repr=False)
 
     def count(self, action):

@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from simple_history.utils import bulk_create_with_history
 
 from assignments.models import Assignment
 from communes import scores
@@ -27,8 +28,11 @@ from communes.models import Assessment
 
 from ..models import ImportBatch
 from . import annex, matrix
-from .files import ImportFileError, load_grids, read_limited
+from .files import ImportFileError, load_grids, open_workbook, read_limited
 from .plan import CREATE, UPDATE
+
+# Assessments per statement when a matrix is written.
+WRITE_CHUNK = 1000
 
 
 class ImportRefused(Exception):
@@ -53,7 +57,7 @@ def preview(kind, file, target, user, *, name=None):
     try:
         data = read_limited(file)
         batch.sha256 = hashlib.sha256(data).hexdigest()
-        result = _plan(kind, load_grids(data), target)
+        result = _plan(kind, data, target)
     except ImportFileError as error:
         batch.status = ImportBatch.Status.FAILED
         batch.message = str(error)
@@ -77,7 +81,7 @@ def plan_for(batch):
     if hashlib.sha256(data).hexdigest() != batch.sha256:
         raise ImportRefused(_("Tệp đã lưu của lần nhập này đã bị thay đổi; hãy tải tệp lên lại."))
     try:
-        return _plan(batch.kind, load_grids(data), _target(batch))
+        return _plan(batch.kind, data, _target(batch))
     except ImportFileError as error:
         raise ImportRefused(str(error)) from error
 
@@ -124,13 +128,7 @@ def apply(batch, user):
             locked.message = ""
             locked.save()
     except IntegrityError as error:
-        raise ImportRefused(
-            _(
-                "Dữ liệu vừa bị thay đổi trong lúc nhập (%(error)s); chưa ghi gì. Hãy mở lại "
-                "trang xem trước rồi xác nhận lại."
-            )
-            % {"error": str(error)[:120]}
-        ) from error
+        raise ImportRefused(_changed_meanwhile(str(error)[:120])) from error
     return locked, True
 
 
@@ -173,10 +171,11 @@ def _target(batch):
     return batch.decision
 
 
-def _plan(kind, grids, target):
+def _plan(kind, data, target):
     if kind == ImportBatch.Kind.ANNEX:
-        return annex.plan(grids, target)
-    return matrix.plan(grids, int(target))
+        return annex.plan(load_grids(data), target)
+    with open_workbook(data) as book:
+        return matrix.plan(book, int(target))
 
 
 def _count(batch, result):
@@ -194,14 +193,23 @@ def _release_file(batch):
         batch.stored_file = ""
 
 
+def _reason(batch):
+    # history_change_reason holds 100 characters.
+    return (_("Nhập Excel lần #%(pk)s: %(file)s") % {"pk": batch.pk, "file": batch.file_name})[:100]
+
+
 def _tag(instance, batch, user):
     """The history record of this save names the importing user and the batch."""
     instance._history_user = user
-    # history_change_reason holds 100 characters.
-    instance._change_reason = (
-        _("Nhập Excel lần #%(pk)s: %(file)s") % {"pk": batch.pk, "file": batch.file_name}
-    )[:100]
+    instance._change_reason = _reason(batch)
     return instance
+
+
+def _changed_meanwhile(detail):
+    return _(
+        "Dữ liệu vừa bị thay đổi trong lúc nhập (%(error)s); chưa ghi gì. Hãy mở lại "
+        "trang xem trước rồi xác nhận lại."
+    ) % {"error": detail}
 
 
 def _write_annex(result, batch, user):
@@ -252,20 +260,41 @@ def _write_annex(result, batch, user):
 
 
 def _write_matrix(result, batch, user):
-    existing = Assessment.objects.in_bulk(
-        [row.target["assessment"] for row in result.rows if row.action == UPDATE]
-    )
-    for row in result.rows:
-        if row.action == CREATE:
-            assessment = Assessment(
-                commune=row.target["commune"],
-                criterion=row.target["criterion"],
+    """Create and update the planned assessments in bulk, each with one history record.
+
+    An assessment changed by someone else since the plan was made refuses the
+    whole import (the transaction rolls back): exactly the planned cells are written.
+    """
+    history = {
+        "default_user": user,
+        "default_change_reason": _reason(batch),
+        "default_date": timezone.now(),
+    }
+    created = [row for row in result.rows if row.action == CREATE]
+    for rows in _chunks(created):
+        assessments = [
+            Assessment(
+                commune_id=row.commune_id,
+                criterion_id=row.criterion_id,
                 year=batch.year,
                 met=row.new,
                 is_demo=False,  # imported results are real data
             )
-            _tag(assessment, batch, user).save()
-        elif row.action == UPDATE:
-            assessment = existing[row.target["assessment"]]
-            assessment.met = row.new
-            _tag(assessment, batch, user).save(update_fields=["met"])
+            for row in rows
+        ]
+        bulk_create_with_history(assessments, Assessment, **history)
+    for met in (True, False):
+        updated = [row.assessment for row in result.rows if row.action == UPDATE and row.new is met]
+        for pks in _chunks(updated):
+            if Assessment.objects.filter(pk__in=pks, met=not met).update(met=met) != len(pks):
+                raise ImportRefused(_changed_meanwhile(_("một ô tiêu chí vừa được sửa")))
+            assessments = Assessment.objects.filter(pk__in=pks).order_by()
+            Assessment.history.bulk_history_create(assessments, update=True, **history)
+    # Bulk writes send no signals: the scores of the communes written, for the year.
+    written = (row for row in result.rows if row.action in (CREATE, UPDATE))
+    scores.changed(*{(row.commune_id, batch.year) for row in written})
+
+
+def _chunks(items, size=WRITE_CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

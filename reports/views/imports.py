@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -25,6 +26,8 @@ from ..imports.forms import AnnexUploadForm, MatrixUploadForm, programme_years
 from ..models import ImportBatch
 
 RECENT = 30
+# A national criteria matrix may change every one of its 190,000 cells: the page lists the first.
+PREVIEW_ROWS = 2000
 
 
 def office_only(view):
@@ -127,11 +130,27 @@ def import_preview(request, pk):
     if request.method == "POST":
         return _act(request, batch)
     plan = problem = None
+    rows = []
     if batch.is_pending:
         try:
             plan = service.plan_for(batch)
         except service.ImportRefused as error:
             problem = str(error)
+        else:
+            rows = plan.for_display()
+    if len(rows) > PREVIEW_ROWS:
+        messages.info(
+            request,
+            _(
+                "Bảng dưới đây liệt kê %(shown)s trong %(total)s dòng (dòng lỗi trước); các số "
+                "đếm tính tất cả."
+            )
+            % {
+                "shown": number_format(PREVIEW_ROWS, force_grouping=True),
+                "total": number_format(len(rows), force_grouping=True),
+            },
+        )
+        rows = rows[:PREVIEW_ROWS]
     title = _("Lần nhập #%(pk)s: %(kind)s") % {"pk": batch.pk, "kind": batch.get_kind_display()}
     return render(
         request,
@@ -141,7 +160,7 @@ def import_preview(request, pk):
             "breadcrumbs": _crumbs((title, "")),
             "batch": batch,
             "plan": plan,
-            "rows": plan.for_display() if plan else [],
+            "rows": rows,
             "problem": problem,
             "earlier": service.earlier_imports(batch).select_related("uploaded_by")[:5],
         },

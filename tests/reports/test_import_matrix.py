@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from assignments.models import Assignment, Decision
+from communes import scores
 from communes.models import Assessment, Commune
 from reports.imports import service
 from reports.imports.matrix import criterion_number, met_value
@@ -66,6 +67,7 @@ def test_round_trip_changes_exactly_the_three_edited_assessments(exported, offic
         assert after[key] == (value is not None, before[key][1])  # is_demo kept
     records = Assessment.history.filter(history_change_reason__contains=f"#{batch.pk}")
     assert records.count() == 3
+    assert scores.drift() == (0, 0)  # the communes' yearly scores follow the bulk writes
     assert set(records.values_list("history_user", flat=True)) == {office_user.pk}
 
 
@@ -177,6 +179,7 @@ def test_the_command_previews_with_dry_run_then_applies(exported, tmp_path, offi
     call_command("import_excel", "matrix", str(path), "--year", "2025", "--dry-run", stdout=out)
     assert f"CẬP NHẬT    {cells[key]} " in out.getvalue() and "Chưa đạt → Đạt" in out.getvalue()
     assert "không ghi gì" in out.getvalue()
+    assert "Đọc 127 dòng xã." in out.getvalue()
     assert assessments() == before
 
     out = io.StringIO()

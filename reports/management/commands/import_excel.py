@@ -84,6 +84,8 @@ class Command(BaseCommand):
     def _print(self, batch, plan):
         out = self.stdout
         out.write(f"Lần nhập #{batch.pk}: {batch.get_kind_display()} – {batch.target_label}")
+        if plan.kind == ImportBatch.Kind.MATRIX:
+            out.write(f"Đọc {plan.extra['communes']} dòng xã.")
         out.write(
             f"Thêm mới {plan.created}, cập nhật {plan.updated}, không đổi {plan.unchanged}, "
             f"lỗi {plan.errors}."
