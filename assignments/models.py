@@ -376,7 +376,8 @@ class FieldVisit(models.Model):
         ordering = ["-visited_on", "-id"]
         indexes = [
             models.Index(fields=["assignment", "-visited_on"], name="visit_assignment_date_idx"),
-            models.Index(fields=["visited_on"], name="visit_date_idx"),
+            # The lists' order (newest first, then id): a deep page walks the index.
+            models.Index(fields=["visited_on", "id"], name="visit_date_id_idx"),
         ]
 
     def __str__(self):

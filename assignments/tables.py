@@ -12,6 +12,19 @@ from communes.templatetags.ntm_format import number, vnd
 NUM = {"th": {"class": "num"}, "td": {"class": "num"}}
 
 
+class ShortDateColumn(tables.DateColumn):
+    """A DateColumn (the Excel export writes real dates) drawn as dd/mm/yyyy without
+    a template per cell, which costs about 0.1 ms a row."""
+
+    empty_values = (None, "")  # shown as the column's default, as DateColumn does
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, short=True, **kwargs)
+
+    def render(self, value):
+        return date_format(value, "SHORT_DATE_FORMAT")
+
+
 def _nulls_last(queryset, field, is_descending):
     expression = F(field).desc(nulls_last=True) if is_descending else F(field).asc(nulls_last=True)
     return queryset.order_by(expression, "pk"), True
@@ -52,7 +65,7 @@ class AssignmentTable(tables.Table):
     visits_this_year = tables.Column(
         verbose_name=_("Chuyến năm nay"), attrs=NUM, order_by=("visits_this_year", "pk")
     )
-    last_visit_on = tables.DateColumn(verbose_name=_("Lần đi gần nhất"), short=True, default="–")
+    last_visit_on = ShortDateColumn(verbose_name=_("Lần đi gần nhất"), default="–")
     support_total = tables.Column(
         verbose_name=_("Tổng hỗ trợ (đồng)"), attrs=NUM, order_by=("support_total", "pk")
     )
@@ -81,6 +94,7 @@ class AssignmentTable(tables.Table):
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
+        self.visit_list_url = reverse("assignments:visit_list")
 
     def render_commune(self, record):
         return record.commune.name
@@ -98,12 +112,11 @@ class AssignmentTable(tables.Table):
     def render_visits_this_year(self, record, value):
         if not value:
             return number(value)
-        url = reverse("assignments:visit_list")
         date_from = self.today.replace(month=1, day=1) if self.today else None
         query = f"?commune={record.commune_id}"
         if date_from:
             query += f"&date_from={date_from:%d/%m/%Y}"
-        return format_html('<a href="{}{}">{}</a>', url, query, number(value))
+        return format_html('<a href="{}{}">{}</a>', self.visit_list_url, query, number(value))
 
     def render_support_total(self, value):
         return vnd(value)
@@ -135,9 +148,8 @@ def _yes_no(value):
 
 
 class VisitTable(tables.Table):
-    visited_on = tables.DateColumn(
+    visited_on = ShortDateColumn(
         verbose_name=_("Ngày"),
-        short=True,
         linkify=("assignments:visit_detail", {"pk": tables.A("pk")}),
         order_by=("visited_on", "pk"),
     )

@@ -3,8 +3,10 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from assignments.filters import AGENCY_HINT, agencies_active_in_district
 from assignments.models import Agency
 from communes.models import Commune, CriteriaSet, District, Era
+from ntm_portal.listing import LongChoiceFilter, NarrowedChoiceFilter
 
 NO_LEVEL = "none"
 LEVEL_CHOICES = [(NO_LEVEL, _("Chưa được công nhận")), *CriteriaSet.Level.choices]
@@ -19,10 +21,11 @@ class CommuneFilter(django_filters.FilterSet):
     """
 
     q = django_filters.CharFilter(label=_("Tìm theo tên (gõ không dấu được)"), method="search")
-    district = django_filters.ModelChoiceFilter(
+    district = LongChoiceFilter(  # 700 districts at national scale
         label=_("Huyện"),
         queryset=District.objects.filter(era=Era.PRE_2025).order_by("sort_name"),
         empty_label=_("Tất cả các huyện"),
+        label_field="name",
     )
     kind = django_filters.ChoiceFilter(
         label=_("Loại đơn vị"), choices=Commune.Kind.choices, empty_label=None
@@ -42,11 +45,14 @@ class CommuneFilter(django_filters.FilterSet):
     criteria_max = django_filters.NumberFilter(
         label=_("Số tiêu chí đạt đến"), field_name="criteria_met", lookup_expr="lte", min_value=0
     )
-    agency = django_filters.ModelChoiceFilter(
+    agency = NarrowedChoiceFilter(  # ~2,000 agencies at national scale
         label=_("Cơ quan được phân công"),
         queryset=Agency.objects.order_by("search_name"),
         empty_label=_("Tất cả cơ quan"),
         method="filter_agency",
+        narrow_by="district",
+        narrow=agencies_active_in_district,
+        hint=AGENCY_HINT,
     )
 
     def __init__(self, *args, years=(), **kwargs):

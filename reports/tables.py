@@ -19,27 +19,7 @@ def _nulls_last(expression, descending):
     return expression.asc(nulls_last=True)
 
 
-class FiguresForPageOnly:
-    """Compute a list's per-row figures for the rows of the page, not for every row.
-
-    The list's queryset carries correlated subqueries (current leader, latest
-    visit, …). A database that sorts before it limits (SQLite) would evaluate
-    them for every row of the filter; so the page is chosen by primary key
-    first (only what the filter and the sort need is computed), then its rows
-    are read with their figures: two queries whatever the number of rows.
-    """
-
-    def paginate(self, *args, **kwargs):
-        super().paginate(*args, **kwargs)
-        rows = self.page.object_list
-        ids = list(rows.data.values_list("pk", flat=True))
-        full = self.data.data.order_by().filter(pk__in=ids)
-        by_pk = {record.pk: record for record in full}
-        rows.data = [by_pk[pk] for pk in ids]
-        return self
-
-
-class CommuneTable(FiguresForPageOnly, tables.Table):
+class CommuneTable(tables.Table):
     """Rows of reports.queries.communes_for_list()."""
 
     name = tables.Column(

@@ -35,6 +35,7 @@ class AssignmentListView(FilteredTableView):
     template_name = "assignments/assignment_list.html"
     table_class = AssignmentTable
     filterset_class = AssignmentFilter
+    load_page_by_key = True  # five figures per row (visits, support, recommendations)
     page_title = _("Phân công lãnh đạo giúp đỡ xã")
     breadcrumbs = ((_("Phân công"), None),)
 
@@ -62,6 +63,7 @@ class VisitListView(FilteredTableView):
     template_name = "assignments/visit_list.html"
     table_class = VisitTable
     filterset_class = VisitFilter
+    load_page_by_key = True  # three figures per row (support, recommendations)
     page_title = _("Chuyến công tác")
     breadcrumbs = ((_("Chuyến công tác"), None),)
 

@@ -23,6 +23,7 @@ class CommuneListView(FilteredTableView):
     filterset_class = CommuneFilter
     table_class = CommuneTable
     table_pagination = {"per_page": 50}  # a whole district on one page
+    load_page_by_key = True  # figures (subqueries) for the page's rows only
     page_title = gettext_lazy("Danh sách xã")
     breadcrumbs = ((gettext_lazy("Xã"), ""),)
 
