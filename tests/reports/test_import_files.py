@@ -156,9 +156,11 @@ def with_formula(cached):
     return rewrite(
         data,
         SHEET,
-        lambda xml: xml.replace(
-            '<c r="E2"><f>"Bản Vược"</f><v /></c>'.encode(),
+        # An empty value is <v /> or <v></v> depending on whether lxml is installed.
+        lambda xml: re.sub(
+            rb'<c r="E2"><f>[^<]*</f><v(?: ?/>|></v>)</c>',
             '<c r="E2" t="str"><f>"Bản Vược"</f><v>Bản Vược</v></c>'.encode(),
+            xml,
         ),
     )
 
