@@ -434,6 +434,7 @@ class CriteriaScore(models.Model):
     year = models.PositiveSmallIntegerField(_("năm"))
     assessed = models.PositiveSmallIntegerField(_("số tiêu chí được đánh giá"))
     met = models.PositiveSmallIntegerField(_("số tiêu chí đạt"))
+    # Criteria numbered 1–62 (communes.scores.MASK_BITS); a set has about 20.
     met_mask = models.BigIntegerField(_("các tiêu chí đạt (bit theo số tiêu chí)"))
 
     class Meta:

@@ -29,6 +29,9 @@ from django.dispatch import receiver
 from .models import Assessment, CriteriaScore, Criterion
 
 CHUNK = 500  # communes per query when refreshing many
+# met_mask holds criteria numbered 1–62 (a signed 64-bit integer); sets have about 20.
+# A criterion numbered higher counts in `met` but has no bit.
+MASK_BITS = 62
 
 # The (commune id, year) pairs noted inside deferred(), or None outside it.
 _pending = contextvars.ContextVar("pending_scores", default=None)
@@ -50,7 +53,13 @@ def _computed(communes=None, years=None, *, models=(Assessment, CriteriaScore)):
         n_met=Count("pk", filter=Q(met=True)),
         # Distinct criterion numbers: the sum of their powers of two is their bitwise OR.
         mask=Cast(
-            Coalesce(Sum(Power(Value(2), "criterion__number"), filter=Q(met=True)), Value(0.0)),
+            Coalesce(
+                Sum(
+                    Power(Value(2), "criterion__number"),
+                    filter=Q(met=True, criterion__number__lte=MASK_BITS),
+                ),
+                Value(0.0),
+            ),
             BigIntegerField(),
         ),
     )

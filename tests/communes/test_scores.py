@@ -139,3 +139,14 @@ def test_refresh_scores_reports_and_repairs_drift():
         ).met
         == changed.met
     )
+
+
+def test_a_criterion_numbered_past_the_mask_counts_but_has_no_bit():
+    commune = make_commune()
+    make_assessment(commune=commune, criterion=criterion(1), year=2022, met=True)
+    far = make_assessment(commune=commune, criterion=criterion(2), year=2022, met=True).criterion
+    far.number = scores.MASK_BITS + 8  # 2**70 would not fit the 64-bit mask
+    far.save()
+
+    result = score(commune, 2022)
+    assert (result.assessed, result.met, result.met_numbers()) == (2, 2, [1])
