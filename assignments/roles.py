@@ -20,12 +20,18 @@ ROLE_LABELS = {
 }
 
 APPS = ("communes", "assignments", "reports")
+# The office lists login lockouts and lifts them (ntm_portal/lockouts.py).
+OFFICE_EXTRA = {"axes": ("view_accessattempt", "delete_accessattempt")}
 VISIT_MODELS = ("fieldvisit", "support", "recommendation", "attachment")
 
 
 def _permissions(role):
     perms = Permission.objects.filter(content_type__app_label__in=APPS)
     if role == OFFICE:
+        for app_label, codenames in OFFICE_EXTRA.items():
+            perms = perms | Permission.objects.filter(
+                content_type__app_label=app_label, codename__in=codenames
+            )
         return perms
     view = perms.filter(codename__startswith="view_")
     if role == MEMBER:

@@ -13,6 +13,7 @@ MENU = [
     ("assignments:visit_list", _("Chuyến công tác"), "authenticated"),
     ("reports:report_index", _("Báo cáo"), "authenticated"),
     ("reports:import_index", _("Nhập Excel"), "office"),
+    ("lockouts", _("Mở khoá đăng nhập"), "office"),
     ("admin:index", _("Quản trị"), "staff"),
 ]
 

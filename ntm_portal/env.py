@@ -31,14 +31,48 @@ def env_bool(name, default=False):
     )
 
 
-def env_int(name, default):
+def env_int(name, default, *, minimum=None):
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name}={raw!r} is below the minimum, {minimum}.")
+    return value
+
+
+def env_choice(name, choices, default):
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not one of: {', '.join(choices)}.")
+    return value
+
+
+def env_required(name, reason):
+    """A variable that must be set (and not blank), e.g. in production mode."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        raise ImproperlyConfigured(f"{name} is required {reason}.")
+    return raw
+
+
+def env_secret_key(name, reason, *, refused=()):
+    """A secret key that Django's deployment check accepts: long, varied, not a known one."""
+    key = env_required(name, reason)
+    if key in refused or key.startswith("django-insecure-"):
+        raise ImproperlyConfigured(f"{name} is the development key: generate a new one.")
+    if len(key) < 50 or len(set(key)) < 5:
+        raise ImproperlyConfigured(
+            f"{name} is too short or too plain: use at least 50 random characters "
+            "(see docs/deploy.md)."
+        )
+    return key
 
 
 def env_list(name, default=()):

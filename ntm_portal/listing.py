@@ -27,6 +27,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.data import TableQuerysetData
 
+from ntm_portal import security_log
 from ntm_portal.widgets import LongSelect
 from reports.excel import table as table_export
 from reports.excel import writer
@@ -188,9 +189,10 @@ class FilteredTableView(LoginRequiredMixin, SingleTableMixin, FilterView):
             filters=table_export.describe_filters(self.filterset),
             today=today,
         )
-        return writer.workbook_response(
+        response = writer.workbook_response(
             workbook, writer.dated_filename(self.get_export_name(), today)
         )
+        return security_log.exported(self.request, response)
 
     def get_export_name(self):
         if self.export_name:
@@ -215,8 +217,12 @@ class FilteredTableView(LoginRequiredMixin, SingleTableMixin, FilterView):
         if pagination is False:
             return False
         per_page = self.request.GET.get("per_page", "")
-        if per_page.isdigit() and int(per_page) > MAX_PER_PAGE:
+        if per_page.isdecimal() and int(per_page) > MAX_PER_PAGE:  # "²".isdigit(), not int()
             messages.info(self.request, _("Mỗi trang hiển thị tối đa %d dòng.") % MAX_PER_PAGE)
+        if "per_page" in self.request.GET and not (per_page.isdecimal() and int(per_page) > 0):
+            # django-tables2 reads per_page itself, and divides by it: 0 or -1 are dropped.
+            self.request.GET = self.request.GET.copy()
+            del self.request.GET["per_page"]
         return {**pagination, "silent": True}
 
     def get_table(self, **kwargs):

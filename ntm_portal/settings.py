@@ -1,15 +1,44 @@
-"""NTM Portal settings, read from environment variables (see .env.example)."""
+"""NTM Portal settings, read from environment variables (see .env.example).
 
+DJANGO_ENV=production refuses to start without the variables a public server
+needs and turns on the HTTPS-only settings; docs/deploy.md lists every variable.
+"""
+
+from datetime import timedelta
 from pathlib import Path
 
-from .env import env_bool, env_database, env_int, env_list, env_str
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from .env import (
+    env_bool,
+    env_choice,
+    env_database,
+    env_int,
+    env_list,
+    env_required,
+    env_secret_key,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+PRODUCTION = env_choice("DJANGO_ENV", ("development", "production"), "development") == (
+    "production"
+)
+_IN_PRODUCTION = "when DJANGO_ENV=production (see docs/deploy.md)"
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me"
+
 DEBUG = env_bool("DEBUG", False)
-# The default key is for development only; production mode requires its own.
-SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-change-me")
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+if PRODUCTION:
+    if DEBUG:
+        raise ImproperlyConfigured("DEBUG=true is refused when DJANGO_ENV=production.")
+    SECRET_KEY = env_secret_key("SECRET_KEY", _IN_PRODUCTION, refused=(DEV_SECRET_KEY, "change-me"))
+    env_required("ALLOWED_HOSTS", _IN_PRODUCTION)
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+else:
+    SECRET_KEY = env_str("SECRET_KEY", DEV_SECRET_KEY)
+    ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -23,22 +52,32 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "simple_history",
+    "csp",
+    # Before the project's apps: the office role is given axes' permissions after migrate.
+    "axes",
     "communes",
     "assignments",
     "reports",
+    "ntm_portal",
 ]
 
 MIDDLEWARE = [
+    # First: every response and log line, error pages included, carries the request id.
+    "ntm_portal.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ntm_portal.sessions.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as axes requires: turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ntm_portal.urls"
@@ -63,10 +102,19 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "ntm_portal.wsgi.application"
 
+if PRODUCTION:
+    env_required("DATABASE_URL", _IN_PRODUCTION)
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if PRODUCTION:
+        raise ImproperlyConfigured(f"DATABASE_URL must be PostgreSQL {_IN_PRODUCTION}.")
     # Wait for a concurrent writer instead of failing at once with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+else:
+    # One connection per worker thread, kept for DB_CONN_MAX_AGE seconds and checked
+    # before reuse, so that a restarted PostgreSQL fails no request once it is back.
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60, minimum=0)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DB_CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -95,12 +143,90 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-# Serve static files straight from the apps and static/ (no collectstatic needed to run).
-WHITENOISE_USE_FINDERS = True
+# Serve static files straight from the apps and static/ (no collectstatic needed to run);
+# production serves only what collectstatic wrote, compressed (`make serve` runs it).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# django-axes checks for a lockout first; ModelBackend then checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "reports:dashboard"
 LOGOUT_REDIRECT_URL = "login"
+
+# Security headers and cookies, in every mode: the browser tests see what production sends.
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: forms carry the token.
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Full origins (https://ntm.example.vn) allowed to POST besides the site itself.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# No inline script or style anywhere (templates, the admin): all from static files. The
+# SVG charts' fill= and font-size= are presentation attributes, which style-src allows.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+if PRODUCTION:
+    # Served over HTTPS only, behind a proxy (docs/deploy.md).
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = LANGUAGE_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    if env_bool("TRUST_X_FORWARDED_PROTO", True):
+        # Only behind a proxy that always sets this header itself (nginx:
+        # proxy_set_header X-Forwarded-Proto $scheme); else any client could claim HTTPS.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Sessions end after NTM_SESSION_IDLE_MINUTES without a request and, whatever the
+# activity, NTM_SESSION_MAX_HOURS after the login (ntm_portal/sessions.py).
+NTM_SESSION_IDLE_MINUTES = env_int("NTM_SESSION_IDLE_MINUTES", 30, minimum=1)
+NTM_SESSION_MAX_HOURS = env_int("NTM_SESSION_MAX_HOURS", 12, minimum=1)
+SESSION_COOKIE_AGE = NTM_SESSION_IDLE_MINUTES * 60
+
+# Login throttling (django-axes, ntm_portal/lockouts.py). A lockout is per username
+# *and* client IP: someone mistyping locks only their own account on their own
+# computer, and an attacker cannot lock a user out from everywhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("NTM_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("NTM_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "ntm_portal.lockouts.lockout_response"
+# Who a locked-out person should call, shown on the lockout page (e.g. a phone number).
+NTM_OFFICE_CONTACT = env_str("NTM_OFFICE_CONTACT", "")
+# The client IP (lockouts and the security log). X-Forwarded-For is trusted only when
+# NTM_TRUSTED_PROXIES says how many proxies stand in front of the app, each appending
+# the address it received from (nginx: proxy_add_x_forwarded_for): the client is then
+# the Nth address from the right, whatever a client put in the header itself. With 0
+# (no proxy) the header is ignored and the connection's address is used.
+NTM_TRUSTED_PROXIES = env_int("NTM_TRUSTED_PROXIES", 0, minimum=0)
+if NTM_TRUSTED_PROXIES:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR",)
+    # ipware counts the proxies listed in the header: all but the last one.
+    AXES_IPWARE_PROXY_COUNT = NTM_TRUSTED_PROXIES - 1
+    # More entries than proxies (a client's own, forged ones) must not void the header.
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+
+# A refused CSRF token: a friendly page (ntm_portal/errors.py); 400/403/500 in urls.py.
+CSRF_FAILURE_VIEW = "ntm_portal.errors.csrf_failure"
 
 # Assignments with no visit for longer than this many days are flagged.
 NTM_STALE_VISIT_DAYS = env_int("NTM_STALE_VISIT_DAYS", 90)
@@ -120,9 +246,43 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 
+# Every line carries the request id and the user id (ntm_portal/request_id.py); a 500's
+# traceback is logged by django.request with its path. The security log
+# (ntm_portal/security_log.py) has its own handler: stderr, or the file NTM_SECURITY_LOG,
+# reopened when logrotate moves it (WatchedFileHandler).
+NTM_SECURITY_LOG = env_str("NTM_SECURITY_LOG", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "ntm_portal.request_id.RequestIdFilter"}},
+    "formatters": {
+        "default": {
+            "format": "%(asctime)s %(levelname)s [%(request_id)s user=%(user_id)s] "
+            "%(name)s: %(message)s"
+        },
+        "security": {"format": "%(asctime)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "default",
+        },
+        "security": (
+            {
+                "class": "logging.handlers.WatchedFileHandler",
+                "filename": NTM_SECURITY_LOG,
+                "encoding": "utf-8",
+                "formatter": "security",
+            }
+            if NTM_SECURITY_LOG
+            else {"class": "logging.StreamHandler", "formatter": "security"}
+        ),
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "ntm.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
+        # Axes' own failure and lockout warnings stay; its start-up and per-login notes go.
+        "axes": {"level": "WARNING"},
+    },
 }

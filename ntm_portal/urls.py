@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from . import lockouts
+
 admin.site.site_header = "NTM Portal – Lào Cai"
 admin.site.site_title = "NTM Portal"
 admin.site.index_title = "Quản trị dữ liệu"
@@ -12,5 +14,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/lockouts/", lockouts.lockout_list, name="lockouts"),
+    path("accounts/lockouts/unlock/", lockouts.unlock, name="unlock"),
     path("admin/", admin.site.urls),
 ]
+
+# Friendly pages; 500 and 400 without any database query (ntm_portal/errors.py).
+handler400 = "ntm_portal.errors.bad_request"
+handler403 = "ntm_portal.errors.permission_denied"
+handler500 = "ntm_portal.errors.server_error"

@@ -1,6 +1,7 @@
 """Settings read from the environment refuse bad values loudly."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -8,22 +9,49 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from ntm_portal.env import env_bool, env_database, env_int, env_list
+from ntm_portal.env import env_bool, env_choice, env_database, env_int, env_list
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def run_python(code_or_args, env):
+    """Run Python code (or arguments, e.g. manage.py …) in a fresh interpreter."""
+    args = ["-c", code_or_args] if isinstance(code_or_args, str) else code_or_args
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def environment(**env):
+    """This process's environment with env on top; a None value removes a variable."""
+    merged = {**os.environ, "DJANGO_SETTINGS_MODULE": "ntm_portal.settings", **env}
+    return {name: value for name, value in merged.items() if value is not None}
+
+
+# The production variables of docs/deploy.md (the key is an example, never a real one).
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": "x7Rq2-example-only-LmN8vKp3Zt6Wb9Yc4Hd1Jf5Gs0Ae_QwErTyUiOp",
+    "ALLOWED_HOSTS": "ntm.example.vn",
+    "CSRF_TRUSTED_ORIGINS": "https://ntm.example.vn",
+    "DATABASE_URL": "postgres://ntm@127.0.0.1:5432/ntm_portal",
+    "DEBUG": None,
+    "SECURE_SSL_REDIRECT": None,
+    "SECURE_HSTS_SECONDS": None,
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": None,
+    "SECURE_HSTS_PRELOAD": None,
+    # Set by the browser tests' conftest; the deployment check rightly refuses it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE": None,
+}
+
+
+def production_env(static_root, **env):
+    return environment(**{**PRODUCTION, "STATIC_ROOT": str(static_root), **env})
+
+
 def start_django(**env):
     """Start Django in a fresh interpreter with the given environment."""
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "ntm_portal.settings", **env}
-    return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return run_python("import django; django.setup()", environment(**env))
 
 
 @pytest.mark.parametrize(
@@ -81,3 +109,108 @@ def test_sqlite_is_the_default(monkeypatch):
     monkeypatch.delenv("SOME_DB", raising=False)
     config = env_database("SOME_DB", "sqlite:////tmp/ntm.sqlite3")
     assert config["ENGINE"] == "django.db.backends.sqlite3"
+
+
+def test_production_mode_passes_the_deployment_check_without_a_warning(tmp_path):
+    result = run_python(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env(tmp_path)
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert "warning" not in (result.stdout + result.stderr).lower()
+
+
+def test_development_mode_fails_the_deployment_check():
+    result = run_python(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        environment(DJANGO_ENV=None, SECRET_KEY=None, DEBUG=None),
+    )
+
+    assert result.returncode != 0
+    assert "security.W009" in result.stderr  # the development key
+    assert "security.W012" in result.stderr  # the session cookie over plain HTTP
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SECRET_KEY": None}, "SECRET_KEY is required when DJANGO_ENV=production"),
+        ({"SECRET_KEY": "  "}, "SECRET_KEY is required when DJANGO_ENV=production"),
+        ({"SECRET_KEY": "dev-only-insecure-key-change-me"}, "SECRET_KEY is the development key"),
+        ({"SECRET_KEY": "a-short-secret-key"}, "SECRET_KEY is too short or too plain"),
+        ({"SECRET_KEY": "ab" * 30}, "SECRET_KEY is too short or too plain"),
+        ({"ALLOWED_HOSTS": None}, "ALLOWED_HOSTS is required when DJANGO_ENV=production"),
+        ({"DATABASE_URL": None}, "DATABASE_URL is required when DJANGO_ENV=production"),
+        ({"DATABASE_URL": "sqlite:///db.sqlite3"}, "DATABASE_URL must be PostgreSQL"),
+        ({"DEBUG": "true"}, "DEBUG=true is refused when DJANGO_ENV=production"),
+        ({"SECURE_HSTS_SECONDS": "-1"}, "SECURE_HSTS_SECONDS='-1' is below the minimum"),
+        ({"DJANGO_ENV": "prod"}, "DJANGO_ENV='prod' is not one of: development, production"),
+    ],
+)
+def test_production_mode_refuses_to_start_without_its_variables(tmp_path, env, message):
+    result = run_python("import django; django.setup()", production_env(tmp_path, **env))
+
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_gunicorn_refuses_to_start_in_production_without_a_secret_key(tmp_path):
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("gunicorn")), "--check-config"],
+        cwd=ROOT,
+        env=production_env(tmp_path, SECRET_KEY=None),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode != 0
+    assert "SECRET_KEY is required when DJANGO_ENV=production" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("NTM_SESSION_IDLE_MINUTES", "0", "NTM_SESSION_IDLE_MINUTES='0' is below the minimum, 1"),
+        ("NTM_SESSION_MAX_HOURS", "half a day", "NTM_SESSION_MAX_HOURS='half a day' is not"),
+        ("DB_CONN_HEALTH_CHECKS", "maybe", "DB_CONN_HEALTH_CHECKS='maybe' is not a boolean"),
+    ],
+)
+def test_bad_session_and_connection_values_stop_django(tmp_path, name, value, message):
+    result = run_python("import django; django.setup()", production_env(tmp_path, **{name: value}))
+
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_postgresql_connections_are_kept_and_checked(tmp_path):
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "db = settings.DATABASES['default']; print(db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS'])"
+    )
+    default = run_python(code, production_env(tmp_path))
+    tuned = run_python(code, production_env(tmp_path, DB_CONN_MAX_AGE="0"))
+
+    assert default.stdout.split() == ["60", "True"]
+    assert tuned.stdout.split() == ["0", "True"]
+
+
+def test_env_choice_refuses_an_unknown_value(monkeypatch):
+    monkeypatch.setenv("SOME_MODE", "Staging")
+    with pytest.raises(ImproperlyConfigured, match="SOME_MODE='Staging' is not one of: a, b"):
+        env_choice("SOME_MODE", ("a", "b"), "a")
+    monkeypatch.setenv("SOME_MODE", " B ")
+    assert env_choice("SOME_MODE", ("a", "b"), "a") == "b"
+
+
+def test_every_variable_is_documented():
+    read = set()
+    for path in ("ntm_portal/settings.py", "gunicorn.conf.py"):
+        read |= set(re.findall(r'env_\w+\(\s*"([A-Z_]+)"', (ROOT / path).read_text()))
+    example = (ROOT / ".env.example").read_text()
+    deploy = (ROOT / "docs" / "deploy.md").read_text()
+
+    assert "SECRET_KEY" in read
+    assert not [name for name in sorted(read) if f"\n{name}=" not in example]
+    assert not [name for name in sorted(read) if f"`{name}`" not in deploy]

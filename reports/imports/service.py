@@ -5,7 +5,9 @@
   writes no domain row.
 * :func:`apply` re-reads the kept file (its SHA-256 must not have changed),
   plans again against the database as it is now and writes every row in one
-  transaction, or nothing when any row has an error. A batch already applied
+  transaction, or nothing when any row has an error. Annex applies of the same
+  decision are serialised by a lock on the decision's row, so the later one
+  plans against the earlier one's result. A batch already applied
   is not applied twice, and a file imported twice changes nothing the second
   time (every row is then "unchanged").
 
@@ -22,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
-from assignments.models import Assignment
+from assignments.models import Assignment, Decision
 from communes import scores
 from communes.models import Assessment
 
@@ -102,6 +104,10 @@ def apply(batch, user):
                     _("Lần nhập này ở trạng thái “%(status)s”; không thể xác nhận.")
                     % {"status": locked.get_status_display()}
                 )
+            if locked.kind == ImportBatch.Kind.ANNEX:
+                # One annex apply at a time per decision: a second batch waits here and
+                # then plans against what the first one wrote (SQLite serialises anyway).
+                Decision.objects.select_for_update().filter(pk=locked.decision_id).first()
             result = plan_for(locked)
             if result.has_errors:
                 raise ImportRefused(

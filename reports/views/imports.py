@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assignments import access
+from ntm_portal import security_log
 
 from ..excel import writer
 from ..imports import blank, service
@@ -104,8 +105,12 @@ def _upload(request, kind, form_class, title, intro, template_kind):
                 kind, form.cleaned_data["file"], form.target(), request.user
             )
         except ImportFileError as error:
+            security_log.log(
+                "import_refused", request, file=form.cleaned_data["file"].name, kind=kind
+            )
             form.add_error("file", str(error))
         else:
+            security_log.imported(request, "preview", batch)
             return redirect("reports:import_preview", pk=batch.pk)
     return render(
         request,
@@ -175,6 +180,7 @@ def _act(request, batch):
         if action == "confirm":
             batch, done = service.apply(batch, request.user)
             if done:
+                security_log.imported(request, "apply", batch)
                 messages.success(
                     request,
                     _(
@@ -190,7 +196,8 @@ def _act(request, batch):
             else:
                 messages.info(request, _("Lần nhập này đã được ghi trước đó; không ghi lại."))
         else:
-            service.cancel(batch, request.user)
+            batch = service.cancel(batch, request.user)
+            security_log.imported(request, "cancel", batch)
             messages.info(request, _("Đã huỷ lần nhập; không có gì được ghi."))
     except service.ImportRefused as error:
         messages.error(request, str(error))
@@ -199,6 +206,7 @@ def _act(request, batch):
 
 @require_GET
 @office_only
+@security_log.logs_export
 def import_template(request, kind):
     today = timezone.localdate()
     if kind == "phu-luc":

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from assignments import demo
+from ntm_portal import security_log
 
 
 class Command(BaseCommand):
@@ -14,6 +15,7 @@ class Command(BaseCommand):
             counts = demo.remove_demo_data()
         except demo.DemoDataError as exc:
             raise CommandError(str(exc)) from exc
+        security_log.bulk_deleted("remove_demo_data", counts)
         if not any(counts.values()):
             self.stdout.write("Không có dữ liệu mẫu nào để xoá.")
             return
