@@ -29,6 +29,14 @@ accounts: setup
 run: data accounts
 	DEBUG=true $(PY) manage.py runserver $(HOST)
 
+# As in production: gunicorn (gunicorn.conf.py) and whitenoise on DATABASE_URL. With
+# DJANGO_ENV=production it refuses to start without the variables of docs/deploy.md.
+.PHONY: serve
+serve: setup
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py collectstatic --no-input -v0
+	exec $(VENV)/bin/gunicorn
+
 # Browser tests drive Debian's chromium through Playwright (never a downloaded browser).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
@@ -65,3 +73,22 @@ bench: setup
 	  postgres://*|postgresql://*) $(PY) -m bench.run ;; \
 	  *) echo "DATABASE_URL is not PostgreSQL: measured SQLite only." ;; \
 	esac
+
+# Backup and restore of the PostgreSQL database of DATABASE_URL and of MEDIA_ROOT
+# (docs/operations.md). BACKUP_DIR and BACKUP_KEEP are read by scripts/backup.sh.
+.PHONY: backup restore
+backup:
+	scripts/backup.sh
+
+# make restore BACKUP=backups/2026-11-25T030000 [FORCE=1]: into an empty database only, unless FORCE.
+restore:
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=backups/<folder> [FORCE=1]" >&2; exit 2; }
+	scripts/restore.sh $(if $(FORCE),--force) "$(BACKUP)"
+
+# Load test (issue 7, docs/performance.md): gunicorn as in production on DATABASE_URL (default
+# the national-scale ntm_scale_c), 30 Locust users for 5 minutes, report in bench-output/.
+# LOAD_USERS, LOAD_DURATION, LOAD_FAULT=1 (stop PostgreSQL 30 s mid-run): see scripts/loadtest.sh.
+.PHONY: loadtest
+loadtest: setup
+	$(VENV)/bin/pip install --quiet -e ".[dev,load]"
+	scripts/loadtest.sh

@@ -1,0 +1,1 @@
+"""Load and fault test of NTM Portal (issue 7): scripts/loadtest.sh runs it, not pytest."""
