@@ -42,3 +42,16 @@ access_log_format = '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms "%
 control_socket_disable = True
 # Proxies whose X-Forwarded-* headers gunicorn believes.
 forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+
+def when_ready(server):
+    """Load the URL configuration and every view module in the master, before forking.
+
+    preload_app imports the WSGI application only; Django resolves the URLs
+    (importing the views, forms, tables and openpyxl) on the first request, so
+    each new worker answered its first request in about a second. Loaded
+    here, the workers inherit it.
+    """
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018  (imports every view module)

@@ -3,7 +3,11 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from communes.admin_search import AccentInsensitiveSearchMixin, SearchAdmin
+from communes.admin_search import (
+    AccentInsensitiveSearchMixin,
+    AutocompleteIdsMixin,
+    SearchAdmin,
+)
 
 from .models import (
     Agency,
@@ -19,12 +23,12 @@ from .models import (
 )
 
 
-class HistorySearchAdmin(AccentInsensitiveSearchMixin, SimpleHistoryAdmin):
+class HistorySearchAdmin(AutocompleteIdsMixin, AccentInsensitiveSearchMixin, SimpleHistoryAdmin):
     pass
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(AutocompleteIdsMixin, admin.ModelAdmin):
     list_display = [
         "number",
         "issued_on",
@@ -55,7 +59,7 @@ class LeaderAdmin(SearchAdmin):
     autocomplete_fields = ["agency", "user"]
 
 
-class MemberInline(admin.TabularInline):
+class MemberInline(AutocompleteIdsMixin, admin.TabularInline):
     model = Member
     extra = 0
     autocomplete_fields = ["user"]
@@ -108,7 +112,7 @@ class AssignmentAdmin(HistorySearchAdmin):
         return obj.leader.agency
 
 
-class SupportInline(admin.TabularInline):
+class SupportInline(AutocompleteIdsMixin, admin.TabularInline):
     model = Support
     extra = 0
     autocomplete_fields = ["criteria"]
@@ -174,7 +178,7 @@ class RecommendationAdmin(HistorySearchAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(AutocompleteIdsMixin, admin.ModelAdmin):
     list_display = ["__str__", "kind", "visit", "uploaded_by", "uploaded_at"]
     list_filter = ["kind"]
     list_select_related = ["visit__assignment__commune", "uploaded_by"]

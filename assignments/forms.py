@@ -17,6 +17,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Criterion
+from ntm_portal.fields import ModelMultipleIdsField
 
 from . import attachments
 from .models import Attachment, FieldVisit, Member, Recommendation, Support
@@ -24,6 +25,9 @@ from .models import Attachment, FieldVisit, Member, Recommendation, Support
 CRITERIA_SET = "qd318-2021-2025"
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 MAX_ROWS = 50
+# Forms a formset builds at most, whatever TOTAL_FORMS says: a tampered count would
+# otherwise build (and draw) a thousand rows of 19 checkboxes each.
+MAX_FORMS = 2 * MAX_ROWS
 MAX_FILES = 20
 MAX_VND = 10**15  # a thousand trillion đồng: anything above is a typing slip
 
@@ -177,6 +181,7 @@ class VisitForm(NoLabelSuffix, forms.ModelForm):
             "purpose",
             "findings",
         ]
+        field_classes = {"participants": ModelMultipleIdsField}
         widgets = {
             "participants": forms.CheckboxSelectMultiple,
             "purpose": forms.Textarea(attrs={"rows": 2}),
@@ -260,7 +265,7 @@ class SupportForm(NoLabelSuffix, forms.ModelForm):
         help_text=_("Quy ra tiền; ví dụ 1.000.000"),
     )
     quantity = QuantityField(label=_("Số lượng"), required=False, help_text=_("Ví dụ 2,5"))
-    criteria = forms.ModelMultipleChoiceField(
+    criteria = ModelMultipleIdsField(
         label=_("Tiêu chí hướng tới"),
         queryset=ntm_criteria(),
         required=False,
@@ -309,6 +314,7 @@ SupportFormSet = forms.inlineformset_factory(
     formset=SupportFormSetBase,
     extra=1,
     max_num=MAX_ROWS,
+    absolute_max=MAX_FORMS,
     validate_max=True,
     can_delete=True,
 )
@@ -335,6 +341,7 @@ RecommendationFormSet = forms.inlineformset_factory(
     form=RecommendationForm,
     extra=1,
     max_num=MAX_ROWS,
+    absolute_max=MAX_FORMS,
     validate_max=True,
     can_delete=True,
 )
@@ -407,7 +414,7 @@ class AttachmentForm(NoLabelSuffix, forms.Form):
         required=False,
         widget=forms.RadioSelect,
     )
-    remove = forms.ModelMultipleChoiceField(
+    remove = ModelMultipleIdsField(
         label=_("Bỏ tệp đã đính kèm"),
         queryset=Attachment.objects.none(),
         required=False,

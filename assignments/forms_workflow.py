@@ -1,19 +1,40 @@
 """Forms of the visit workflow, the hand-over and the decision amendment."""
 
+import datetime
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune
+from ntm_portal.widgets import LongSelect
 
 from .models import Agency, Assignment, Leader
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+# The days a decision or an assignment may carry: the services count a day before
+# or after them, which a date such as 31/12/9999 does not have.
+EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)
+
+
+def plausible_date(day):
+    if not EARLIEST <= day <= LATEST:
+        raise ValidationError(
+            _("Ngày %(date)s nằm ngoài khoảng hợp lệ (%(earliest)s – %(latest)s)."),
+            code="out_of_range",
+            params={
+                "date": f"{day.day:02d}/{day.month:02d}/{day.year:04d}",
+                "earliest": EARLIEST.strftime("%d/%m/%Y"),
+                "latest": LATEST.strftime("%d/%m/%Y"),
+            },
+        )
 
 
 def date_field(label, error_messages=None, **kwargs):
     return forms.DateField(
         label=label,
         input_formats=DATE_INPUT_FORMATS,
+        validators=[plausible_date],
         widget=forms.DateInput(
             format="%d/%m/%Y",
             attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off", "inputmode": "numeric"},
@@ -138,16 +159,19 @@ class AmendmentForm(forms.Form):
 class PairForm(forms.Form):
     """One commune to re-pair and its new leader; both empty means an unused row."""
 
+    # LongSelect: a tampered row count may ask for 200 rows of 127 communes and their leaders.
     commune = forms.TypedChoiceField(
         label=_("Xã"),
         coerce=int,
         required=False,
+        widget=LongSelect,
         error_messages={"invalid_choice": _("Xã được chọn không có phân công đang hiệu lực.")},
     )
     leader = forms.TypedChoiceField(
         label=_("Lãnh đạo mới"),
         coerce=int,
         required=False,
+        widget=LongSelect,
         error_messages={"invalid_choice": _("Lãnh đạo được chọn không có trong danh sách.")},
     )
 
@@ -177,4 +201,7 @@ class BasePairFormSet(forms.BaseFormSet):
 
 
 def pair_formset(extra):
-    return forms.formset_factory(PairForm, formset=BasePairFormSet, extra=extra, max_num=200)
+    # absolute_max: a tampered TOTAL_FORMS builds no more rows than the page may show.
+    return forms.formset_factory(
+        PairForm, formset=BasePairFormSet, extra=extra, max_num=200, absolute_max=200
+    )

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .admin_search import AccentInsensitiveSearchMixin, SearchAdmin
+from .admin_search import AccentInsensitiveSearchMixin, AutocompleteIdsMixin, SearchAdmin
 from .models import (
     Assessment,
     Commune,
@@ -33,7 +33,7 @@ class DistrictAdmin(SearchAdmin):
     autocomplete_fields = ["province"]
 
 
-class SuccessionInline(admin.TabularInline):
+class SuccessionInline(AutocompleteIdsMixin, admin.TabularInline):
     model = CommuneChange
     fk_name = "predecessor"
     autocomplete_fields = ["successor"]
@@ -42,7 +42,7 @@ class SuccessionInline(admin.TabularInline):
     verbose_name_plural = _("đơn vị kế thừa")
 
 
-class PredecessionInline(admin.TabularInline):
+class PredecessionInline(AutocompleteIdsMixin, admin.TabularInline):
     model = CommuneChange
     fk_name = "successor"
     autocomplete_fields = ["predecessor"]
@@ -96,7 +96,7 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(AutocompleteIdsMixin, admin.ModelAdmin):
     list_display = ["number", "name", "group", "criteria_set"]
     list_filter = ["criteria_set", "group"]
     list_select_related = ["group", "criteria_set"]
@@ -106,7 +106,7 @@ class CriterionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(AutocompleteIdsMixin, admin.ModelAdmin):
     list_display = ["code", "name", "criterion", "threshold", "unit"]
     list_filter = ["criterion__criteria_set"]
     list_select_related = ["criterion"]
@@ -115,7 +115,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(AccentInsensitiveSearchMixin, SimpleHistoryAdmin):
+class AssessmentAdmin(AutocompleteIdsMixin, AccentInsensitiveSearchMixin, SimpleHistoryAdmin):
     list_display = ["commune", "criterion", "year", "met", "value"]
     list_filter = ["year", "met", "criterion__criteria_set", "criterion", "commune__district"]
     list_select_related = ["commune__district", "criterion"]
@@ -124,7 +124,7 @@ class AssessmentAdmin(AccentInsensitiveSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Recognition)
-class RecognitionAdmin(AccentInsensitiveSearchMixin, SimpleHistoryAdmin):
+class RecognitionAdmin(AutocompleteIdsMixin, AccentInsensitiveSearchMixin, SimpleHistoryAdmin):
     list_display = ["commune", "level", "decision_number", "decided_on"]
     list_filter = ["level", "commune__district"]
     list_select_related = ["commune__district"]

@@ -1,8 +1,57 @@
-"""Accent-insensitive search for admin changelists."""
+"""Accent-insensitive search for admin changelists, and autocomplete fields that
+survive tampered ids."""
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+
+from ntm_portal.fields import ModelMultipleIdsField, is_value_of
 
 from .text import search_key
+
+
+class _ValidIdsOnly:
+    """Draws only the posted values that can be ids of the related model.
+
+    Django's autocomplete widget looks the posted values up to draw the chosen
+    options; a value that cannot be an id ("abc", "1.5", an integer past the
+    database's range) made that lookup raise while redrawing a refused form: a
+    server error instead of the form's message.
+    """
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(
+            getattr(remote, "field_name", None) or remote.model._meta.pk.name
+        )
+        return super().optgroups(name, [v for v in value if is_value_of(target, v)], attr)
+
+
+class ValidIdsAutocompleteSelect(_ValidIdsOnly, AutocompleteSelect):
+    pass
+
+
+class ValidIdsAutocompleteSelectMultiple(_ValidIdsOnly, AutocompleteSelectMultiple):
+    pass
+
+
+class AutocompleteIdsMixin:
+    """For a ModelAdmin or an inline: its autocomplete_fields use the widgets above, and
+    its many-to-many fields refuse ids past the database's range (ntm_portal.fields)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = ValidIdsAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = ValidIdsAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        kwargs.setdefault("form_class", ModelMultipleIdsField)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class AccentInsensitiveSearchMixin:
@@ -22,5 +71,5 @@ class AccentInsensitiveSearchMixin:
         return results, duplicates
 
 
-class SearchAdmin(AccentInsensitiveSearchMixin, admin.ModelAdmin):
+class SearchAdmin(AutocompleteIdsMixin, AccentInsensitiveSearchMixin, admin.ModelAdmin):
     pass

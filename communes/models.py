@@ -299,7 +299,9 @@ class CriterionGroup(models.Model):
 
     @property
     def roman(self):
-        return ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"][self.number - 1]
+        numerals = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+        # A number the sets do not use (0, 11 typed in the admin) is shown as it is.
+        return numerals[self.number - 1] if 0 < self.number <= len(numerals) else str(self.number)
 
     def natural_key(self):
         return (*self.criteria_set.natural_key(), self.number)

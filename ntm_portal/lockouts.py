@@ -28,6 +28,17 @@ def cooloff_minutes():
     return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
 
 
+def client_username(request, credentials=None):
+    """AXES_USERNAME_CALLABLE: the typed username as axes reads it, cut to the 255
+    characters its records hold; longer is no account's name, and made PostgreSQL
+    refuse the failure record (a server error on the login page)."""
+    if credentials:
+        username = credentials.get("username")
+    else:
+        username = getattr(request, "data", request.POST).get("username")
+    return username[:255] if isinstance(username, str) else username
+
+
 def lockout_response(request, original_response=None, credentials=None):
     """AXES_LOCKOUT_CALLABLE: a page that says what happened and what to do, status 429."""
     username = (credentials or {}).get("username") or request.POST.get("username", "")

@@ -208,6 +208,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("NTM_LOGIN_COOLOFF_MINUTES", 15, m
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "ntm_portal.lockouts.lockout_response"
+AXES_USERNAME_CALLABLE = "ntm_portal.lockouts.client_username"  # cut to axes' 255 characters
 # Who a locked-out person should call, shown on the lockout page (e.g. a phone number).
 NTM_OFFICE_CONTACT = env_str("NTM_OFFICE_CONTACT", "")
 # The client IP (lockouts and the security log). X-Forwarded-For is trusted only when

@@ -93,7 +93,8 @@ def restore(request, model, pk, history_id):
             % {"date": date_format(localtime(record.history_date), "d/m/Y H:i")},
         )
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    # Only a path of this site: redirect() would take anything else for a view name.
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = reverse("assignments:history", args=[tracked.slug, pk])

@@ -169,7 +169,8 @@ DEFAULT_ROWS, MAX_ROWS = 5, 130
 
 def _rows(request):
     rows = request.GET.get("so_dong", "")
-    return min(max(int(rows), 1), MAX_ROWS) if rows.isdigit() else DEFAULT_ROWS
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    return min(max(int(rows), 1), MAX_ROWS) if rows.isdecimal() else DEFAULT_ROWS
 
 
 def _pair_choices(base):

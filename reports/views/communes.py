@@ -39,7 +39,7 @@ class CommuneListView(FilteredTableView):
     def year(self):
         """The year whose criteria count: ?year= if it has results, else the latest."""
         requested = self.request.GET.get("year", "")
-        if requested.isdigit() and int(requested) in self.years:
+        if requested.isdecimal() and int(requested) in self.years:  # "²".isdigit(), not int()
             return int(requested)
         return self.default_year
 
