@@ -26,6 +26,7 @@ Heavy rows (exports, imports) are repeated BENCH_HEAVY_REPEAT times (default 3).
 
 import argparse
 import datetime
+import importlib
 import io
 import json
 import os
@@ -109,6 +110,7 @@ def prepare(scale):
     synthetic = scale_data.synthetic_units(Commune).count()
     if synthetic == scale:
         print(f"Reusing the synthetic data already there ({synthetic:,} communes).", flush=True)
+        scale_data.update_statistics()  # measured as a maintained database is (autovacuum)
         return None
     started = time.perf_counter()
     call_command("load_reference")
@@ -318,79 +320,146 @@ def latest_year():
     return years[-1] if years else datetime.date.today().year
 
 
+# The export anchors write the same cells as the export, from the same query (the export's
+# own query functions), bare: plain values, no styles, merges or print setup. "Same cells":
+# the file's every row (title block, headers, a group row and totals per district, data
+# rows, signature) and every cell of it, a cell the export fills with formatting only (the
+# border of an unmet criterion, of an empty note) being "" so that the anchor writes it too.
+# Rows come as (sheet number, values): the visit log's three sheets are written side by
+# side from one pass over the visits, as the export does.
+
+
+def _blank(values):
+    return ["" if value is None else value for value in values]
+
+
+def _title_rows(sheet, title, notes):
+    yield sheet, ["UBND TỈNH LÀO CAI"]
+    yield sheet, ["VĂN PHÒNG ĐIỀU PHỐI NÔNG THÔN MỚI"]
+    yield sheet, [title]
+    for note in notes:
+        yield sheet, [note]
+    yield sheet, []
+
+
+def _signature_rows(sheet, columns):
+    half = columns // 2
+    yield sheet, []
+    yield sheet, [None] * half + [f"Lào Cai, ngày {datetime.date.today():%d/%m/%Y}"]
+    yield sheet, ["NGƯỜI LẬP BIỂU"] + [None] * (half - 1) + ["THỦ TRƯỞNG ĐƠN VỊ"]
+    yield sheet, ["(Ký, ghi rõ họ tên)"] + [None] * (half - 1) + ["(Ký tên, đóng dấu)"]
+
+
 def _matrix_cells(year):
-    """The matrix export's query, as rows of plain values (the cells it writes)."""
+    """The criteria matrix's cells as (0, row of plain values), from the export's query."""
+    from itertools import groupby
+    from operator import itemgetter
+
     from communes.models import Commune
     from reports.excel import matrix
     from reports.queries import programme_criteria
 
-    numbers = [c.number for c in programme_criteria().order_by("number")]
-    communes = list(matrix.matrix_communes(Commune.objects.all(), None, year))
-    met = matrix.met_criteria([c.pk for c in communes], year)
-    for stt, commune in enumerate(communes, 1):
-        done = met.get(commune.pk, set())
-        flags = [n in done for n in numbers]
-        yield [stt, commune.code, commune.name, *(matrix.MET if f else None for f in flags),
-               sum(flags)]  # fmt: skip
+    criteria = list(programme_criteria().order_by("number"))
+    numbers = [c.number for c in criteria]
+    title = f"KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ XÃ NÔNG THÔN MỚI NĂM {year}"
+    yield from _title_rows(0, title, ["(Bộ tiêu chí theo Quyết định 318/QĐ-TTg ngày 08/03/2022)"])
+    yield 0, ["STT", "Mã xã", "Tên xã", *(f"TC{n}" for n in numbers), "Số tiêu chí đạt"]
+    yield 0, ["", "", "", *(c.name for c in criteria), ""]
+    communes = matrix.matrix_communes(Commune.objects.all(), None, year)
+    province = [0] * (len(numbers) + 1)
+    stt = 0
+    rows = matrix.matrix_rows(communes, year, numbers)
+    for (_id, district), members in groupby(rows, key=itemgetter(0, 1)):
+        yield 0, ["", "", district, *[""] * len(province)]
+        subtotal = [0] * len(province)
+        for *_district, code, name, flags in members:
+            stt += 1
+            yield 0, [stt, code, name, *(matrix.MET if f else "" for f in flags), sum(flags)]
+            subtotal = [a + b for a, b in zip(subtotal, [*flags, sum(flags)], strict=True)]
+        yield 0, ["", "", f"Cộng {district}", *subtotal]
+        province = [a + b for a, b in zip(province, subtotal, strict=True)]
+    yield 0, ["", "", "Toàn tỉnh", *province]
+    yield from _signature_rows(0, 3 + len(numbers) + 1)
 
 
 def _visit_sheets():
-    """The visit log's query, as (sheet name, rows of plain values) for its three sheets."""
+    """The visit log's cells as (sheet 0–2, row of plain values), from the export's query."""
+    from itertools import groupby
+    from operator import itemgetter
+
     from assignments.models import FieldVisit
     from reports.excel import visits as log
 
-    visits = list(log.log_visits(FieldVisit.objects.all()))
-    main, supports, recommendations = [], [], []
-    for stt, visit in enumerate(visits, 1):
-        a = visit.assignment
-        head = [visit.visited_on, a.commune.name, log._district_name(visit), a.leader.agency.name]
-        sup = list(visit.supports.all())
-        recs = list(visit.recommendations.all())
-        main.append([stt, *head, a.leader.full_name, visit.leader_present,
-                     visit.get_status_display(), visit.purpose, visit.findings,
-                     "\n".join(log.support_summary(s) for s in sup),
-                     sum(s.amount_vnd for s in sup),
-                     "\n".join(log.recommendation_summary(r) for r in recs)])  # fmt: skip
-        for s in sup:
-            supports.append([len(supports) + 1, *head, visit.get_status_display(),
-                             s.get_kind_display(), s.description, s.quantity, s.unit,
-                             s.amount_vnd])  # fmt: skip
-        for r in recs:
-            recommendations.append([len(recommendations) + 1, *head, r.text,
-                                    r.get_addressed_to_display(), r.due_on,
-                                    r.get_status_display(), r.resolved_on,
-                                    r.resolution_note])  # fmt: skip
-    return [("Chuyến công tác", main), ("Hỗ trợ", supports), ("Kiến nghị", recommendations)]
+    specs = (log.VISITS_SHEET, log.SUPPORTS_SHEET, log.RECOMMENDATIONS_SHEET)
+    widths = [len(spec[2]) for spec in specs]
+    for sheet, (_name, title, _widths, headings) in enumerate(specs):
+        yield from _title_rows(sheet, title, ["(Tất cả chuyến công tác)", log.COUNTING_NOTE])
+        yield sheet, headings
+    counts = [0, 0, 0]
+    grand = 0
+    for district, entries in groupby(log.log_entries(FieldVisit.objects.all()), itemgetter(0)):
+        for sheet, width in enumerate(widths):
+            yield sheet, [district, *[""] * (width - 1)]
+        visits = support = 0
+        for _district, visit, supports, recommendations in entries:
+            counts[0] += 1
+            visits += 1
+            amount = sum(s.amount_vnd for s in supports)
+            support += amount
+            summaries = ["\n".join(map(log.support_summary, supports)), amount,
+                         "\n".join(map(log.recommendation_summary, recommendations))]  # fmt: skip
+            yield 0, _blank([counts[0], *visit, *summaries])
+            for item in supports:
+                counts[1] += 1
+                yield 1, _blank([counts[1], *visit[:4], visit.status, *item])
+            for item in recommendations:
+                counts[2] += 1
+                yield 2, _blank([counts[2], *visit[:4], *item])
+        yield 0, ["", "", f"Cộng {district} ({visits} chuyến)", *[""] * 8, support, ""]
+        yield 1, ["", "", f"Cộng {district}", *[""] * 7, support]
+        grand += support
+    yield 0, ["", "", f"Tổng cộng ({counts[0]} chuyến)", *[""] * 8, grand, ""]
+    yield from _signature_rows(0, widths[0])
+    yield 1, ["", "", "Tổng cộng", *[""] * 7, grand]
 
 
-def _bare_openpyxl(sheets):
+MATRIX_SHEETS = ["Tieu chi"]
+VISIT_SHEETS = ["Chuyến công tác", "Hỗ trợ", "Kiến nghị"]
+
+
+def _bare_openpyxl(names, rows):
+    """A bare openpyxl write-only loop: each row appended as it comes. Returns the file size."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    for name, rows in sheets:
-        sheet = workbook.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
+    sheets = [workbook.create_sheet(name) for name in names]
+    for sheet, values in rows:
+        sheets[sheet].append(values)
     stream = io.BytesIO()
     workbook.save(stream)
     return len(stream.getvalue())
 
 
-def _xlsxwriter(sheets):
+def _xlsxwriter(names, rows):
+    """XlsxWriter in constant_memory mode; every cell bordered (a blank is written only with a
+    format), dates dd/mm/yyyy. Returns the file size."""
     import xlsxwriter
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "out.xlsx"
         workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "tmpdir": folder})
-        date = workbook.add_format({"num_format": "dd/mm/yyyy"})
-        for name, rows in sheets:
-            sheet = workbook.add_worksheet(name[:31])
-            for r, row in enumerate(rows):
-                for c, value in enumerate(row):
-                    if isinstance(value, datetime.date):
-                        sheet.write_datetime(r, c, value, date)
-                    elif value is not None:
-                        sheet.write(r, c, value)
+        cell = workbook.add_format({"border": 1, "valign": "top", "text_wrap": True})
+        date = workbook.add_format({"border": 1, "valign": "top", "num_format": "dd/mm/yyyy"})
+        sheets = [workbook.add_worksheet(name[:31]) for name in names]
+        next_row = [0] * len(sheets)
+        for index, values in rows:
+            sheet, r = sheets[index], next_row[index]
+            next_row[index] += 1
+            for c, value in enumerate(values):
+                if isinstance(value, datetime.date):
+                    sheet.write_datetime(r, c, value, date)
+                elif value is not None:
+                    sheet.write(r, c, value, cell)
         workbook.close()
         return path.stat().st_size
 
@@ -406,22 +475,32 @@ def child(task, args):
     year = latest_year()
     extra = {}
     media = OUTPUT / "media"
+    if task.startswith(("export_", "openpyxl_", "xlsxwriter_")):
+        # An export and its anchors start on an equal footing, as on a server: modules
+        # imported, URLs loaded, the user logged in before the clock starts.
+        for module in ("openpyxl", "xlsxwriter"):
+            importlib.import_module(module)
+        url = reverse("reports:export_matrix") + f"?year={year}"
+        if task == "export_visits":
+            url = reverse("reports:export_visits")
+        client = _client()
     with override_settings(MEDIA_ROOT=str(media)), CaptureQueriesContext(connection) as captured:
         started = time.perf_counter()
-        if task == "export_matrix":
-            response = _client().get(reverse("reports:export_matrix") + f"?year={year}")
+        if task in ("export_matrix", "export_visits"):
+            response = client.get(url)
             assert response.status_code == 200, response.status_code
-        elif task == "export_visits":
-            response = _client().get(reverse("reports:export_visits"))
-            assert response.status_code == 200, response.status_code
+            # Read as a server sends it: chunk by chunk, never the whole file at once.
+            chunks = response.streaming_content if response.streaming else [response.content]
+            extra = {"bytes": sum(len(chunk) for chunk in chunks)}
+            response.close()
         elif task == "openpyxl_matrix":
-            _bare_openpyxl([("Tieu chi", _matrix_cells(year))])
+            extra = {"bytes": _bare_openpyxl(MATRIX_SHEETS, _matrix_cells(year))}
         elif task == "xlsxwriter_matrix":
-            _xlsxwriter([("Tieu chi", _matrix_cells(year))])
+            extra = {"bytes": _xlsxwriter(MATRIX_SHEETS, _matrix_cells(year))}
         elif task == "openpyxl_visits":
-            _bare_openpyxl(_visit_sheets())
+            extra = {"bytes": _bare_openpyxl(VISIT_SHEETS, _visit_sheets())}
         elif task == "xlsxwriter_visits":
-            _xlsxwriter(_visit_sheets())
+            extra = {"bytes": _xlsxwriter(VISIT_SHEETS, _visit_sheets())}
         elif task in ("import_annex", "import_matrix"):
             extra = _import(task, args)
         else:
@@ -433,7 +512,12 @@ def child(task, args):
 
 
 def _import(task, args):
-    from assignments.models import Decision
+    """Preview then apply one file, as the pages do: the preview's plan is dropped before the
+    confirm (another request), which plans again."""
+    from django.utils import timezone
+
+    from assignments.models import Assignment, Decision
+    from communes.models import Assessment
     from reports.imports import service
     from reports.models import ImportBatch
 
@@ -441,16 +525,29 @@ def _import(task, args):
     path = Path(args.file)
     if task == "import_annex":
         kind, target = ImportBatch.Kind.ANNEX, Decision.objects.get(pk=args.target)
+        model = Assignment
     else:
         kind, target = ImportBatch.Kind.MATRIX, int(args.target)
+        model = Assessment
+    started = time.perf_counter()
     with path.open("rb") as handle:
         batch, plan = service.preview(kind, handle, target, user, name=path.name)
     if plan.has_errors:
         service.cancel(batch, user)
         raise SystemExit(f"{task}: {plan.errors} rows with errors (rows {plan.error_rows[:10]})")
-    service.apply(batch, user)
-    return {"rows": plan.created + plan.updated + plan.unchanged, "written": plan.created
-            + plan.updated}  # fmt: skip
+    figures = {
+        "rows": plan.created + plan.updated + plan.unchanged,
+        "communes": plan.extra.get("communes"),
+        "written": plan.created + plan.updated,
+    }
+    del plan
+    since, applied = timezone.now(), time.perf_counter()
+    batch, _done = service.apply(batch, user)
+    finished = time.perf_counter()
+    history = model.history.filter(history_date__gte=since,
+                                   history_change_reason__contains=f"#{batch.pk}:")  # fmt: skip
+    return {**figures, "preview": applied - started, "apply": finished - applied,
+            "history": history.count()}  # fmt: skip
 
 
 def run_child(task, *, file=None, target=None):
@@ -464,12 +561,11 @@ def run_child(task, *, file=None, target=None):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def measure_heavy(task, repeat, **kwargs):
-    runs = [run_child(task, **kwargs) for _ in range(repeat)]
+def _figures(runs):
     median, p95 = summary([r["seconds"] for r in runs])
     return {"median": median, "p95": p95, "queries": runs[0]["queries"],
             "rss": max(r["rss"] for r in runs), "baseline_rss": runs[0]["baseline_rss"],
-            "rows": runs[0].get("rows")}  # fmt: skip
+            "rows": runs[0].get("rows"), "bytes": runs[0].get("bytes")}  # fmt: skip
 
 
 def measure_exports(repeat):
@@ -477,13 +573,20 @@ def measure_exports(repeat):
     for name, label in (("matrix", "export: criteria matrix, whole country"),
                         ("visits", "export: visit log, whole country")):  # fmt: skip
         print(f"  {label}…", flush=True)
-        app = measure_heavy(f"export_{name}", repeat)
-        bare = measure_heavy(f"openpyxl_{name}", repeat)
-        xlsx = measure_heavy(f"xlsxwriter_{name}", repeat)
+        # Export and anchors take turns, so that a busy spell of the machine falls on all three.
+        tasks = (f"export_{name}", f"openpyxl_{name}", f"xlsxwriter_{name}")
+        runs = {task: [] for task in tasks}
+        for _ in range(repeat):
+            for task in tasks:
+                runs[task].append(run_child(task))
+        app, bare, xlsx = (_figures(runs[task]) for task in tasks)
         rows.append(_row(label, app, "bare openpyxl write-only loop", bare))
         rows.append(_row(label, app, "XlsxWriter constant_memory", xlsx))
         rows.append(_row(f"  anchor: bare openpyxl ({name})", bare))
         rows.append(_row(f"  anchor: XlsxWriter constant_memory ({name})", xlsx))
+        for row, figures in zip(rows[-4:], (app, app, bare, xlsx), strict=True):
+            if figures.get("bytes"):
+                row["what"] += f", {figures['bytes'] / 1e6:.1f} MB"
     return rows
 
 
@@ -504,45 +607,55 @@ def measure_imports(repeat):
     decision = Decision.objects.filter(number__icontains="1599").first() or default_decision()
     response = client.get(reverse("reports:export_annex") + f"?decision={decision.pk}")
     annex = folder / "annex.xlsx"
-    annex.write_bytes(response.content)
+    annex.write_bytes(_body(response))
     print("  import: annex…", flush=True)
-    figures = measure_heavy("import_annex", repeat, file=annex, target=decision.pk)
-    rows.append(_row(f"import: annex of {decision.number}, {figures['rows']} rows "
-                     "(preview + apply)", figures))  # fmt: skip
+    runs = [run_child("import_annex", file=annex, target=decision.pk) for _ in range(repeat)]
+    rows.append(_import_row(f"import: annex of {decision.number}, {runs[0]['rows']} rows", runs))
 
     year = latest_year()
     response = client.get(reverse("reports:export_matrix") + f"?year={year}")
     original = folder / f"matrix-{year}.xlsx"
-    original.write_bytes(response.content)
-    workbook = load_workbook(io.BytesIO(response.content))
+    original.write_bytes(_body(response))
+    workbook = load_workbook(original)
     sheet = workbook.active
-    changed, communes, sheet_rows = 0, 0, 0
+    changed, communes = 0, 0
     for row in sheet.iter_rows(min_row=8):
-        code = row[1].value
-        if isinstance(row[0].value, int) and code:
-            sheet_rows += 1  # a commune row (numbered), whatever its code
-        if isinstance(code, str) and code.strip().isdigit():
+        # A commune row as the importer reads it: a row number (STT) and a code.
+        if isinstance(row[0].value, int) and row[1].value:
             communes += 1
-            if communes % 10 == 0:  # every tenth commune the importer reads: flip TC1
+            if communes % 10 == 0:  # every tenth commune: flip TC1
                 row[3].value = None if row[3].value else "Đạt"
                 changed += 1
     edited = folder / f"matrix-{year}-edited.xlsx"
     workbook.save(edited)
+    del workbook, sheet
     print(f"  import: criteria matrix ({communes} communes, {changed} cells changed)…", flush=True)
     # Alternate edited/original so that every apply writes `changed` cells.
-    times, runs = [], []
-    for i in range(repeat * 2):
-        result = run_child("import_matrix", file=edited if i % 2 == 0 else original, target=year)
-        runs.append(result)
-        times.append(result["seconds"])
-    median, p95 = summary(times)
-    rows.append(_row(
-        f"import: criteria matrix {year}, {runs[0]['rows']:,} of {sheet_rows:,} commune rows read "
-        f"× 19 ({runs[0]['written']} written)",
+    runs = [run_child("import_matrix", file=edited if i % 2 == 0 else original, target=year)
+            for i in range(repeat * 2)]  # fmt: skip
+    rows.append(_import_row(f"import: criteria matrix {year}, {runs[0]['communes']:,} of "
+                            f"{communes:,} commune rows read × 19", runs))  # fmt: skip
+    return rows
+
+
+def _body(response):
+    """The bytes of an export, whether the response streams them or not."""
+    assert response.status_code == 200, response.status_code
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def _import_row(label, runs):
+    median, p95 = summary([r["seconds"] for r in runs])
+    preview = statistics.median(r["preview"] for r in runs)
+    apply = statistics.median(r["apply"] for r in runs)
+    return _row(
+        f"{label} (preview {preview:.1f} s + apply {apply:.1f} s; {runs[0]['written']:,} "
+        f"written, {runs[0]['history']:,} history rows)",
         {"median": median, "p95": p95, "queries": runs[0]["queries"],
          "rss": max(r["rss"] for r in runs), "baseline_rss": runs[0]["baseline_rss"]},
-    ))  # fmt: skip
-    return rows
+    )  # fmt: skip
 
 
 # --- report -------------------------------------------------------------------------------

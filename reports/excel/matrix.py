@@ -18,6 +18,7 @@ that year or not, so that the file can be filled in and imported.
 
 from collections import defaultdict
 from itertools import groupby
+from operator import itemgetter
 
 from openpyxl.styles import Alignment
 
@@ -28,6 +29,8 @@ from . import writer
 
 FIRST_DATA_ROW = 8
 MET = "Đạt"
+NO_DISTRICT = "Chưa xác định huyện"
+CHUNK = 2000  # rows fetched at a time: the whole country is streamed, never held
 
 
 def sheet_name(year):
@@ -49,24 +52,41 @@ def matrix_communes(communes, district=None, year=None):
 
 
 def met_criteria(communes, year):
-    """{commune id: {criterion number met}} in `year`, in one query."""
-    met = defaultdict(set)
+    """{commune id: the criteria met in `year` as bits, 1 << number}, in one query.
+
+    `communes` are ids or a queryset of communes. Bits rather than sets keep
+    the whole country's year (160,000 criteria met) in a fraction of a MB.
+    """
+    met = defaultdict(int)
     rows = (
         queries.programme_assessments()
         .filter(year=year, met=True, commune__in=communes)
         .values_list("commune_id", "criterion__number")
+        .order_by()  # read into a dict: sorting 160,000 rows would be wasted
     )
-    for commune_id, number in rows:
-        met[commune_id].add(number)
+    for commune_id, number in rows.iterator(chunk_size=CHUNK):
+        met[commune_id] |= 1 << number
     return met
+
+
+def matrix_rows(communes, year, numbers):
+    """(district id, its name, code, name, [met? per criterion of `numbers`]) per commune.
+
+    `communes` (a queryset, in the matrix's order) are read as plain values,
+    a chunk at a time.
+    """
+    met = met_criteria(communes.values("pk"), year)
+    rows = communes.values_list("pk", "code", "name", "district_id", "district__name")
+    for pk, code, name, district_id, district in rows.iterator(chunk_size=CHUNK):
+        mask = met.get(pk, 0)
+        flags = [bool(mask >> number & 1) for number in numbers]
+        yield district_id, district or NO_DISTRICT, code, name, flags
 
 
 def matrix_workbook(year, communes, *, whole_province=True, today):
     """The matrix of `year` for `communes` (a queryset already scoped to the user)."""
     criteria = list(queries.programme_criteria().order_by("number"))
     numbers = [criterion.number for criterion in criteria]
-    communes = list(communes)
-    met = met_criteria([c.pk for c in communes], year)
 
     workbook = writer.new_workbook()
     widths = [5, 8, 18] + [5] * len(criteria) + [9]
@@ -89,25 +109,22 @@ def matrix_workbook(year, communes, *, whole_province=True, today):
         heights=(None, 150),
     )
 
+    met_cell = sheet.cell(MET, writer.MET)  # one cell, written wherever a criterion is met
+    styles = [writer.CENTER, writer.CENTER, None, *[writer.CENTER] * len(numbers), None]
     province = [0] * (len(numbers) + 1)
     stt = 0
-    for district, members in groupby(communes, key=lambda c: c.district):
-        district_name = district.name if district else "Chưa xác định huyện"
+    rows = matrix_rows(communes, year, numbers)
+    for (_id, district_name), members in groupby(rows, key=itemgetter(0, 1)):
         sheet.group(district_name, at=3, merge=False)
         subtotal = [0] * (len(numbers) + 1)
-        for commune in members:
+        for _district_id, _district_name, code, name, flags in members:
             stt += 1
-            done = met.get(commune.pk, set())
-            flags = [n in done for n in numbers]
-            cells = [sheet.cell(MET if flag else None, writer.MET if flag else writer.CENTER)
-                     for flag in flags]  # fmt: skip
-            sheet.append(
-                [stt, commune.code, commune.name, *cells, sum(flags)],
-                styles=[writer.CENTER, writer.CENTER, None, *[None] * len(cells), None],
-            )
+            met = sum(flags)
+            cells = [met_cell if flag else None for flag in flags]
+            sheet.append([stt, code, name, *cells, met], styles=styles)
             for index, flag in enumerate(flags):
                 subtotal[index] += flag
-            subtotal[-1] += sum(flags)
+            subtotal[-1] += met
         sheet.append([None, None, f"Cộng {district_name}", *subtotal], writer.TOTAL)
         province = [a + b for a, b in zip(province, subtotal, strict=True)]
     sheet.append(

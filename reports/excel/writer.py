@@ -29,15 +29,22 @@ Usage::
     sheet.header(["STT", "Họ và tên", "Chức vụ"])
     sheet.append([1, "Nguyễn Văn A", "Giám đốc"])
     sheet.signature(today)
-    return workbook_response(workbook, dated_filename("phan-cong-1599", today))
+    return workbook_download(workbook, dated_filename("phan-cong-1599", today))
+
+Files of any size: rows go to disk as they are written (write-only
+worksheets) and the saved file is streamed from a temporary file
+(workbook_download), so the whole country's export needs little more memory
+than a district's. Cells are cheap to write: each named style is resolved
+once per sheet and shared by the cells written in it, and Sheet hands
+openpyxl ready cells (see _Worksheet).
 """
 
 import datetime
-import io
 import math
+import tempfile
 from decimal import Decimal
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -45,7 +52,10 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -122,9 +132,84 @@ def _styles():
         yield style
 
 
+class _SharedStyle(StyleArray):
+    """The attributes of one style, shared by all the cells of a sheet in that style.
+
+    Never changed once made (Sheet.cell gives a cell a copy of its own), so
+    its hash, and its number among the workbook's cell styles, which
+    openpyxl would look up for every cell written, are found once.
+    """
+
+    __slots__ = ("_hash", "number")
+
+    def __new__(cls, attributes):
+        style = super().__new__(cls, attributes)
+        style._hash = hash(tuple(style))
+        style.number = None
+        return style
+
+    def __hash__(self):
+        return self._hash
+
+
+class _Cell(Cell):
+    """A cell of a Sheet, made in one step, already typed and styled (see Sheet.cell)."""
+
+    __slots__ = ()
+
+    def __init__(self, worksheet, value, data_type, style):
+        self.parent = worksheet
+        self._style = style
+        self._value = value
+        self.data_type = data_type
+        self._hyperlink = None
+        self._comment = None
+        self.row = self.column = 1  # placed when written
+
+    @property
+    def style_id(self):
+        style = self._style
+        if type(style) is not _SharedStyle:
+            return super().style_id
+        if style.number is None:
+            style.number = self.parent.parent._cell_styles.add(style)
+        return style.number
+
+
+class _Worksheet(WriteOnlyWorksheet):
+    """A write-only worksheet whose rows are lists of ready cells (Sheet makes every cell).
+
+    openpyxl's own conversion, handed a Cell, first tries to store it as a
+    value and takes it as a cell only after that fails (raising and formatting
+    an error message each time): a sixth of the time of a large export. Here
+    a cell is only placed; a plain value still goes through openpyxl's typing.
+    A cell is placed just before it is written, so one Cell may stand in
+    several places (Sheet's blanks). (No cell of NTM Portal has a hyperlink,
+    which openpyxl would have placed as well.)
+    """
+
+    def _values_to_row(self, values, row_idx):
+        for column, value in enumerate(values, 1):
+            if value is None:
+                continue
+            cell = value if isinstance(value, Cell) else WriteOnlyCell(self, value)
+            cell.row = row_idx
+            cell.column = column
+            yield cell
+
+
+class _Workbook(Workbook):
+    """A write-only workbook (see new_workbook) whose sheets are _Worksheets."""
+
+    def create_sheet(self, title=None, index=None):
+        sheet = _Worksheet(parent=self, title=title)
+        self._add_sheet(sheet=sheet, index=index)
+        return sheet
+
+
 def new_workbook():
     """A write-only workbook with NTM Portal's named styles."""
-    workbook = Workbook(write_only=True)
+    workbook = _Workbook(write_only=True)
     workbook.properties.creator = "NTM Portal"
     for style in _styles():
         workbook.add_named_style(style)
@@ -148,11 +233,33 @@ def dated_filename(stem, day):
     return f"{stem}-{day.isoformat()}.xlsx"
 
 
+def _saved(workbook):
+    """The workbook saved to an anonymous temporary file, positioned at its start."""
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 (the caller or the response closes it)
+    try:
+        workbook.save(handle)
+        handle.seek(0)
+    except BaseException:
+        handle.close()
+        raise
+    return handle
+
+
+def workbook_download(workbook, filename):
+    """The workbook as a download named `filename`, streamed from a temporary file.
+
+    The file is never held in memory, whatever its size; it is deleted when
+    the response is closed.
+    """
+    return FileResponse(
+        _saved(workbook), as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
+    )
+
+
 def workbook_response(workbook, filename):
-    """The workbook as a download named `filename`."""
-    stream = io.BytesIO()
-    workbook.save(stream)
-    response = HttpResponse(stream.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    """The workbook as a download named `filename`, in memory (small files: templates, lists)."""
+    with _saved(workbook) as handle:
+        response = HttpResponse(handle.read(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
@@ -179,6 +286,9 @@ class Sheet:
         self.row = 0
         self.freeze_columns = freeze_columns
         self._held = [] if freeze_columns is not None else None
+        self._styles = {}
+        self._blanks = {}
+        self._booleans = None
         for index, width in enumerate(self.widths, 1):
             self.ws.column_dimensions[get_column_letter(index)].width = width
         if freeze:
@@ -199,42 +309,86 @@ class Sheet:
     # --- cells -------------------------------------------------------------------
 
     def cell(self, value, style=CELL, number_format=None):
-        """A cell holding `value` typed the way the office reads it (see the module doc)."""
-        cell = WriteOnlyCell(self.ws)
-        cell.style = style
-        if value is None or value == "":
-            return cell
-        if isinstance(value, bool):
-            value = _("Có") if value else _("Không")
-        if isinstance(value, datetime.datetime):
-            if timezone.is_aware(value):
-                value = timezone.localtime(value).replace(tzinfo=None)
-            cell.value = value
-            cell.number_format = number_format or DATETIME_FORMAT
-        elif isinstance(value, datetime.date):
-            cell.value = value
-            cell.number_format = number_format or DATE_FORMAT
-        elif isinstance(value, Decimal):
-            whole = value == value.to_integral_value()
-            cell.value = int(value) if whole else float(value)
-            cell.number_format = number_format or (INTEGER_FORMAT if whole else DECIMAL_FORMAT)
-        elif isinstance(value, int):
-            cell.value = value
-            cell.number_format = number_format or INTEGER_FORMAT
-        elif isinstance(value, float):
-            cell.value = value
-            cell.number_format = number_format or AVERAGE_FORMAT
-        else:
-            self._text(cell, value)
+        """A cell holding `value` typed the way the office reads it (see the module doc).
+
+        The cell has its own copy of its style, to change as needed (a rotated
+        header) without changing any other cell.
+        """
+        cell = self._new(value, style, number_format)
+        cell._style = StyleArray(cell._style)
         return cell
 
-    @staticmethod
-    def _text(cell, value):
-        text = clean_text(value)
-        cell.value = text
-        cell.data_type = "s"  # never a formula, whatever the text starts with
-        if text.startswith(FORMULA_STARTS):
-            cell.quotePrefix = True
+    def _new(self, value, style, number_format=None):
+        """A new cell holding `value`, sharing its style with the sheet's cells of that style.
+
+        The cell is typed here rather than by openpyxl, which would check the
+        text again and take "=…" for a formula.
+        """
+        data_type = "n"
+        default_format = None
+        formula_like = False
+        if value is None or (isinstance(value, str) and not value):
+            value = None
+        elif isinstance(value, str):  # most cells: tested first, a str is none of the below
+            value = clean_text(value)
+            data_type = "s"  # never a formula, whatever the text starts with
+            formula_like = value.startswith(FORMULA_STARTS)
+        elif isinstance(value, bool):
+            value = self._yes_no()[value]
+            data_type = "s"
+        elif isinstance(value, datetime.datetime):
+            if timezone.is_aware(value):
+                value = timezone.localtime(value).replace(tzinfo=None)
+            data_type, default_format = "d", DATETIME_FORMAT
+        elif isinstance(value, datetime.date):
+            data_type, default_format = "d", DATE_FORMAT
+        elif isinstance(value, Decimal):
+            whole = value == value.to_integral_value()
+            value = int(value) if whole else float(value)
+            default_format = INTEGER_FORMAT if whole else DECIMAL_FORMAT
+        elif isinstance(value, int):
+            default_format = INTEGER_FORMAT
+        elif isinstance(value, float):
+            default_format = AVERAGE_FORMAT
+        elif value == "":
+            value = None
+        else:
+            value = clean_text(value)
+            data_type = "s"
+            formula_like = value.startswith(FORMULA_STARTS)
+        # A text that looks like a formula gets Excel's quote prefix, so that editing the
+        # cell in Excel keeps it text.
+        style = self._style(style, number_format or default_format, formula_like)
+        return _Cell(self.ws, value, data_type, style)
+
+    def _style(self, name, number_format=None, quote_prefix=False):
+        """The attributes of a named style with a number format, resolved once for the sheet."""
+        key = (name, number_format, quote_prefix)
+        style = self._styles.get(key)
+        if style is None:
+            template = WriteOnlyCell(self.ws)
+            template.style = name
+            if number_format:
+                template.number_format = number_format
+            if quote_prefix:
+                template.quotePrefix = True
+            style = self._styles[key] = _SharedStyle(template._style)
+        return style
+
+    def _row_cell(self, value, style):
+        """A cell of a row being written: a blank is the sheet's one blank cell of its style."""
+        if value is None or value == "":
+            blank = self._blanks.get(style)
+            if blank is None:
+                blank = self._blanks[style] = self._new(None, style)
+            return blank
+        return self._new(value, style)
+
+    def _yes_no(self):
+        """("Không", "Có") in the language of the file, looked up once."""
+        if self._booleans is None:
+            self._booleans = (_("Không"), _("Có"))
+        return self._booleans
 
     # --- rows --------------------------------------------------------------------
 
@@ -242,13 +396,17 @@ class Sheet:
         """Write one row; each value is a Cell or a plain value in `style`.
 
         `styles` (same length as `values`, None for the default) overrides the
-        style per column. Returns the row's number.
+        style per column. One Cell may be given in several places (e.g. a
+        constant made once with cell()). Returns the row's number.
         """
-        styles = styles or [None] * len(values)
-        cells = [
-            value if isinstance(value, Cell) else self.cell(value, column_style or style)
-            for value, column_style in zip(values, styles, strict=True)
-        ]
+        cell = self._row_cell
+        if styles is None:
+            cells = [v if isinstance(v, Cell) else cell(v, style) for v in values]
+        else:
+            cells = [
+                v if isinstance(v, Cell) else cell(v, column_style or style)
+                for v, column_style in zip(values, styles, strict=True)
+            ]
         return self._write(cells, height)
 
     def _write(self, cells, height=None):
@@ -286,9 +444,13 @@ class Sheet:
         return row
 
     def merge(self, first_row, first_column, last_row, last_column):
-        self.ws.merged_cells.add(
-            f"{get_column_letter(first_column)}{first_row}:"
-            f"{get_column_letter(last_column)}{last_row}"
+        # Straight into the set of merged ranges: openpyxl's add() first compares the new
+        # range with every one there (quadratic: seconds for a log of 700 districts), and
+        # a Sheet merges each range once, never overlapping another.
+        self.ws.merged_cells.ranges.add(
+            CellRange(
+                min_col=first_column, min_row=first_row, max_col=last_column, max_row=last_row
+            )
         )
 
     # --- blocks ------------------------------------------------------------------
@@ -350,9 +512,9 @@ class Sheet:
 
     def group(self, label, *, at=1, merge=True):
         """A group row (a district): `label` in column `at`, bold."""
-        cells = [self.cell(None, GROUP) for _ in range(self.columns)]
-        cells[at - 1] = self.cell(label, GROUP)
-        row = self._write(cells)
+        values = [None] * self.columns
+        values[at - 1] = label
+        row = self.append(values, GROUP)
         if merge and at < self.columns:
             self.merge(row, at, row, self.columns)
         return row

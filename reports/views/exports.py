@@ -21,6 +21,7 @@ from assignments import access
 from assignments.filters import VisitFilter
 from assignments.models import Assignment, Decision, FieldVisit
 from communes.models import Commune, CriteriaSet, District, Era
+from ntm_portal import security_log
 
 from .. import queries
 from ..excel import annex, matrix, periodic, visits, writer
@@ -164,6 +165,7 @@ def report_index(request):
 
 @require_GET
 @login_required
+@security_log.logs_export
 def export_annex(request):
     if request.GET.get("decision"):
         form = AnnexForm(request.GET)
@@ -178,13 +180,14 @@ def export_annex(request):
     scoped = access.assignments_visible_to(request.user, Assignment.objects.all())
     with translation.override("vi"):
         workbook = annex.annex_workbook(decision, scoped, today)
-    return writer.workbook_response(
+    return writer.workbook_download(
         workbook, writer.dated_filename(annex.file_stem(decision), today)
     )
 
 
 @require_GET
 @login_required
+@security_log.logs_export
 def export_matrix(request):
     data = request.GET.copy()
     years = queries.assessment_years()
@@ -208,11 +211,12 @@ def export_matrix(request):
             whole_province=whole_province,
             today=today,
         )
-    return writer.workbook_response(workbook, writer.dated_filename(f"tieu-chi-{year}", today))
+    return writer.workbook_download(workbook, writer.dated_filename(f"tieu-chi-{year}", today))
 
 
 @require_GET
 @login_required
+@security_log.logs_export
 def export_visits(request):
     scoped = access.visits_visible_to(request.user, FieldVisit.objects.all())
     # The visits list's own filter: invalid values are ignored, as on the page.
@@ -222,11 +226,12 @@ def export_visits(request):
         workbook = visits.visits_workbook(
             filterset.qs, filters=describe_filters(filterset), today=today
         )
-    return writer.workbook_response(workbook, writer.dated_filename("chuyen-cong-tac", today))
+    return writer.workbook_download(workbook, writer.dated_filename("chuyen-cong-tac", today))
 
 
 @require_GET
 @login_required
+@security_log.logs_export
 def export_periodic(request):
     code = request.GET.get("period") or str(timezone.localdate().year)
     try:
@@ -243,6 +248,6 @@ def export_periodic(request):
         workbook = periodic.periodic_workbook(
             scoped, period, whole_province=not access.is_leader_scoped(request.user), today=today
         )
-    return writer.workbook_response(
+    return writer.workbook_download(
         workbook, writer.dated_filename(f"bao-cao-{period.code}", today)
     )

@@ -22,7 +22,7 @@ EXPORTS = ["export_annex", "export_matrix", "export_visits", "export_periodic"]
 
 def sheet_of(response):
     assert response.status_code == 200
-    return load_workbook(io.BytesIO(response.content))["Phu luc"]
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Phu luc"]
 
 
 def body(ws):

@@ -21,7 +21,7 @@ TC_COLUMNS = range(4, 23)  # D … V: TC1 … TC19
 
 def sheet_of(response, year=2025):
     assert response.status_code == 200
-    return load_workbook(io.BytesIO(response.content))[f"Tieu chi {year}"]
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content)))[f"Tieu chi {year}"]
 
 
 def rows_of(ws):

@@ -55,7 +55,7 @@ def test_bad_period_leads_back_to_the_reports_page_with_a_message(office_client)
 
 def workbook_of(response):
     assert response.status_code == 200
-    return load_workbook(io.BytesIO(response.content))
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
 
 
 def row_of(ws, commune):
