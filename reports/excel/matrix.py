@@ -16,7 +16,6 @@ Every commune of the programme that existed in the year is listed, assessed
 that year or not, so that the file can be filled in and imported.
 """
 
-from collections import defaultdict
 from itertools import groupby
 from operator import itemgetter
 
@@ -54,19 +53,16 @@ def matrix_communes(communes, district=None, year=None):
 def met_criteria(communes, year):
     """{commune id: the criteria met in `year` as bits, 1 << number}, in one query.
 
-    `communes` are ids or a queryset of communes. Bits rather than sets keep
-    the whole country's year (160,000 criteria met) in a fraction of a MB.
+    `communes` are ids or a queryset of communes. Read from the communes'
+    yearly scores (CriteriaScore.met_mask), one row per commune.
     """
-    met = defaultdict(int)
     rows = (
-        queries.programme_assessments()
-        .filter(year=year, met=True, commune__in=communes)
-        .values_list("commune_id", "criterion__number")
-        .order_by()  # read into a dict: sorting 160,000 rows would be wasted
+        queries.programme_scores()
+        .filter(year=year, commune__in=communes)
+        .values_list("commune_id", "met_mask")
+        .order_by()
     )
-    for commune_id, number in rows.iterator(chunk_size=CHUNK):
-        met[commune_id] |= 1 << number
-    return met
+    return dict(rows.iterator(chunk_size=CHUNK))
 
 
 def matrix_rows(communes, year, numbers):

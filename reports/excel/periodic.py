@@ -145,15 +145,14 @@ def period_rows(assignments, period):
         row.open_recommendations = figures["total"] - figures["closed"]
 
     met = defaultdict(dict)  # commune → year → criteria met
-    assessed = (
-        queries.programme_assessments()
+    scores = (
+        queries.programme_scores()
         .filter(commune__in=active.values("commune"), year__lte=period.year)
-        .values("commune", "year")
-        .annotate(met=Count("pk", filter=Q(met=True)))
+        .values_list("commune_id", "year", "met")
         .order_by()
     )
-    for figures in assessed:
-        met[figures["commune"]][figures["year"]] = figures["met"]
+    for commune_id, year, criteria_met in scores:
+        met[commune_id][year] = criteria_met
     for row in rows.values():
         years = met[row.assignment.commune_id]
         earlier = [year for year in years if year < period.year]
