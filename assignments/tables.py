@@ -109,6 +109,12 @@ class AssignmentTable(tables.Table):
             record.get_end_reason_display(),
         )
 
+    def value_status(self, record):  # the Excel export's text: render_status without markup
+        if record.ended_on is None:
+            return str(_("Đang phụ trách"))
+        ended = date_format(record.ended_on, "SHORT_DATE_FORMAT")
+        return f"{_('Đã kết thúc')} {ended} – {record.get_end_reason_display()}"
+
     def render_visits_this_year(self, record, value):
         if not value:
             return number(value)
@@ -197,6 +203,9 @@ class VisitTable(tables.Table):
 
     def render_leader_present(self, value):
         return _yes_no(value)
+
+    def value_leader_present(self, value):  # the Excel export's text
+        return str(_("Có") if value else _("Không"))
 
     def render_status(self, record):
         return record.get_status_display()

@@ -189,7 +189,7 @@ class FilteredTableView(LoginRequiredMixin, SingleTableMixin, FilterView):
             filters=table_export.describe_filters(self.filterset),
             today=today,
         )
-        response = writer.workbook_response(
+        response = writer.workbook_download(
             workbook, writer.dated_filename(self.get_export_name(), today)
         )
         return security_log.exported(self.request, response)

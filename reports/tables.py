@@ -73,6 +73,13 @@ class CommuneTable(tables.Table):
     def render_ntm_level(self, value):
         return format_html('<span class="badge good">{}</span>', LEVEL_LABELS.get(value, value))
 
+    # The Excel export's text of the columns drawn with markup (value_* of django-tables2).
+    def value_ntm_level(self, value):
+        return str(LEVEL_LABELS.get(value, value))
+
+    def value_agency(self, value, record):
+        return record.active_agency_short or value
+
     def render_criteria_met(self, value):
         return f"{value}/{self.criteria_total}"
 

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from assignments.models import FieldVisit
 from communes.models import District
+from reports.excel.table import CellValue
 from tests.factories import make_visit
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +23,8 @@ VISITS = reverse("assignments:visit_list")
 
 def exported(client, url, params):
     response = client.get(url, {**params, "export": "xlsx"})
-    assert response.status_code == 200
-    ws = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert response.status_code == 200 and response.streaming  # from a file, never in memory
+    ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0]
     header_row = int(ws.print_title_rows.split(":")[-1].strip("$"))
     header = [c.value for c in ws[header_row]]
     rows = [list(row) for row in ws.iter_rows(min_row=header_row + 1)]
@@ -137,3 +138,46 @@ def test_anonymous_export_asks_for_login(anonymous_client):
 
     assert response.status_code == 302
     assert "login" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("url", "params", "has_empty_cells"),
+    [
+        (COMMUNES, {"sort": "-criteria_met"}, True),
+        (COMMUNES, {"year": 2023}, True),
+        (ASSIGNMENTS, {"sort": "status"}, True),
+        (VISITS, {}, False),
+    ],
+)
+def test_export_values_are_django_tables2s_cell_values(office_client, url, params, has_empty_cells):
+    """The export's one-decision-per-column reader gives, cell for cell, what
+    django-tables2's own BoundRow.get_cell_value gives, on every list."""
+    table = office_client.get(url, {**params, "per_page": 200}).context["table"]
+    rows = list(table.page.object_list)
+    columns = [c for c in table.columns if not c.column.exclude_from_export]
+
+    readers = {c.name: CellValue(table, c) for c in columns}
+    compared = 0
+    for row in rows:
+        for column in columns:
+            assert readers[column.name](row) == row.get_cell_value(column.name), (
+                column.name,
+                row.record.pk,
+            )
+            compared += 1
+    assert len(rows) >= 25 and compared == len(rows) * len(columns)
+    values = [readers[c.name](row) for row in rows for c in columns]
+    assert (None in values) is has_empty_cells  # the default is shown for those
+    assert len(set(map(str, values))) > 2 * len(columns)
+
+
+def test_export_text_has_no_markup_where_the_page_draws_badges(office_client):
+    """Level, status and "leader went" are badges on the page, plain words in the file."""
+    _r, _ws, header, rows = exported(office_client, VISITS, {})
+    went = {row[header.index("Lãnh đạo đi")].value for row in rows}
+    assert went == {"Có", "Không"}
+
+    _r, _ws, header, rows = exported(office_client, COMMUNES, {})
+    levels = {row[header.index("Mức đạt chuẩn")].value for row in rows}
+    assert {"Xã nông thôn mới", "Chưa công nhận"} <= levels
+    assert not [c.value for row in rows for c in row if "<" in str(c.value)]
