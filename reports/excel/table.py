@@ -167,7 +167,8 @@ def table_values(table):
     rows = []
     for row in table.rows:
         values = []
-        for column, is_typed, reader, default in zip(columns, typed, readers, defaults, strict=True):
+        cells = zip(columns, typed, readers, defaults, strict=True)
+        for column, is_typed, reader, default in cells:
             if is_typed:
                 raw = column.accessor.resolve(row.record, quiet=True)
                 if isinstance(raw, TYPED) and not isinstance(raw, bool):
