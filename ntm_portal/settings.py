@@ -115,6 +115,13 @@ else:
     # before reuse, so that a restarted PostgreSQL fails no request once it is back.
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DB_CONN_HEALTH_CHECKS", True)
+    # PostgreSQL compiles with its JIT any plan estimated above jit_above_cost. The lists'
+    # and exports' per-row figures reach that at national scale, and compiling takes
+    # 0.3–0.6 s where the query itself takes 0.4 s (docs/performance.md): off, unless
+    # DB_JIT=true.
+    if not env_bool("DB_JIT", False):
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -214,3 +214,34 @@ def test_every_variable_is_documented():
     assert "SECRET_KEY" in read
     assert not [name for name in sorted(read) if f"\n{name}=" not in example]
     assert not [name for name in sorted(read) if f"`{name}`" not in deploy]
+
+
+def test_postgresql_jit_is_off_unless_asked_for(tmp_path):
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "print(repr(settings.DATABASES['default'].get('OPTIONS', {}).get('options')))"
+    )
+    default = run_python(code, production_env(tmp_path))
+    kept = run_python(
+        code,
+        production_env(
+            tmp_path,
+            DATABASE_URL="postgres://ntm@127.0.0.1:5432/ntm?options=-c%20statement_timeout%3D5000",
+        ),
+    )
+    asked = run_python(code, production_env(tmp_path, DB_JIT="true"))
+
+    assert default.stdout.strip() == "'-c jit=off'", default.stderr
+    assert kept.stdout.strip() == "'-c statement_timeout=5000 -c jit=off'", kept.stderr
+    assert asked.stdout.strip() == "None", asked.stderr
+
+
+@pytest.mark.django_db
+def test_the_connection_runs_without_jit():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite has no JIT")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
