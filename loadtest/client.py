@@ -272,10 +272,13 @@ def discover(host):
         agencies.update(_ids(text, r'href="/co-quan/(\d+)/"'))
     Catalog.leaders, Catalog.agencies = sorted(leaders), sorted(agencies)
 
-    text = get("/chuyen-cong-tac/")
-    Catalog.visit_pages = last = _last_page(text)
+    Catalog.visit_pages = _last_page(get("/chuyen-cong-tac/"))
+    # Confirmed visits only: every user may open those (a reader sees no drafts: 404).
+    text = get("/chuyen-cong-tac/?status=confirmed")
+    last = _last_page(text)
     visits = set(_ids(text, r'href="/chuyen-cong-tac/(\d+)/"'))
-    visits.update(_ids(get(f"/chuyen-cong-tac/?page={last // 2 or 1}"), r"/chuyen-cong-tac/(\d+)/"))
+    confirmed = get(f"/chuyen-cong-tac/?status=confirmed&page={last // 2 or 1}")
+    visits.update(_ids(confirmed, r"/chuyen-cong-tac/(\d+)/"))
     Catalog.visits = sorted(visits)
 
     doc = lxml.html.fromstring(get("/bao-cao/"))
