@@ -12,7 +12,7 @@ run:
   and p95 over BENCH_REPEAT (default and official: 30) requests, with the SQL
   query count of one more request; anchor: the Django admin (as a superuser)
   of the same model with the same filter and page; floor: the login page;
-* the whole country's criteria-matrix and visit-log exports, each run in a
+* the whole country's criteria-matrix, communes-list and visit-log exports, each run in a
   fresh subprocess so that its peak RSS (VmHWM) is its own; anchors: a bare
   openpyxl write-only loop and XlsxWriter's constant_memory mode writing the
   same cells from the same query;
@@ -382,6 +382,26 @@ def _matrix_cells(year):
     yield from _signature_rows(0, 3 + len(numbers) + 1)
 
 
+def _list_cells(year):
+    """The communes list export's cells as (0, row of plain values), from the page's query:
+    title block, filter notes, headers, one row per commune as the page shows it."""
+    from communes.models import Commune, CriteriaSet
+    from reports.queries import communes_for_list, programme_criteria
+
+    total = programme_criteria().count()
+    levels = dict(CriteriaSet.Level.choices)
+    yield from _title_rows(0, "DANH SÁCH XÃ", ["Bộ lọc: Loại: Xã", f"Xuất ngày: {year}"])
+    yield 0, ["Tên xã", "Huyện", "Loại", "Mức đạt chuẩn", f"Số tiêu chí đạt ({year})",
+              "Cơ quan được phân công", "Lãnh đạo phụ trách", "Lần đi cơ sở gần nhất"]  # fmt: skip
+    units = Commune.objects.in_era().filter(kind=Commune.Kind.RURAL)
+    for c in communes_for_list(year, units=units).order_by("sort_name", "code"):
+        yield 0, [c.name, c.district.name, c.get_kind_display(),
+                  str(levels.get(c.ntm_level, "Chưa công nhận")),
+                  "–" if c.criteria_met is None else f"{c.criteria_met}/{total}",
+                  c.active_agency_short or c.active_agency_name or "–",
+                  c.active_leader_name or "–", c.last_visit or "Chưa có"]  # fmt: skip
+
+
 def _visit_sheets():
     """The visit log's cells as (sheet 0–2, row of plain values), from the export's query."""
     from itertools import groupby
@@ -424,6 +444,7 @@ def _visit_sheets():
 
 
 MATRIX_SHEETS = ["Tieu chi"]
+LIST_SHEETS = ["Danh sach xa"]
 VISIT_SHEETS = ["Chuyến công tác", "Hỗ trợ", "Kiến nghị"]
 
 
@@ -483,10 +504,12 @@ def child(task, args):
         url = reverse("reports:export_matrix") + f"?year={year}"
         if task == "export_visits":
             url = reverse("reports:export_visits")
+        elif task == "export_list":
+            url = reverse("reports:commune_list") + f"?year={year}&export=xlsx"
         client = _client()
     with override_settings(MEDIA_ROOT=str(media)), CaptureQueriesContext(connection) as captured:
         started = time.perf_counter()
-        if task in ("export_matrix", "export_visits"):
+        if task in ("export_matrix", "export_visits", "export_list"):
             response = client.get(url)
             assert response.status_code == 200, response.status_code
             # Read as a server sends it: chunk by chunk, never the whole file at once.
@@ -497,6 +520,10 @@ def child(task, args):
             extra = {"bytes": _bare_openpyxl(MATRIX_SHEETS, _matrix_cells(year))}
         elif task == "xlsxwriter_matrix":
             extra = {"bytes": _xlsxwriter(MATRIX_SHEETS, _matrix_cells(year))}
+        elif task == "openpyxl_list":
+            extra = {"bytes": _bare_openpyxl(LIST_SHEETS, _list_cells(year))}
+        elif task == "xlsxwriter_list":
+            extra = {"bytes": _xlsxwriter(LIST_SHEETS, _list_cells(year))}
         elif task == "openpyxl_visits":
             extra = {"bytes": _bare_openpyxl(VISIT_SHEETS, _visit_sheets())}
         elif task == "xlsxwriter_visits":
@@ -571,6 +598,7 @@ def _figures(runs):
 def measure_exports(repeat):
     rows = []
     for name, label in (("matrix", "export: criteria matrix, whole country"),
+                        ("list", "export: communes list (Excel button), whole country"),
                         ("visits", "export: visit log, whole country")):  # fmt: skip
         print(f"  {label}…", flush=True)
         # Export and anchors take turns, so that a busy spell of the machine falls on all three.
