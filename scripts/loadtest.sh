@@ -157,7 +157,8 @@ env "${SERVER_ENV[@]}" "$PY" manage.py shell -c \
     "from django.db import connection; connection.cursor().execute('ANALYZE')" >>"$RUN/prepare.log" 2>&1
 
 echo "loadtest: starting gunicorn (gunicorn.conf.py) on 127.0.0.1:$PORT…"
-"$PY" -c "import socket, sys; socket.socket().bind(('127.0.0.1', int(sys.argv[1])))" "$PORT" 2>/dev/null ||
+# SO_REUSEADDR as gunicorn binds: a port left in TIME_WAIT by the previous run is free.
+"$PY" -c "import socket, sys; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', int(sys.argv[1])))" "$PORT" 2>/dev/null ||
     die "port $PORT is taken: choose another with LOAD_PORT."
 env "${SERVER_ENV[@]}" "$VENV/bin/gunicorn" -c gunicorn.conf.py >"$RUN/gunicorn.log" 2>&1 &
 GUNICORN_PID=$!
