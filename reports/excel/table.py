@@ -14,13 +14,12 @@ import re
 from decimal import Decimal
 
 from django import forms
-from django.db import models
 from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
-from django_tables2 import A, Column, DateColumn, DateTimeColumn, ManyToManyColumn
-from django_tables2.columns.linkcolumn import BaseLinkColumn
-from django_tables2.utils import signature
+from django_tables2 import DateColumn, DateTimeColumn
+
+from ntm_portal.cells import ColumnCells
 
 from . import writer
 
@@ -82,86 +81,11 @@ def _is_typed(bound_column):
     return "num" in str(column.attrs.get("td", {}).get("class", "")).split()
 
 
-class CellValue:
-    """record → what ``BoundRow.get_cell_value`` gives for one column, decided once per column.
-
-    django-tables2 works out, for every cell, which function gives the value,
-    which of its arguments that function takes (``inspect.signature``, about
-    30 µs a call) and whether the field has choices: 0.3 ms a cell, 5 s for
-    the 60,000 cells of a whole-country communes list. Here the function and
-    its arguments are found once for the column, and the choices question once
-    per kind of record; the values are the same (tests/reports/test_export_lists.py
-    compares them with django-tables2's for every list).
-    """
-
-    KWARGS = frozenset(("value", "record", "column", "bound_column", "bound_row", "table"))
-
-    def __init__(self, table, bound_column):
-        self.table, self.bound_column = table, bound_column
-        self.column = column = bound_column.column
-        self.accessor = A(bound_column.accessor)
-        path, _, self.last = self.accessor.rpartition(A.SEPARATOR)
-        self.path = A(path) if path else None
-        function = bound_column.value
-        # Column.value only calls the column's own render with the arguments it takes.
-        if getattr(function, "__func__", None) is Column.value:
-            function = column.render
-        self.function = function
-        names, catch_all = signature(function)
-        self.names = None if catch_all else names
-        # A function asking for what only the library knows how to give: its own path.
-        self.by_library = isinstance(column, ManyToManyColumn) or (
-            self.names is not None and ("bound_row" in self.names or not set(names) <= self.KWARGS)
-        )
-        self.choices = {}  # model class → whether the column's field has choices there
-
-    def _has_choices(self, record):
-        kind = type(record)
-        if kind not in self.choices:
-            field = self.accessor.get_field(record)
-            self.choices[kind] = bool(getattr(field, "choices", ()))
-        return self.choices[kind]
-
-    def __call__(self, row):
-        record = row.record
-        if self.by_library:
-            return row.get_cell_value(self.bound_column.name)
-        value = None
-        resolve = True
-        penultimate = self.path.resolve(record, quiet=True) if self.path else record
-        if isinstance(penultimate, models.Model) and self._has_choices(record):
-            display = getattr(penultimate, f"get_{self.last}_display", None)
-            if display is not None:
-                value, resolve = display(), False
-        if resolve:
-            try:
-                value = self.accessor.resolve(record)
-            except Exception:
-                if isinstance(self.column, BaseLinkColumn) and self.column.text is not None:
-                    return self._call(None, row)
-        if value in self.column.empty_values:
-            return None
-        return self._call(value, row)
-
-    def _call(self, value, row):
-        kwargs = {
-            "value": value,
-            "record": row.record,
-            "column": self.column,
-            "bound_column": self.bound_column,
-            "bound_row": row,
-            "table": self.table,
-        }
-        if self.names is not None:
-            kwargs = {name: kwargs[name] for name in self.names}
-        return self.function(**kwargs)
-
-
 def table_values(table):
     """(headers, rows) of the table's visible columns, every row of its data, in its order."""
     columns = [c for c in table.columns if not c.column.exclude_from_export]
     typed = [_is_typed(c) for c in columns]
-    readers = [CellValue(table, c) for c in columns]
+    readers = [ColumnCells(table, c).value for c in columns]
     headers = [_plain(c.header) for c in columns]
     defaults = [_plain(c.default) for c in columns]
     rows = []
