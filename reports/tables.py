@@ -5,6 +5,7 @@ from django.db.models import F
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from assignments.tables import ShortDateColumn
 from communes.models import CriteriaSet
 
 from . import queries
@@ -51,9 +52,7 @@ class CommuneTable(tables.Table):
         default="–",
         linkify=("assignments:leader_detail", [tables.A("active_leader_id")]),
     )
-    last_visit = tables.DateColumn(
-        verbose_name=_("Lần đi cơ sở gần nhất"), short=True, default=_("Chưa có")
-    )
+    last_visit = ShortDateColumn(verbose_name=_("Lần đi cơ sở gần nhất"), default=_("Chưa có"))
 
     class Meta:
         order_by_field = "sort"
