@@ -1,7 +1,5 @@
 """Forms of the visit workflow, the hand-over and the decision amendment."""
 
-import datetime
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -9,25 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from communes.models import Commune
 from ntm_portal.widgets import LongSelect
 
+from . import services
 from .models import Agency, Assignment, Leader
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-# The days a decision or an assignment may carry: the services count a day before
-# or after them, which a date such as 31/12/9999 does not have.
-EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)
 
 
 def plausible_date(day):
-    if not EARLIEST <= day <= LATEST:
-        raise ValidationError(
-            _("Ngày %(date)s nằm ngoài khoảng hợp lệ (%(earliest)s – %(latest)s)."),
-            code="out_of_range",
-            params={
-                "date": f"{day.day:02d}/{day.month:02d}/{day.year:04d}",
-                "earliest": EARLIEST.strftime("%d/%m/%Y"),
-                "latest": LATEST.strftime("%d/%m/%Y"),
-            },
-        )
+    """The services' own range (services.EARLIEST–LATEST), told at the field."""
+    if message := services.out_of_range_message(day):
+        raise ValidationError(message, code="out_of_range")
 
 
 def date_field(label, error_messages=None, **kwargs):

@@ -163,6 +163,28 @@ class WorkflowError(Exception):
     """
 
 
+# The days a decision or an assignment may carry: the services count a day before or
+# after them, which a date such as 31/12/9999 does not have. The forms check the same.
+EARLIEST, LATEST = datetime.date(1900, 1, 1), datetime.date(2100, 12, 31)
+
+
+def out_of_range_message(day):
+    """The sentence for a day outside EARLIEST–LATEST, None for a day inside."""
+    if EARLIEST <= day <= LATEST:
+        return None
+    return _("Ngày %(date)s nằm ngoài khoảng hợp lệ (%(earliest)s – %(latest)s).") % {
+        "date": f"{day.day:02d}/{day.month:02d}/{day.year:04d}",
+        "earliest": EARLIEST.strftime("%d/%m/%Y"),
+        "latest": LATEST.strftime("%d/%m/%Y"),
+    }
+
+
+def _plausible(*days):
+    for day in days:
+        if day is not None and (message := out_of_range_message(day)):
+            raise WorkflowError(message)
+
+
 _S = FieldVisit.Status
 _A = VisitEvent.Action
 
@@ -327,6 +349,7 @@ def hand_over(assignment, *, ended_on, reason, new_leader, note="", started_on=N
     "agency"}). The successor keeps the decision, the commune and the working group;
     visits stay on the old assignment, which links to it (assignment.successor).
     """
+    _plausible(ended_on, started_on)
     started_on = started_on or ended_on + datetime.timedelta(days=1)
     if reason not in Assignment.EndReason.values:
         raise WorkflowError(_("Hãy chọn lý do kết thúc phân công."))
@@ -405,6 +428,7 @@ def amend_decision(base, *, number, issued_on, title, pairs, by=None):
     number, title = (number or "").strip(), (title or "").strip()
     if not number or not title or issued_on is None:
         raise WorkflowError(_("Hãy ghi số, ngày ban hành và trích yếu của quyết định mới."))
+    _plausible(issued_on)
     if not pairs:
         raise WorkflowError(_("Hãy chọn ít nhất một xã được phân công lại."))
     if Decision.objects.filter(number=number, issuer=base.issuer).exists():

@@ -207,3 +207,23 @@ def test_only_the_office_may_amend_a_decision(request, client_name):
 
 def test_unknown_decision_is_not_found(office_client):
     assert office_client.get(url(Decision(pk=999999))).status_code == 404
+
+
+@pytest.mark.parametrize("issued_on", [datetime.date(1, 1, 1), datetime.date(9999, 12, 31)])
+def test_the_service_refuses_an_issue_day_out_of_range(issued_on):
+    """1 January of year 1 has no day before it to end the old assignments on."""
+    decision = base()
+    commune = in_force(decision, 1)[0].commune
+    before = snapshot(decision)
+
+    with pytest.raises(services.WorkflowError, match="nằm ngoài khoảng hợp lệ"):
+        services.amend_decision(
+            decision,
+            number="300/QĐ-UBND",
+            issued_on=issued_on,
+            title="Sửa đổi",
+            pairs=[(commune, make_leader())],
+        )
+
+    assert snapshot(decision) == before
+    assert not Decision.objects.filter(number="300/QĐ-UBND").exists()

@@ -192,3 +192,22 @@ def test_anonymous_visitor_is_sent_to_log_in(anonymous_client):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    ("ended_on", "started_on"),
+    [(D(9999, 12, 31), None), (D(2024, 6, 30), D(9999, 12, 31)), (D(1, 1, 1), None)],
+)
+def test_the_service_refuses_days_out_of_range_as_the_form_does(ended_on, started_on):
+    """Called without the form (a script, a later view), a day past 2100 or before 1900
+    is refused with the form's sentence, not an OverflowError; nothing is written."""
+    old = ban_vuoc()
+    count = Assignment.objects.count()
+
+    with pytest.raises(services.WorkflowError, match="nằm ngoài khoảng hợp lệ"):
+        services.hand_over(
+            old, ended_on=ended_on, started_on=started_on, reason="other", new_leader=make_leader()
+        )
+
+    old.refresh_from_db()
+    assert old.is_active and Assignment.objects.count() == count
