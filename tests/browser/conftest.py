@@ -47,6 +47,10 @@ def live_server_url(django_db_setup, django_db_blocker):
             raise server.error
         yield f"http://127.0.0.1:{server.port}"
         server.terminate()
+        # Under Playwright's sync API the tests' connection can still be open here in
+        # this thread's context; PostgreSQL would then refuse to drop the test
+        # database ("is being accessed by other users") and leave it behind.
+        connections.close_all()
     for conn in shared.values():
         conn.dec_thread_sharing()
 
