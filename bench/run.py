@@ -402,7 +402,7 @@ def _list_cells(year):
                   c.active_leader_name or "–", c.last_visit or "Chưa có"]  # fmt: skip
 
 
-def _visit_sheets():
+def _visit_sheets(_year=None):
     """The visit log's cells as (sheet 0–2, row of plain values), from the export's query."""
     from itertools import groupby
     from operator import itemgetter
@@ -443,11 +443,6 @@ def _visit_sheets():
     yield 1, ["", "", "Tổng cộng", *[""] * 7, grand]
 
 
-MATRIX_SHEETS = ["Tieu chi"]
-LIST_SHEETS = ["Danh sach xa"]
-VISIT_SHEETS = ["Chuyến công tác", "Hỗ trợ", "Kiến nghị"]
-
-
 def _bare_openpyxl(names, rows):
     """A bare openpyxl write-only loop: each row appended as it comes. Returns the file size."""
     from openpyxl import Workbook
@@ -485,6 +480,16 @@ def _xlsxwriter(names, rows):
         return path.stat().st_size
 
 
+# Each export measured: its sheets and cells for the anchors, its view and query string.
+EXPORTS = {
+    "matrix": (["Tieu chi"], _matrix_cells, ("reports:export_matrix", "?year={year}")),
+    "list": (["Danh sach xa"], _list_cells, ("reports:commune_list", "?year={year}&export=xlsx")),
+    "visits": (["Chuyến công tác", "Hỗ trợ", "Kiến nghị"], _visit_sheets,
+               ("reports:export_visits", "")),
+}  # fmt: skip
+ANCHORS = {"openpyxl": _bare_openpyxl, "xlsxwriter": _xlsxwriter}
+
+
 def child(task, args):
     """Run one heavy task once (in this fresh process); print its figures as JSON."""
     _django()
@@ -496,38 +501,27 @@ def child(task, args):
     year = latest_year()
     extra = {}
     media = OUTPUT / "media"
-    if task.startswith(("export_", "openpyxl_", "xlsxwriter_")):
+    kind, _, name = task.partition("_")  # "export_matrix", "openpyxl_list", "import_annex"…
+    exporting = name in EXPORTS and kind in ("export", *ANCHORS)
+    if exporting:
+        sheets, cells, (view, query) = EXPORTS[name]
         # An export and its anchors start on an equal footing, as on a server: modules
         # imported, URLs loaded, the user logged in before the clock starts.
         for module in ("openpyxl", "xlsxwriter"):
             importlib.import_module(module)
-        url = reverse("reports:export_matrix") + f"?year={year}"
-        if task == "export_visits":
-            url = reverse("reports:export_visits")
-        elif task == "export_list":
-            url = reverse("reports:commune_list") + f"?year={year}&export=xlsx"
+        url = reverse(view) + query.format(year=year)
         client = _client()
     with override_settings(MEDIA_ROOT=str(media)), CaptureQueriesContext(connection) as captured:
         started = time.perf_counter()
-        if task in ("export_matrix", "export_visits", "export_list"):
+        if exporting and kind == "export":
             response = client.get(url)
             assert response.status_code == 200, response.status_code
             # Read as a server sends it: chunk by chunk, never the whole file at once.
             chunks = response.streaming_content if response.streaming else [response.content]
             extra = {"bytes": sum(len(chunk) for chunk in chunks)}
             response.close()
-        elif task == "openpyxl_matrix":
-            extra = {"bytes": _bare_openpyxl(MATRIX_SHEETS, _matrix_cells(year))}
-        elif task == "xlsxwriter_matrix":
-            extra = {"bytes": _xlsxwriter(MATRIX_SHEETS, _matrix_cells(year))}
-        elif task == "openpyxl_list":
-            extra = {"bytes": _bare_openpyxl(LIST_SHEETS, _list_cells(year))}
-        elif task == "xlsxwriter_list":
-            extra = {"bytes": _xlsxwriter(LIST_SHEETS, _list_cells(year))}
-        elif task == "openpyxl_visits":
-            extra = {"bytes": _bare_openpyxl(VISIT_SHEETS, _visit_sheets())}
-        elif task == "xlsxwriter_visits":
-            extra = {"bytes": _xlsxwriter(VISIT_SHEETS, _visit_sheets())}
+        elif exporting:
+            extra = {"bytes": ANCHORS[kind](sheets, cells(year))}
         elif task in ("import_annex", "import_matrix"):
             extra = _import(task, args)
         else:

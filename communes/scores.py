@@ -18,13 +18,14 @@ whether the table differs from the assessments (``manage.py refresh_scores``).
 import contextlib
 import contextvars
 from collections import defaultdict
-from itertools import islice
 
 from django.db import transaction
 from django.db.models import BigIntegerField, Count, Q, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Power
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
+
+from ntm_portal.iterables import chunks
 
 from .models import Assessment, CriteriaScore, Criterion
 
@@ -76,12 +77,6 @@ def _computed(communes=None, years=None, *, models=(Assessment, CriteriaScore)):
     ]
 
 
-def _chunks(values, size=CHUNK):
-    iterator = iter(values)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
 @transaction.atomic
 def refresh(communes=None, years=None):
     """Recompute the scores of `communes` (ids) in `years`; everything when both are None.
@@ -89,7 +84,7 @@ def refresh(communes=None, years=None):
     Returns the number of score rows written.
     """
     years = None if years is None else sorted(set(years))
-    groups = [None] if communes is None else list(_chunks(sorted(set(communes))))
+    groups = [None] if communes is None else list(chunks(sorted(set(communes)), CHUNK))
     written = 0
     for group in groups:
         stale = CriteriaScore.objects.all()

@@ -17,13 +17,16 @@ Columns asking for something else fall back on django-tables2's own path: a
 many-to-many column, a function wanting an argument the library does not
 offer, ``<td>`` attributes computed per cell. tests/test_cells.py compares
 both with django-tables2's own output on every list.
+
+`ShortDateColumn` is the lists' date column, drawn without a template per cell.
 """
 
 from django.db import models
 from django.template.base import render_value_in_context
 from django.templatetags.l10n import localize, unlocalize
+from django.utils.formats import date_format
 from django.utils.html import format_html
-from django_tables2 import A, Column, ManyToManyColumn
+from django_tables2 import A, Column, DateColumn, ManyToManyColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.utils import signature
 
@@ -138,15 +141,28 @@ class ColumnCells:
     def td(self, row, context):
         """The cell's <td>, as django_tables2/table.html draws it."""
         content = self.content(row)
-        if self.localize is not None:
-            content = localize(content) if self.localize else unlocalize(content)
         attrs = self.td_attrs
         if attrs is None:
             # As BoundRow.items() does before the template reads column.attrs.
             self.bound_column.current_value = content
             self.bound_column.current_record = row.record
             attrs = self.bound_column.attrs["td"].as_html()
+        if self.localize is not None:
+            content = localize(content) if self.localize else unlocalize(content)
         return format_html("<td {}>{}</td>", attrs, render_value_in_context(content, context))
+
+
+class ShortDateColumn(DateColumn):
+    """A DateColumn (the Excel export writes real dates) drawn as dd/mm/yyyy without
+    a template per cell, which costs about 0.1 ms a row."""
+
+    empty_values = (None, "")  # shown as the column's default, as DateColumn does
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, short=True, **kwargs)
+
+    def render(self, value):
+        return date_format(value, "SHORT_DATE_FORMAT")
 
 
 def table_cells(table):

@@ -34,7 +34,6 @@ import json
 import logging
 import re
 from functools import wraps
-from urllib.parse import unquote
 
 from axes.helpers import get_client_ip_address
 from django.apps import apps
@@ -165,17 +164,13 @@ def imported(request, action, batch):
     )
 
 
-def _filename(response):
-    disposition = response.get("Content-Disposition", "")
-    match = re.search(r"filename\*=utf-8''([^;]+)|filename=\"?([^\";]+)", disposition, re.I)
-    if not match:
-        return None
-    return unquote(match.group(1) or match.group(2))
-
-
 def exported(request, response):
-    """An Excel download: logged when the response is a file (not a redirect back)."""
-    filename = _filename(response)
+    """An Excel download: logged when the response is a file (not a redirect back).
+
+    Downloads are FileResponses (reports.excel.writer.workbook_download), which
+    know their file's name.
+    """
+    filename = getattr(response, "filename", None)
     if response.status_code == 200 and filename:
         log("export", request, obj=f"file {filename}", file=filename)
     return response

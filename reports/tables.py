@@ -5,8 +5,8 @@ from django.db.models import F
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from assignments.tables import ShortDateColumn
 from communes.models import CriteriaSet
+from ntm_portal.cells import ShortDateColumn
 
 from . import queries
 
@@ -70,7 +70,7 @@ class CommuneTable(tables.Table):
             }
 
     def render_ntm_level(self, value):
-        return format_html('<span class="badge good">{}</span>', LEVEL_LABELS.get(value, value))
+        return format_html('<span class="badge good">{}</span>', self.value_ntm_level(value))
 
     # The Excel export's text of the columns drawn with markup (value_* of django-tables2).
     def value_ntm_level(self, value):

@@ -28,7 +28,6 @@ from . import writer
 
 FIRST_DATA_ROW = 8
 MET = "Đạt"
-NO_DISTRICT = "Chưa xác định huyện"
 CHUNK = 2000  # rows fetched at a time: the whole country is streamed, never held
 
 
@@ -76,7 +75,7 @@ def matrix_rows(communes, year, numbers):
     for pk, code, name, district_id, district in rows.iterator(chunk_size=CHUNK):
         mask = met.get(pk, 0)
         flags = [bool(mask >> number & 1) for number in numbers]
-        yield district_id, district or NO_DISTRICT, code, name, flags
+        yield district_id, district or writer.NO_DISTRICT, code, name, flags
 
 
 def matrix_workbook(year, communes, *, whole_province=True, today):

@@ -26,7 +26,6 @@ from . import writer
 
 PERIOD_CODE = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]))?$")
 ROMAN_QUARTERS = {1: "I", 2: "II", 3: "III", 4: "IV"}
-NO_DISTRICT = "Chưa xác định huyện"
 CHANGE_FORMAT = "+#,##0;-#,##0;0"  # a gain shows its sign
 
 
@@ -163,7 +162,7 @@ def period_rows(assignments, period):
 
 def _district_name(row):
     district = row.assignment.commune.district
-    return district.name if district else NO_DISTRICT
+    return district.name if district else writer.NO_DISTRICT
 
 
 def _sum(values):

@@ -14,7 +14,7 @@ a visit's status is shown because official figures count confirmed visits only.
 """
 
 from collections import defaultdict
-from itertools import groupby, islice
+from itertools import groupby
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -22,10 +22,10 @@ from django.db.models import F
 
 from assignments.models import FieldVisit, Recommendation, Support
 from communes.templatetags.ntm_format import number
+from ntm_portal.iterables import chunks
 
 from . import writer
 
-NO_DISTRICT = "Chưa xác định huyện"
 COUNTING_NOTE = "Số liệu chính thức chỉ tính các chuyến công tác đã xác nhận (cột Trạng thái)."
 CHUNK = 1000  # visits read at a time: the whole country is streamed, never held in memory
 LOG_ORDER = (
@@ -72,12 +72,6 @@ def _labels(model, field):
     return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
 
 
-def _chunks(iterable, size):
-    iterator = iter(iterable)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
-
-
 def log_entries(visits):
     """The log's content: (district name, LogVisit, [LogSupport], [LogRecommendation]) per visit.
 
@@ -98,7 +92,7 @@ def log_entries(visits):
         )
         .iterator(chunk_size=CHUNK)
     )  # fmt: skip
-    for chunk in _chunks(rows, CHUNK):
+    for chunk in chunks(rows, CHUNK):
         ids = [row[0] for row in chunk]
         supports = defaultdict(list)
         for visit_id, kind, *values in (
@@ -119,7 +113,7 @@ def log_entries(visits):
                                   recommendation_status.get(status, status), *values)
             )  # fmt: skip
         for pk, visited_on, commune, district, agency, leader, present, status, *texts in chunk:
-            district = district or NO_DISTRICT
+            district = district or writer.NO_DISTRICT
             visit = LogVisit(visited_on, commune, district, agency, leader, present,
                              visit_status.get(status, status), *texts)  # fmt: skip
             yield district, visit, supports.get(pk, []), recommendations.get(pk, [])

@@ -71,6 +71,8 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 PROVINCE = "UBND TỈNH LÀO CAI"
 OFFICE = "VĂN PHÒNG ĐIỀU PHỐI NÔNG THÔN MỚI"
 PLACE = "Lào Cai"
+# The group of a commune without a district, in every report.
+NO_DISTRICT = "Chưa xác định huyện"
 
 # Named styles (registered once per workbook by new_workbook).
 TITLE = "ntm title"
@@ -264,6 +266,10 @@ def workbook_response(workbook, filename):
     return response
 
 
+# What Sheet._new types itself; anything else is written as its text.
+_TYPED = (str, bool, int, float, Decimal, datetime.date)
+
+
 def _lines(text, width, factor):
     """Rough number of lines `text` needs in a merged cell `width` characters wide."""
     return max(1, math.ceil(len(text) * factor / max(width, 1)))
@@ -327,7 +333,9 @@ class Sheet:
         data_type = "n"
         default_format = None
         formula_like = False
-        if value is None or (isinstance(value, str) and not value):
+        if value is not None and not isinstance(value, _TYPED):
+            value = str(value)  # a lazy translation or any other object: its text
+        if value is None or value == "":
             value = None
         elif isinstance(value, str):  # most cells: tested first, a str is none of the below
             value = clean_text(value)
@@ -350,12 +358,6 @@ class Sheet:
             default_format = INTEGER_FORMAT
         elif isinstance(value, float):
             default_format = AVERAGE_FORMAT
-        elif value == "":
-            value = None
-        else:
-            value = clean_text(value)
-            data_type = "s"
-            formula_like = value.startswith(FORMULA_STARTS)
         # A text that looks like a formula gets Excel's quote prefix, so that editing the
         # cell in Excel keeps it text.
         style = self._style(style, number_format or default_format, formula_like)

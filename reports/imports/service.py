@@ -27,6 +27,7 @@ from simple_history.utils import bulk_create_with_history
 from assignments.models import Assignment, Decision
 from communes import scores
 from communes.models import Assessment
+from ntm_portal.iterables import chunks
 
 from ..models import ImportBatch
 from . import annex, matrix
@@ -277,7 +278,7 @@ def _write_matrix(result, batch, user):
         "default_date": timezone.now(),
     }
     created = [row for row in result.rows if row.action == CREATE]
-    for rows in _chunks(created):
+    for rows in chunks(created, WRITE_CHUNK):
         assessments = [
             Assessment(
                 commune_id=row.commune_id,
@@ -291,7 +292,7 @@ def _write_matrix(result, batch, user):
         bulk_create_with_history(assessments, Assessment, **history)
     for met in (True, False):
         updated = [row.assessment for row in result.rows if row.action == UPDATE and row.new is met]
-        for pks in _chunks(updated):
+        for pks in chunks(updated, WRITE_CHUNK):
             if Assessment.objects.filter(pk__in=pks, met=not met).update(met=met) != len(pks):
                 raise ImportRefused(_changed_meanwhile(_("một ô tiêu chí vừa được sửa")))
             assessments = Assessment.objects.filter(pk__in=pks).order_by()
@@ -299,8 +300,3 @@ def _write_matrix(result, batch, user):
     # Bulk writes send no signals: the scores of the communes written, for the year.
     written = (row for row in result.rows if row.action in (CREATE, UPDATE))
     scores.changed(*{(row.commune_id, batch.year) for row in written})
-
-
-def _chunks(items, size=WRITE_CHUNK):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

@@ -145,6 +145,17 @@ def check_upload(response, before, persona):
     return batch
 
 
+def post_upload(client, url_name, fields, file, persona):
+    """Upload `file` (name, content, content type) with `fields` as `persona`; the batch
+    the upload recorded for a preview, if any (see check_upload)."""
+    before = snapshot()
+    data = post_data(fields)
+    data["file"] = upload(*file)
+    response = client.post(reverse(url_name), data)
+    follow(client, response)
+    return check_upload(response, before, persona)
+
+
 def domain_rows():
     return digest(Assignment.objects.all(), Leader.objects.all(), Agency.objects.all())
 
@@ -176,12 +187,7 @@ def test_random_annex_uploads_and_confirmations(data, reference):
             **data.draw(extra_fields()),
         }
         client = client_as(reference.people.get(persona))
-        before = snapshot()
-        data_ = post_data(fields)
-        data_["file"] = upload(name, content, kind)
-        response = client.post(reverse("reports:import_annex"), data_)
-        follow(client, response)
-        batch = check_upload(response, before, persona)
+        batch = post_upload(client, "reports:import_annex", fields, (name, content, kind), persona)
         if batch is None:
             return
         event("previewed")
@@ -219,19 +225,14 @@ def test_random_matrix_uploads_and_confirmations(data, reference):
     }
     with rolled_back():
         client = client_as(reference.people.get(persona))
-        before = snapshot()
-        data_ = post_data(fields)
-        data_["file"] = upload(name, content, kind)
-        response = client.post(reverse("reports:import_matrix"), data_)
-        follow(client, response)
-        batch = check_upload(response, before, persona)
+        batch = post_upload(client, "reports:import_matrix", fields, (name, content, kind), persona)
         if batch is None:
             return
         event("previewed")
         action = data.draw(ACTIONS)
         before = snapshot()
         assessments = digest(Assessment.objects.filter(year=batch.year))
-        response = confirm(client, batch, action)
+        confirm(client, batch, action)
         batch.refresh_from_db()
         if batch.status != ImportBatch.Status.APPLIED:
             event("not applied")
