@@ -49,6 +49,7 @@ test: setup browser
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 migrations-check: setup
 	$(PY) manage.py makemigrations --check --dry-run

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes import text
 from communes.models import Commune, District, Era
-from ntm_portal.listing import LongChoiceFilter, NarrowedChoiceFilter
+from core.listing import LongChoiceFilter, NarrowedChoiceFilter
 
 from .models import Agency, Assignment, Decision, FieldVisit, Support
 

@@ -17,7 +17,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Criterion
-from ntm_portal.fields import ModelMultipleIdsField
+from core.fields import ModelMultipleIdsField
 
 from . import attachments
 from .models import Attachment, FieldVisit, Member, Recommendation, Support

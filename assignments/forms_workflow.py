@@ -5,17 +5,17 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune
-from ntm_portal.widgets import LongSelect
+from core.widgets import LongSelect
 
-from . import services
 from .models import Agency, Assignment, Leader
+from .services import errors
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 def plausible_date(day):
-    """The services' own range (services.EARLIEST–LATEST), told at the field."""
-    if message := services.out_of_range_message(day):
+    """The services' own range (errors.EARLIEST–LATEST), told at the field."""
+    if message := errors.out_of_range_message(day):
         raise ValidationError(message, code="out_of_range")
 
 

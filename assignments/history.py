@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from simple_history import utils as history_utils
 
 from communes.models import Assessment, Commune, Recognition
-from communes.templatetags.ntm_format import number, vnd
+from core.templatetags.ntm_format import number, vnd
 
 from . import access
 from .models import Assignment, FieldVisit, Recommendation, Support

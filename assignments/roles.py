@@ -20,7 +20,7 @@ ROLE_LABELS = {
 }
 
 APPS = ("communes", "assignments", "reports")
-# The office lists login lockouts and lifts them (ntm_portal/lockouts.py).
+# The office lists login lockouts and lifts them (core/lockouts.py).
 OFFICE_EXTRA = {"axes": ("view_accessattempt", "delete_accessattempt")}
 VISIT_MODELS = ("fieldvisit", "support", "recommendation", "attachment")
 

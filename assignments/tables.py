@@ -7,8 +7,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from communes.templatetags.ntm_format import number, vnd
-from ntm_portal.cells import ShortDateColumn
+from core.cells import ShortDateColumn
+from core.templatetags.ntm_format import number, vnd
 
 NUM = {"th": {"class": "num"}, "td": {"class": "num"}}
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import history, pages, visit_form, workflow
+from .views import history, pages, succession, visit_form, workflow
 
 app_name = "assignments"
 
@@ -27,8 +27,10 @@ urlpatterns = [
     path("chuyen-cong-tac/<int:pk>/tra-lai/", workflow.visit_return, name="visit_return"),
     path("chuyen-cong-tac/<int:pk>/tra-loi/", workflow.visit_answer, name="visit_answer"),
     # Assignments over time (office).
-    path("phan-cong/<int:pk>/ban-giao/", workflow.assignment_handover, name="assignment_handover"),
-    path("quyet-dinh/<int:pk>/sua-doi/", workflow.decision_amend, name="decision_amend"),
+    path(
+        "phan-cong/<int:pk>/ban-giao/", succession.assignment_handover, name="assignment_handover"
+    ),
+    path("quyet-dinh/<int:pk>/sua-doi/", succession.decision_amend, name="decision_amend"),
     # Change history ("Lịch sử thay đổi") and restore (office).
     path("lich-su/<str:model>/<int:pk>/", history.history, name="history"),
     path(

@@ -105,7 +105,7 @@ def prepare(scale):
     call_command("migrate", "--no-input", verbosity=0)
     if "generate_scale_data" not in get_commands():
         raise SystemExit("manage.py generate_scale_data is missing: the bench needs it.")
-    from reports import scale_data
+    from sampledata import scale as scale_data
 
     synthetic = scale_data.synthetic_units(Commune).count()
     if synthetic == scale:

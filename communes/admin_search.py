@@ -4,7 +4,7 @@ survive tampered ids."""
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 
-from ntm_portal.fields import ModelMultipleIdsField, is_value_of
+from core.fields import ModelMultipleIdsField, is_value_of
 
 from .text import search_key
 
@@ -36,7 +36,7 @@ class ValidIdsAutocompleteSelectMultiple(_ValidIdsOnly, AutocompleteSelectMultip
 
 class AutocompleteIdsMixin:
     """For a ModelAdmin or an inline: its autocomplete_fields use the widgets above, and
-    its many-to-many fields refuse ids past the database's range (ntm_portal.fields)."""
+    its many-to-many fields refuse ids past the database's range (core.fields)."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):

@@ -25,7 +25,7 @@ from django.db.models.functions import Cast, Coalesce, Power
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from ntm_portal.iterables import chunks
+from core.iterables import chunks
 
 from .models import Assessment, CriteriaScore, Criterion
 

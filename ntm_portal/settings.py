@@ -55,16 +55,17 @@ INSTALLED_APPS = [
     "csp",
     # Before the project's apps: the office role is given axes' permissions after migrate.
     "axes",
+    "core",
     "communes",
     "assignments",
     "reports",
-    "ntm_portal",
+    "sampledata",
 ]
 
 MIDDLEWARE = [
     # First: every response and log line, error pages included, carries the request id.
-    "ntm_portal.request_id.RequestIdMiddleware",
-    "ntm_portal.head.HeadWithoutBodyMiddleware",
+    "core.request_id.RequestIdMiddleware",
+    "core.head.HeadWithoutBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -74,7 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "ntm_portal.sessions.SessionLifetimeMiddleware",
+    "core.sessions.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as axes requires: turns a refused login into the lockout page.
@@ -94,8 +95,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "ntm_portal.context_processors.demo_notice",
-                "ntm_portal.context_processors.navigation",
+                "sampledata.context_processors.demo_notice",
+                "assignments.context_processors.navigation",
             ],
         },
     },
@@ -202,12 +203,12 @@ if PRODUCTION:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Sessions end after NTM_SESSION_IDLE_MINUTES without a request and, whatever the
-# activity, NTM_SESSION_MAX_HOURS after the login (ntm_portal/sessions.py).
+# activity, NTM_SESSION_MAX_HOURS after the login (core/sessions.py).
 NTM_SESSION_IDLE_MINUTES = env_int("NTM_SESSION_IDLE_MINUTES", 30, minimum=1)
 NTM_SESSION_MAX_HOURS = env_int("NTM_SESSION_MAX_HOURS", 12, minimum=1)
 SESSION_COOKIE_AGE = NTM_SESSION_IDLE_MINUTES * 60
 
-# Login throttling (django-axes, ntm_portal/lockouts.py). A lockout is per username
+# Login throttling (django-axes, core/lockouts.py). A lockout is per username
 # *and* client IP: someone mistyping locks only their own account on their own
 # computer, and an attacker cannot lock a user out from everywhere.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -215,8 +216,8 @@ AXES_FAILURE_LIMIT = env_int("NTM_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("NTM_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_LOCKOUT_CALLABLE = "ntm_portal.lockouts.lockout_response"
-AXES_USERNAME_CALLABLE = "ntm_portal.lockouts.client_username"  # cut to axes' 255 characters
+AXES_LOCKOUT_CALLABLE = "core.lockouts.lockout_response"
+AXES_USERNAME_CALLABLE = "core.lockouts.client_username"  # cut to axes' 255 characters
 # Who a locked-out person should call, shown on the lockout page (e.g. a phone number).
 NTM_OFFICE_CONTACT = env_str("NTM_OFFICE_CONTACT", "")
 # The client IP (lockouts and the security log). X-Forwarded-For is trusted only when
@@ -234,8 +235,8 @@ if NTM_TRUSTED_PROXIES:
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
 
-# A refused CSRF token: a friendly page (ntm_portal/errors.py); 400/403/500 in urls.py.
-CSRF_FAILURE_VIEW = "ntm_portal.errors.csrf_failure"
+# A refused CSRF token: a friendly page (core/errors.py); 400/403/500 in urls.py.
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 
 # Assignments with no visit for longer than this many days are flagged.
 NTM_STALE_VISIT_DAYS = env_int("NTM_STALE_VISIT_DAYS", 90)
@@ -255,15 +256,15 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 
-# Every line carries the request id and the user id (ntm_portal/request_id.py); a 500's
+# Every line carries the request id and the user id (core/request_id.py); a 500's
 # traceback is logged by django.request with its path. The security log
-# (ntm_portal/security_log.py) has its own handler: stderr, or the file NTM_SECURITY_LOG,
+# (core/security_log.py) has its own handler: stderr, or the file NTM_SECURITY_LOG,
 # reopened when logrotate moves it (WatchedFileHandler).
 NTM_SECURITY_LOG = env_str("NTM_SECURITY_LOG", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "ntm_portal.request_id.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"}},
     "formatters": {
         "default": {
             "format": "%(asctime)s %(levelname)s [%(request_id)s user=%(user_id)s] "

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import lockouts
+from core import lockouts
 
 admin.site.site_header = "NTM Portal – Lào Cai"
 admin.site.site_title = "NTM Portal"
@@ -19,7 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# Friendly pages; 500 and 400 without any database query (ntm_portal/errors.py).
-handler400 = "ntm_portal.errors.bad_request"
-handler403 = "ntm_portal.errors.permission_denied"
-handler500 = "ntm_portal.errors.server_error"
+# Friendly pages; 500 and 400 without any database query (core/errors.py).
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler500 = "core.errors.server_error"

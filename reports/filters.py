@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from assignments.filters import AGENCY_HINT, agencies_active_in_district
 from assignments.models import Agency
 from communes.models import Commune, CriteriaSet, District, Era
-from ntm_portal.listing import LongChoiceFilter, NarrowedChoiceFilter
+from core.listing import LongChoiceFilter, NarrowedChoiceFilter
 
 NO_LEVEL = "none"
 LEVEL_CHOICES = [(NO_LEVEL, _("Chưa được công nhận")), *CriteriaSet.Level.choices]

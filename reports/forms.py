@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ntm_portal.widgets import LongSelect
+from core.widgets import LongSelect
 
 
 class DashboardFilterForm(forms.Form):

@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import CriteriaSet
-from ntm_portal.cells import ShortDateColumn
+from core.cells import ShortDateColumn
 
 from . import queries
 

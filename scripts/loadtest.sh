@@ -154,7 +154,7 @@ env "${SERVER_ENV[@]}" "$PY" manage.py collectstatic --no-input -v0 >>"$RUN/prep
 # Fresh planner statistics, as autovacuum keeps them on a live server: without them a bulk-loaded
 # dataset (generate_scale_data) gets plans that take minutes.
 env "${SERVER_ENV[@]}" "$PY" manage.py shell -c \
-    "from reports.scale_data import update_statistics; update_statistics()" >>"$RUN/prepare.log" 2>&1
+    "from sampledata.scale import update_statistics; update_statistics()" >>"$RUN/prepare.log" 2>&1
 
 echo "loadtest: starting gunicorn (gunicorn.conf.py) on 127.0.0.1:$PORT…"
 # SO_REUSEADDR as gunicorn binds: a port left in TIME_WAIT by the previous run is free.

@@ -1,4 +1,4 @@
-"""ntm_portal/cells.py gives what django-tables2 gives, cell for cell: the list pages'
+"""core/cells.py gives what django-tables2 gives, cell for cell: the list pages'
 rows ({% table_row %}) are the library's own table template's rows, the exports'
 values are BoundRow.get_cell_value's."""
 
@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from communes.models import Commune
-from ntm_portal.cells import ColumnCells, table_cells
+from core.cells import ColumnCells, table_cells
 
 pytestmark = pytest.mark.django_db
 

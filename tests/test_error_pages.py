@@ -11,8 +11,8 @@ from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import path, reverse
 
+from core.request_id import RequestIdFilter
 from ntm_portal import urls as project_urls
-from ntm_portal.request_id import RequestIdFilter
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 

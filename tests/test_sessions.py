@@ -1,4 +1,4 @@
-"""Sessions end after 30 idle minutes and 12 hours after the login (ntm_portal/sessions.py).
+"""Sessions end after 30 idle minutes and 12 hours after the login (core/sessions.py).
 
 Time is moved by rewriting the timestamps the session holds, as if the user had
 come back later.
@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from ntm_portal.sessions import LOGIN_AT, SEEN_AT
+from core.sessions import LOGIN_AT, SEEN_AT
 
 pytestmark = pytest.mark.django_db
 

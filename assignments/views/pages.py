@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
-from ntm_portal.listing import FilteredTableView
+from core.listing import FilteredTableView
 
 from .. import access
 from ..filters import AssignmentFilter, VisitFilter

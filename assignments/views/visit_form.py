@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from .. import access, attachments, roles, services
+from .. import access, attachments, roles
 from ..forms import AttachmentForm, FollowUpForm, RecommendationFormSet, SupportFormSet, VisitForm
 from ..models import Assignment, Attachment, FieldVisit, Recommendation, Support, VisitEvent
+from ..services import visits
 
 SAVED_DRAFTS = "visit_form_saved_drafts"  # session key: local copies the server now has
 
@@ -69,7 +70,7 @@ class VisitFormView(LoginRequiredMixin, View):
             messages.error(request, self.error_summary(forms))
             return self.render(forms)
         try:
-            visit = services.save_visit(
+            visit = visits.save_visit(
                 form=forms["form"],
                 supports=forms["supports"],
                 recommendations=forms["recommendations"],
@@ -79,7 +80,7 @@ class VisitFormView(LoginRequiredMixin, View):
                 remove_files=forms["files"].cleaned_data["remove"],
                 by=request.user,
             )
-        except services.VisitChanged as exc:
+        except visits.VisitChanged as exc:
             messages.error(request, exc.message())
             # Carry the current version so that saving again, knowingly, is possible.
             data = request.POST.copy()
@@ -273,7 +274,7 @@ def attachment_delete(request, pk):
     attachment = _attachment_for(request, pk, "edit")
     visit_pk = attachment.visit_id
     name = str(attachment)
-    services.delete_attachment(attachment)
+    visits.delete_attachment(attachment)
     messages.success(request, _("Đã xoá tệp «%(name)s».") % {"name": name})
     return redirect("assignments:visit_detail", pk=visit_pk)
 

@@ -1,7 +1,6 @@
-"""The visit workflow (submit, confirm, return with a comment, answer), the
-hand-over of an assignment and the amendment of a decision.
+"""The visit workflow: submit, confirm, return with a comment, answer.
 
-Thin views: access decides who may act, services.py does the work.
+Thin views: access decides who may act, services.workflow does the work.
 """
 
 import copy
@@ -9,14 +8,14 @@ import copy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
-from .. import access, services
-from ..forms_workflow import AmendmentForm, AnswerForm, HandOverForm, ReturnForm, pair_formset
-from ..models import Assignment, Decision, FieldVisit, Leader
+from .. import access
+from ..forms_workflow import AnswerForm, ReturnForm
+from ..models import FieldVisit
+from ..services import errors, workflow
 
 # The state each action starts from (the one that decides who may take it).
 _STARTS_FROM = {
@@ -44,7 +43,7 @@ def _visit_for(request, pk, action):
 def _act(request, visit, step, done, *args):
     try:
         step(visit, request.user, *args)
-    except services.WorkflowError as error:
+    except errors.WorkflowError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, done)
@@ -63,14 +62,14 @@ def _comment(request, form_class):
 @login_required
 def visit_submit(request, pk):
     visit = _visit_for(request, pk, "submit")
-    return _act(request, visit, services.submit_visit, _("Đã gửi chuyến công tác cho văn phòng."))
+    return _act(request, visit, workflow.submit_visit, _("Đã gửi chuyến công tác cho văn phòng."))
 
 
 @require_POST
 @login_required
 def visit_confirm(request, pk):
     visit = _visit_for(request, pk, "confirm")
-    return _act(request, visit, services.confirm_visit, _("Đã xác nhận chuyến công tác."))
+    return _act(request, visit, workflow.confirm_visit, _("Đã xác nhận chuyến công tác."))
 
 
 @require_POST
@@ -83,7 +82,7 @@ def visit_return(request, pk):
     return _act(
         request,
         visit,
-        services.return_visit,
+        workflow.return_visit,
         _("Đã trả lại chuyến công tác cho tổ giúp việc kèm ý kiến."),
         comment,
     )
@@ -96,157 +95,4 @@ def visit_answer(request, pk):
     comment = _comment(request, AnswerForm)
     if comment is None:
         return redirect("assignments:visit_detail", pk=visit.pk)
-    return _act(request, visit, services.answer_visit, _("Đã gửi trả lời cho văn phòng."), comment)
-
-
-def _office_only(request):
-    if not access.may_manage_assignments(request.user):
-        raise PermissionDenied
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def assignment_handover(request, pk):
-    _office_only(request)
-    assignment = get_object_or_404(
-        Assignment.objects.select_related(
-            "commune__district", "leader__agency", "decision", "working_group", "successor__leader"
-        ),
-        pk=pk,
-    )
-    form = HandOverForm(request.POST or None, initial={"agency": assignment.leader.agency_id})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            successor = services.hand_over(
-                assignment,
-                ended_on=data["ended_on"],
-                reason=data["reason"],
-                note=data["note"],
-                new_leader=data["new_leader"],
-                started_on=data["started_on"],
-                by=request.user,
-            )
-        except services.WorkflowError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request,
-                _("Đã bàn giao xã %(commune)s: %(old)s → %(new)s, từ ngày %(date)s.")
-                % {
-                    "commune": assignment.commune.name,
-                    "old": assignment.leader.full_name,
-                    "new": successor.leader.full_name,
-                    "date": successor.started_on.strftime("%d/%m/%Y"),
-                },
-            )
-            return redirect("assignments:leader_detail", pk=successor.leader_id)
-    title = _("Bàn giao phân công xã %(commune)s") % {"commune": assignment.commune.name}
-    return render(
-        request,
-        "assignments/handover_form.html",
-        {
-            "assignment": assignment,
-            "predecessor": Assignment.objects.filter(successor=assignment)
-            .select_related("leader")
-            .first(),
-            "form": form,
-            "page_title": title,
-            "breadcrumbs": [
-                (_("Phân công"), reverse("assignments:assignment_list")),
-                (
-                    assignment.leader.full_name,
-                    reverse("assignments:leader_detail", args=[assignment.leader_id]),
-                ),
-                (title, None),
-            ],
-        },
-    )
-
-
-DEFAULT_ROWS, MAX_ROWS = 5, 130
-
-
-def _rows(request):
-    rows = request.GET.get("so_dong", "")
-    # isdecimal, not isdigit: "²" is a digit that int() refuses.
-    return min(max(int(rows), 1), MAX_ROWS) if rows.isdecimal() else DEFAULT_ROWS
-
-
-def _pair_choices(base):
-    in_force = (
-        services.active_under(base)
-        .select_related("commune__district", "leader")
-        .order_by("commune__sort_name", "pk")
-    )
-    communes = [
-        (
-            a.commune_id,
-            _("%(commune)s – %(district)s (đang: %(leader)s)")
-            % {
-                "commune": a.commune.name,
-                "district": a.commune.district.name if a.commune.district else "",
-                "leader": a.leader.full_name,
-            },
-        )
-        for a in in_force
-    ]
-    leaders = [
-        (leader.pk, f"{leader.full_name} – {leader.position}, {leader.agency}")
-        for leader in Leader.objects.select_related("agency").order_by("search_name", "pk")
-    ]
-    return {"communes": communes, "leaders": leaders}
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def decision_amend(request, pk):
-    _office_only(request)
-    base = get_object_or_404(Decision, pk=pk)
-    PairFormSet = pair_formset(extra=_rows(request))
-    data = request.POST or None
-    form = AmendmentForm(data)
-    pairs = PairFormSet(data, prefix="xa", form_kwargs=_pair_choices(base))
-    errors = []
-    if request.method == "POST" and form.is_valid() and pairs.is_valid():
-        try:
-            decision = services.amend_decision(
-                base,
-                number=form.cleaned_data["number"],
-                issued_on=form.cleaned_data["issued_on"],
-                title=form.cleaned_data["title"],
-                pairs=pairs.pairs(),
-                by=request.user,
-            )
-        except services.WorkflowError as error:
-            errors.append(str(error))
-        else:
-            count = decision.assignments.count()
-            messages.success(
-                request,
-                _(
-                    "Đã ghi Quyết định %(number)s sửa đổi Quyết định %(base)s: "
-                    "phân công lại %(count)d xã; các xã khác giữ nguyên."
-                )
-                % {"number": decision.number, "base": base.number, "count": count},
-            )
-            return redirect(reverse("assignments:assignment_list") + f"?decision={decision.pk}")
-    title = _("Sửa đổi Quyết định %(number)s") % {"number": base.number}
-    return render(
-        request,
-        "assignments/decision_amend.html",
-        {
-            "base": base,
-            "form": form,
-            "pairs": pairs,
-            "errors": errors,
-            "in_force": services.active_under(base).count(),
-            "rows": len(pairs.forms),
-            "more_rows": min(len(pairs.forms) + DEFAULT_ROWS, MAX_ROWS),
-            "page_title": title,
-            "breadcrumbs": [
-                (_("Phân công"), reverse("assignments:assignment_list")),
-                (title, None),
-            ],
-        },
-    )
+    return _act(request, visit, workflow.answer_visit, _("Đã gửi trả lời cho văn phòng."), comment)

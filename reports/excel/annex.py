@@ -11,7 +11,7 @@ from itertools import groupby
 
 from django.utils.text import slugify
 
-from . import writer
+from core.excel import writer
 
 HEADINGS = ["STT", "Họ và tên", "Chức vụ", "Cơ quan, đơn vị", "Xã được phân công"]
 WIDTHS = [6, 26, 24, 42, 22]

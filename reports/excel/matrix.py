@@ -22,9 +22,9 @@ from operator import itemgetter
 from openpyxl.styles import Alignment
 
 from communes.models import Commune
+from core.excel import writer
 
 from .. import queries
-from . import writer
 
 FIRST_DATA_ROW = 8
 MET = "Đạt"

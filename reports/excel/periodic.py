@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from openpyxl.chart import BarChart, Reference
 
 from assignments.models import FieldVisit, Recommendation, Support
+from core.excel import writer
 
 from .. import queries
-from . import writer
 
 PERIOD_CODE = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]))?$")
 ROMAN_QUARTERS = {1: "I", 2: "II", 3: "III", 4: "IV"}

@@ -21,10 +21,9 @@ from typing import NamedTuple
 from django.db.models import F
 
 from assignments.models import FieldVisit, Recommendation, Support
-from communes.templatetags.ntm_format import number
-from ntm_portal.iterables import chunks
-
-from . import writer
+from core.excel import writer
+from core.iterables import chunks
+from core.templatetags.ntm_format import number
 
 COUNTING_NOTE = "Số liệu chính thức chỉ tính các chuyến công tác đã xác nhận (cột Trạng thái)."
 CHUNK = 1000  # visits read at a time: the whole country is streamed, never held in memory

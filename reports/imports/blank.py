@@ -1,14 +1,14 @@
 """Blank workbooks the office fills in and imports: the annex and the criteria matrix.
 
-Written with the exports' toolkit (reports/excel/writer.py), so they print like
+Written with the exports' toolkit (core/excel/writer.py), so they print like
 the reports and hold no formula; the importers read them back as they are.
 """
 
 from communes.models import Commune
+from core.excel import writer
 
 from ..excel import annex as annex_export
 from ..excel import matrix as matrix_export
-from ..excel import writer
 from ..queries import programme_criteria
 
 

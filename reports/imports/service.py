@@ -27,7 +27,7 @@ from simple_history.utils import bulk_create_with_history
 from assignments.models import Assignment, Decision
 from communes import scores
 from communes.models import Assessment
-from ntm_portal.iterables import chunks
+from core.iterables import chunks
 
 from ..models import ImportBatch
 from . import annex, matrix

@@ -11,7 +11,7 @@ from django.views.generic import DetailView
 from assignments import access
 from assignments.models import FieldVisit
 from communes.models import Commune
-from ntm_portal.listing import FilteredTableView
+from core.listing import FilteredTableView
 
 from .. import queries
 from ..filters import CommuneFilter

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from communes.models import CriteriaSet
-from communes.templatetags.ntm_format import number
+from core.templatetags.ntm_format import number
 
 from .. import dashboard
 from ..charts import Bar, Chart, bar_chart, column_chart

@@ -21,11 +21,12 @@ from assignments import access
 from assignments.filters import VisitFilter
 from assignments.models import Assignment, Decision, FieldVisit
 from communes.models import Commune, CriteriaSet, District, Era
-from ntm_portal import security_log
+from core import security_log
+from core.excel import writer
+from core.excel.table import describe_filters
 
 from .. import queries
-from ..excel import annex, matrix, periodic, visits, writer
-from ..excel.table import describe_filters
+from ..excel import annex, matrix, periodic, visits
 
 
 def programme_years():

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assignments import access
-from ntm_portal import security_log
+from core import security_log
+from core.excel import writer
 
-from ..excel import writer
 from ..imports import blank, service
 from ..imports.files import ImportFileError
 from ..imports.forms import AnnexUploadForm, MatrixUploadForm, programme_years

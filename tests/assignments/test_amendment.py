@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from assignments import services
 from assignments.models import Assignment, Decision
+from assignments.services import errors, succession
 from tests.factories import make_leader
 
 pytestmark = pytest.mark.django_db
@@ -116,8 +116,8 @@ def test_a_commune_without_an_active_assignment_is_refused(office_client):
 
     assert "Xã được chọn không có phân công đang hiệu lực" in response.content.decode()
     assert (snapshot(decision), Decision.objects.count()) == before
-    with pytest.raises(services.WorkflowError, match="không có phân công đang hiệu lực"):
-        services.amend_decision(
+    with pytest.raises(errors.WorkflowError, match="không có phân công đang hiệu lực"):
+        succession.amend_decision(
             decision,
             number="9/QĐ-UBND",
             issued_on=datetime.date(2024, 3, 15),
@@ -171,7 +171,7 @@ def test_other_mistakes_are_explained_and_nothing_is_written(office_client, rows
 def test_a_second_amendment_re_pairs_a_commune_paired_by_the_first():
     decision = base()
     commune = in_force(decision, 1)[0].commune
-    first = services.amend_decision(
+    first = succession.amend_decision(
         decision,
         number="100/QĐ-UBND",
         issued_on=datetime.date(2023, 1, 10),
@@ -180,7 +180,7 @@ def test_a_second_amendment_re_pairs_a_commune_paired_by_the_first():
     )
     leader = make_leader()
 
-    second = services.amend_decision(
+    second = succession.amend_decision(
         decision,
         number="200/QĐ-UBND",
         issued_on=datetime.date(2024, 1, 10),
@@ -216,8 +216,8 @@ def test_the_service_refuses_an_issue_day_out_of_range(issued_on):
     commune = in_force(decision, 1)[0].commune
     before = snapshot(decision)
 
-    with pytest.raises(services.WorkflowError, match="nằm ngoài khoảng hợp lệ"):
-        services.amend_decision(
+    with pytest.raises(errors.WorkflowError, match="nằm ngoài khoảng hợp lệ"):
+        succession.amend_decision(
             decision,
             number="300/QĐ-UBND",
             issued_on=issued_on,

@@ -13,7 +13,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from assignments import roles
-from assignments.demo import DEMO_ACCOUNTS, demo_data_loaded
 from assignments.models import (
     Agency,
     Assignment,
@@ -26,6 +25,7 @@ from assignments.models import (
     WorkingGroup,
 )
 from communes.models import Assessment, Commune, CriteriaSet, Criterion, Recognition
+from sampledata.lifecycle import DEMO_ACCOUNTS, demo_data_loaded
 
 SET_318 = "qd318-2021-2025"
 NOTICE = "DỮ LIỆU MẪU"

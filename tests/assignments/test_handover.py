@@ -6,8 +6,10 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from assignments import access, demo, services
+from assignments import access
 from assignments.models import Assignment, Leader
+from assignments.services import errors, succession
+from sampledata import lifecycle as demo
 from tests.factories import make_leader, make_visit
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +134,7 @@ def test_refused_hand_overs_explain_why_and_write_nothing(office_client, overrid
 
 def test_an_ended_assignment_cannot_be_handed_over(office_client):
     old = ban_vuoc()
-    services.hand_over(old, ended_on=D(2024, 6, 30), reason="retired", new_leader=make_leader())
+    succession.hand_over(old, ended_on=D(2024, 6, 30), reason="retired", new_leader=make_leader())
     count = Assignment.objects.count()
 
     page = office_client.get(url(old)).content.decode()
@@ -145,15 +147,17 @@ def test_an_ended_assignment_cannot_be_handed_over(office_client):
 
 def test_the_service_refuses_a_stale_assignment_already_handed_over():
     stale = ban_vuoc()
-    services.hand_over(
+    succession.hand_over(
         Assignment.objects.get(pk=stale.pk),
         ended_on=D(2024, 6, 30),
         reason="retired",
         new_leader=make_leader(),
     )
 
-    with pytest.raises(services.WorkflowError, match="Phân công này đã kết thúc"):
-        services.hand_over(stale, ended_on=D(2024, 8, 1), reason="other", new_leader=make_leader())
+    with pytest.raises(errors.WorkflowError, match="Phân công này đã kết thúc"):
+        succession.hand_over(
+            stale, ended_on=D(2024, 8, 1), reason="other", new_leader=make_leader()
+        )
 
     assert Assignment.objects.filter(commune=stale.commune, ended_on__isnull=True).count() == 1
 
@@ -163,7 +167,7 @@ def test_two_active_assignments_are_refused_even_when_the_service_is_misused(
 ):
     """If the old assignment were left active, the database refuses the successor."""
     old = ban_vuoc()
-    monkeypatch.setattr(services, "_end_assignment", lambda assignment, **kwargs: 1)
+    monkeypatch.setattr(succession, "_end_assignment", lambda assignment, **kwargs: 1)
     count = Assignment.objects.count()
 
     response = office_client.post(url(old), form(leader=make_leader().pk))
@@ -204,8 +208,8 @@ def test_the_service_refuses_days_out_of_range_as_the_form_does(ended_on, starte
     old = ban_vuoc()
     count = Assignment.objects.count()
 
-    with pytest.raises(services.WorkflowError, match="nằm ngoài khoảng hợp lệ"):
-        services.hand_over(
+    with pytest.raises(errors.WorkflowError, match="nằm ngoài khoảng hợp lệ"):
+        succession.hand_over(
             old, ended_on=ended_on, started_on=started_on, reason="other", new_leader=make_leader()
         )
 

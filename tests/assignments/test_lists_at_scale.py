@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from assignments.models import Agency, Assignment, FieldVisit
 from communes.models import Commune
-from ntm_portal import listing
+from core import listing
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assignments import services
 from assignments.forms import RecommendationFormSet, SupportFormSet, VisitForm
 from assignments.models import FieldVisit, Support
+from assignments.services import visits
 from tests.assignments.test_visit_form import counts, group_a, visit_data
 from tests.factories import make_support, make_visit
 
@@ -164,8 +164,8 @@ def test_save_visit_raises_and_writes_nothing_when_the_version_moved(member_a_us
     assert form.is_valid() and supports.is_valid() and recommendations.is_valid()
     before = counts()
 
-    with pytest.raises(services.VisitChanged) as refused:
-        services.save_visit(
+    with pytest.raises(visits.VisitChanged) as refused:
+        visits.save_visit(
             form=form, supports=supports, recommendations=recommendations, by=member_a_user
         )
 

@@ -5,8 +5,9 @@ import pytest
 from django.db.models import F
 from django.urls import reverse
 
-from assignments import demo, services
 from assignments.models import FieldVisit, VisitEvent
+from assignments.services import errors, workflow
+from sampledata import lifecycle as demo
 from tests.factories import make_visit
 
 pytestmark = pytest.mark.django_db
@@ -220,8 +221,8 @@ def test_a_step_on_a_visit_changed_meanwhile_is_refused_naming_who(member_a_user
     visit = group_a_visit()  # as the member's page loaded it
     FieldVisit.objects.filter(pk=visit.pk).update(version=F("version") + 1, updated_by=office_user)
 
-    with pytest.raises(services.WorkflowError, match="vừa được vanphong thay đổi"):
-        services.submit_visit(visit, member_a_user)
+    with pytest.raises(errors.WorkflowError, match="vừa được vanphong thay đổi"):
+        workflow.submit_visit(visit, member_a_user)
 
     current = FieldVisit.objects.get(pk=visit.pk)
     assert (current.status, current.version) == (S.DRAFT, 2)

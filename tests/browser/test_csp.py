@@ -8,8 +8,8 @@ are collected and must stay empty, and the pages' own scripts must have run.
 import pytest
 from django.urls import reverse
 
-from assignments.demo import DEMO_ACCOUNTS
 from assignments.models import Assignment, FieldVisit
+from sampledata.lifecycle import DEMO_ACCOUNTS
 
 from .conftest import log_in
 

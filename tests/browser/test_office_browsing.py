@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from assignments.demo import DEMO_ACCOUNTS
 from communes.models import Commune, District
+from sampledata.lifecycle import DEMO_ACCOUNTS
 
 from .conftest import log_in
 

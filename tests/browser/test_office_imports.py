@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from assignments.demo import DEMO_ACCOUNTS
 from assignments.models import Assignment, Decision
+from sampledata.lifecycle import DEMO_ACCOUNTS
 from tests.reports.import_workbooks import active_assignment, nfd, workbook_bytes
 
 from .conftest import log_in

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from assignments.demo import DEMO_ACCOUNTS
 from assignments.models import FieldVisit
 from reports.dashboard import recent_visit_count
+from sampledata.lifecycle import DEMO_ACCOUNTS
 
 from .conftest import log_in
 

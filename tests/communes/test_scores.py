@@ -6,10 +6,10 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from assignments import demo
 from communes import scores
 from communes.models import Assessment, CriteriaScore, CriteriaSet, Criterion
 from communes.reference import NTM_SET
+from sampledata import lifecycle as demo
 from tests.factories import make_assessment, make_commune
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from django.urls import reverse
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from assignments import demo
 from assignments.models import Agency, Decision, FieldVisit, Support
 from communes.models import Commune, District
+from sampledata import lifecycle as demo
 
 from .fuzzing import (
     FEW,

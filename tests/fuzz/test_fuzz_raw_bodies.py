@@ -8,9 +8,9 @@ from django.urls import reverse
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from assignments import demo
 from assignments.models import Decision, FieldVisit
 from reports.models import ImportBatch
+from sampledata import lifecycle as demo
 from tests.factories import make_visit
 
 from .fuzzing import FUZZ, changes, check_page, client_as, rolled_back, snapshot, users

@@ -5,9 +5,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from assignments import demo
 from assignments.models import Assignment, Decision, FieldVisit, Support
 from communes.models import CriteriaSet, CriterionGroup
+from sampledata import lifecycle as demo
 from tests.factories import make_visit
 
 from .fuzzing import snapshot

@@ -15,10 +15,10 @@ from django.utils.html import escape
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from assignments import demo
 from assignments.forms import MAX_FORMS, ntm_criteria
 from assignments.models import Attachment, FieldVisit, Recommendation, Support, VisitEvent
 from assignments.views.visit_form import open_recommendations
+from sampledata import lifecycle as demo
 from tests.factories import make_recommendation, make_support, make_visit
 
 from .fuzzing import (

@@ -16,9 +16,11 @@ from django.utils import timezone
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from assignments import access, demo, services
+from assignments import access
 from assignments import history as audit
 from assignments.models import Assignment, Attachment, Decision, FieldVisit, Leader, VisitEvent
+from assignments.services import succession
+from sampledata import lifecycle as demo
 from tests.factories import make_support, make_visit
 
 from .fuzzing import (
@@ -270,7 +272,7 @@ class Amendment:
     def __init__(self):
         self.people = users()
         self.base = Decision.objects.get(is_demo=True)
-        in_force = services.active_under(self.base).order_by("pk")[:30]
+        in_force = succession.active_under(self.base).order_by("pk")[:30]
         self.pairs = {a.commune_id: a.leader_id for a in in_force}
         self.leaders = list(Leader.objects.values_list("pk", flat=True)[:30])
         self.first_day = max(a.started_on for a in in_force) + datetime.timedelta(days=1)

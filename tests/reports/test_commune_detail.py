@@ -12,7 +12,7 @@ from django.utils import translation
 from assignments.models import Assignment, FieldVisit, Member, Support
 from communes.models import Assessment, Commune, Criterion, Era
 from communes.reference import NTM_SET
-from communes.templatetags.ntm_format import vnd
+from core.templatetags.ntm_format import vnd
 from tests.factories import make_recommendation, make_support, make_visit
 
 pytestmark = pytest.mark.django_db

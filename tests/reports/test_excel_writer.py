@@ -15,7 +15,8 @@ from openpyxl import load_workbook
 from openpyxl.styles import Alignment
 
 from assignments.models import FieldVisit
-from reports.excel import matrix, visits, writer
+from core.excel import writer
+from reports.excel import matrix, visits
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,11 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from communes.models import Assessment, Commune
-from reports import scale_data
 from reports.imports import files, matrix, service
 from reports.imports.files import ImportFileError, open_workbook
 from reports.models import ImportBatch
 from reports.views import imports as import_views
+from sampledata import scale as scale_data
 
 from .import_workbooks import edited, matrix_bytes, matrix_cells, save, upload, workbook_bytes
 

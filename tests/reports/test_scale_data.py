@@ -6,7 +6,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from assignments.demo_data import DECISION_NUMBER
 from assignments.models import (
     Agency,
     Assignment,
@@ -19,7 +18,8 @@ from assignments.models import (
 )
 from communes import scores
 from communes.models import Assessment, Commune, CriteriaScore, District, Province
-from reports import scale_data
+from sampledata import scale as scale_data
+from sampledata.laocai import DECISION_NUMBER
 
 TINY = {"communes": 40, "districts": 4, "provinces": 2, "visits": 120, "years": 2}
 

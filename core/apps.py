@@ -2,10 +2,10 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-class NtmPortalConfig(AppConfig):
-    """The project's own app: connects the security log's receivers."""
+class CoreConfig(AppConfig):
+    """The bottom layer's app: its template tags, and the security log's receivers."""
 
-    name = "ntm_portal"
+    name = "core"
     verbose_name = _("NTM Portal")
 
     def ready(self):

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.scale_data import Scale, ScaleDataError, generate_scale_data
+from sampledata.scale import Scale, ScaleDataError, generate_scale_data
 
 DEFAULT = Scale()
 

@@ -15,11 +15,8 @@ from django.db import transaction
 from django.db.models import Count, ProtectedError, Q, Sum
 from django.utils import timezone
 
-from communes import scores, text
-from communes.models import Assessment, Recognition
-
-from . import roles
-from .models import (
+from assignments import roles
+from assignments.models import (
     Agency,
     Assignment,
     Attachment,
@@ -31,6 +28,8 @@ from .models import (
     Support,
     WorkingGroup,
 )
+from communes import scores, text
+from communes.models import Assessment, Recognition
 
 
 class DemoDataError(Exception):

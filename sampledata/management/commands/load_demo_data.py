@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from assignments import demo_data
 from assignments.models import FieldVisit, Recommendation
 from communes.models import CriteriaSet
+from sampledata import laocai
 
 
 def format_vnd(amount):
@@ -23,8 +23,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, reset=False, **options):
         try:
-            figures = demo_data.load_demo_data(reset=reset)
-        except demo_data.DemoDataError as exc:
+            figures = laocai.load_demo_data(reset=reset)
+        except laocai.DemoDataError as exc:
             raise CommandError(str(exc)) from exc
         if figures is None:
             self.stdout.write(
@@ -35,9 +35,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Đã nạp dữ liệu mẫu (tên, số liệu đều là bịa):"))
         write_figures(self.stdout, figures)
         self.stdout.write(
-            f"Ngày ban hành Quyết định {demo_data.DECISION_NUMBER} và ngày bắt đầu thật của "
+            f"Ngày ban hành Quyết định {laocai.DECISION_NUMBER} và ngày bắt đầu thật của "
             "từng phân công chưa rõ: ngày ban hành để trống, mọi phân công ghi từ "
-            f"{demo_data.STARTED_ON:%d/%m/%Y}."
+            f"{laocai.STARTED_ON:%d/%m/%Y}."
         )
         self.stdout.write(
             "Trang web hiển thị thông báo «DỮ LIỆU MẪU» cho tới khi chạy remove_demo_data."

@@ -17,16 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from communes import scores, text
-from communes.models import Assessment, Commune, CriteriaSet, Recognition
-
-from .demo import (
-    DemoDataError,
-    demo_figures,
-    link_demo_accounts,
-    remove_demo_rows,
-)
-from .models import (
+from assignments.models import (
     Agency,
     Assignment,
     Decision,
@@ -36,6 +27,15 @@ from .models import (
     Recommendation,
     Support,
     WorkingGroup,
+)
+from communes import scores, text
+from communes.models import Assessment, Commune, CriteriaSet, Recognition
+
+from .lifecycle import (
+    DemoDataError,
+    demo_figures,
+    link_demo_accounts,
+    remove_demo_rows,
 )
 
 DECISION_NUMBER = "1599/QĐ-UBND"

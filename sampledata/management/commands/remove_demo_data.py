@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from assignments import demo
-from ntm_portal import security_log
+from core import security_log
+from sampledata import lifecycle as demo
 
 
 class Command(BaseCommand):

@@ -27,10 +27,10 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.data import TableQuerysetData
 
-from ntm_portal import security_log
-from ntm_portal.widgets import LongSelect
-from reports.excel import table as table_export
-from reports.excel import writer
+from core import security_log
+from core.excel import table as table_export
+from core.excel import writer
+from core.widgets import LongSelect
 
 MAX_PER_PAGE = 200
 # A <select> longer than this is of no use to a person, and slow to draw: Lào Cai

@@ -18,8 +18,8 @@ by NTM_SECURITY_LOG). Where each event is logged:
 * logins, logouts, failed logins: Django's auth signals (every login form,
   the admin's included);
 * lockouts: django-axes' ``user_locked_out`` signal; unlocks: the office's
-  unlock page (ntm_portal/lockouts.py);
-* refused access: the 403 handler (ntm_portal/errors.py) — every
+  unlock page (core/lockouts.py);
+* refused access: the 403 handler (core/errors.py) — every
   PermissionDenied raised by assignments/access.py and the views' role
   checks ends there; a refused CSRF token is logged as csrf_refused. 404s
   are not logged: "out of scope" and "does not exist" are the same answer on
@@ -167,7 +167,7 @@ def imported(request, action, batch):
 def exported(request, response):
     """An Excel download: logged when the response is a file (not a redirect back).
 
-    Downloads are FileResponses (reports.excel.writer.workbook_download), which
+    Downloads are FileResponses (core.excel.writer.workbook_download), which
     know their file's name.
     """
     filename = getattr(response, "filename", None)
@@ -204,7 +204,7 @@ def bulk_deleted(what, counts):
 
 
 def connect():
-    """Connect the receivers (ntm_portal.apps.NtmPortalConfig.ready)."""
+    """Connect the receivers (core.apps.NtmPortalConfig.ready)."""
     from axes.signals import user_locked_out
     from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 

@@ -1,11 +1,11 @@
 """{% table_row row %}: a django-tables2 row drawn as the library's template draws it,
-with each column's decisions taken once per table (ntm_portal/cells.py)."""
+with each column's decisions taken once per table (core/cells.py)."""
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from ntm_portal.cells import table_cells
+from core.cells import table_cells
 
 register = template.Library()
 

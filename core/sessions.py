@@ -27,7 +27,7 @@ SEEN_AT = "ntm_seen_at"
 REFRESH_SECONDS = 60
 
 
-@receiver(user_logged_in, dispatch_uid="ntm_portal.sessions.start_lifetime")
+@receiver(user_logged_in, dispatch_uid="core.sessions.start_lifetime")
 def start_lifetime(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[LOGIN_AT] = request.session[SEEN_AT] = int(time.time())

@@ -19,7 +19,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django_tables2 import DateColumn, DateTimeColumn
 
-from ntm_portal.cells import ColumnCells
+from core.cells import ColumnCells
 
 from . import writer
 

@@ -26,19 +26,6 @@ from dataclasses import dataclass
 from django.db import connections, transaction
 from django.utils import timezone
 
-from assignments.demo_data import (
-    AGENCIES,
-    EASE,
-    FAMILY,
-    FINDINGS,
-    GIVEN_FEMALE,
-    GIVEN_MALE,
-    MIDDLE_FEMALE,
-    MIDDLE_MALE,
-    PURPOSES,
-    build_recommendation,
-    build_support,
-)
 from assignments.models import (
     Agency,
     Assignment,
@@ -65,8 +52,20 @@ from communes.models import (
     Recognition,
 )
 from communes.reference import LAST_PRE_2025_DAY, NTM_SET
-
-from .models import ImportBatch
+from reports.models import ImportBatch
+from sampledata.laocai import (
+    AGENCIES,
+    EASE,
+    FAMILY,
+    FINDINGS,
+    GIVEN_FEMALE,
+    GIVEN_MALE,
+    MIDDLE_FEMALE,
+    MIDDLE_MALE,
+    PURPOSES,
+    build_recommendation,
+    build_support,
+)
 
 CODE_PREFIX = "S"
 SCALE_DECISION_NUMBER = "SCALE/QĐ-GIẢ-LẬP"

@@ -1,8 +1,9 @@
+"""The navigation menu: only what the user may open."""
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from assignments import roles
-from assignments.demo import demo_data_loaded
+from . import roles
 
 # (url name, label, who may open it); the menu lists only what the user may open.
 MENU = [
@@ -16,17 +17,6 @@ MENU = [
     ("lockouts", _("Mở khoá đăng nhập"), "office"),
     ("admin:index", _("Quản trị"), "staff"),
 ]
-
-
-def demo_notice(request):
-    """Tell every page whether invented demo data is loaded, so it can say so.
-
-    Asked once per request: django-tables2 renders a table with the context
-    processors a second time.
-    """
-    if not hasattr(request, "_demo_data_loaded"):
-        request._demo_data_loaded = demo_data_loaded()
-    return {"demo_data_loaded": request._demo_data_loaded}
 
 
 def navigation(request):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from assignments import demo
 from assignments.roles import ROLE_LABELS
+from sampledata import lifecycle as demo
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@
   500 is often the database being down. The 500 page shows the request id
   ("Mã lỗi") to quote to the office; the traceback goes to the log only
   (Django's ``django.request`` logger, with the request id and user id from
-  ntm_portal.request_id.RequestIdFilter).
+  core.request_id.RequestIdFilter).
 * 403 is logged in the security log, then rendered like any page (menu and all).
 * A refused CSRF token gets its own page: almost always a form left open too
   long or a session that expired.

@@ -11,7 +11,7 @@ next. `ColumnCells` decides it once per column and gives the same results:
   60,000 cells for the whole country's communes: 5 s → 2 s);
 * `td(row, context)`: the ``<td>`` that django-tables2's own table template
   draws for the cell (the list pages, `{% table_row %}` in
-  ``ntm_portal/templatetags/ntm_tables.py``).
+  ``core/templatetags/ntm_tables.py``).
 
 Columns asking for something else fall back on django-tables2's own path: a
 many-to-many column, a function wanting an argument the library does not

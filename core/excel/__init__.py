@@ -1,0 +1,1 @@
+"""The Excel toolkit every file is written with (writer) and the list exports (table)."""
