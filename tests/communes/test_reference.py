@@ -1,4 +1,4 @@
-"""Reference data: Lào Cai's real units and the national criteria (facts from DOMAIN.md)."""
+"""Reference data: Lào Cai's real units and the national criteria (facts in docs/domain.md)."""
 
 import datetime
 from io import StringIO
@@ -33,7 +33,7 @@ LAO_CAI_DISTRICTS = {
     "089": "Huyện Văn Bàn",
 }
 
-# Decision 318/QĐ-TTg, as tabled in DOMAIN.md: (number, name, group number).
+# Decision 318/QĐ-TTg, as tabled in docs/domain.md: (number, name, group number).
 CRITERIA_318 = [
     (1, "Quy hoạch", 1),
     (2, "Giao thông", 2),
