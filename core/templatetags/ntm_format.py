@@ -1,9 +1,11 @@
-"""Numbers and money the way the office writes them (1.234.567 đ in Vietnamese)."""
+"""Numbers, money and people the way the office writes them (1.234.567 đ in Vietnamese)."""
 
 from decimal import Decimal
 
 from django import template
 from django.utils.formats import number_format
+
+from core import formats
 
 register = template.Library()
 
@@ -28,3 +30,9 @@ def vnd(value):
     if value is None or value == "":
         return "–"
     return f"{number(value, 0)} đ"
+
+
+@register.filter
+def display_name(user, missing=""):
+    """{{ event.actor|display_name:_("(tài khoản đã xoá)") }}: full name, else login name."""
+    return formats.display_name(user, missing)
