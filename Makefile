@@ -62,7 +62,7 @@ messages: setup
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --ignore=staticfiles --ignore=test-output
 	$(PY) manage.py compilemessages -l en
 
-# National-scale benchmark (issue 6): SQLite always, PostgreSQL too when DATABASE_URL points to it.
+# National-scale benchmark (docs/performance.md): SQLite always, PostgreSQL too when DATABASE_URL points to it.
 # BENCH_SCALE communes (default 10000); BENCH_REPEAT (≤ 30, the official count) for quick runs.
 BENCH_SQLITE := sqlite:///$(CURDIR)/bench-output/bench.sqlite3
 .PHONY: bench
@@ -86,7 +86,7 @@ restore:
 	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=backups/<folder> [FORCE=1]" >&2; exit 2; }
 	scripts/restore.sh $(if $(FORCE),--force) "$(BACKUP)"
 
-# Load test (issue 7, docs/performance.md): gunicorn as in production on DATABASE_URL (default
+# Load test (docs/performance.md): gunicorn as in production on DATABASE_URL (default
 # the national-scale ntm_scale_c), 30 Locust users for 5 minutes, report in bench-output/.
 # LOAD_USERS, LOAD_DURATION, LOAD_FAULT=1 (stop PostgreSQL 30 s mid-run): see scripts/loadtest.sh.
 .PHONY: loadtest

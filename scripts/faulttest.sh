@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fault test (issue 7): the load test with PostgreSQL stopped for LOAD_OUTAGE seconds (30) in
+# Fault test (docs/performance.md): the load test with PostgreSQL stopped for LOAD_OUTAGE seconds (30) in
 # the middle of the run, then started again; see scripts/loadtest.sh for every knob.
 #
 #   scripts/faulttest.sh                                      # 30 users, 5 minutes, 30 s outage
