@@ -3,7 +3,8 @@
 from django import template
 from django.urls import reverse
 
-from .. import history as audit
+from ..history import registry
+from ..history.diff import load
 
 register = template.Library()
 
@@ -14,8 +15,8 @@ SECTION_ENTRIES = 10
 def history_section(context, obj, limit=SECTION_ENTRIES):
     """The latest changes of `obj` (and of its children: a visit's support and
     recommendations), with a link to the full history. The page has checked access."""
-    tracked = audit.tracked_for(obj)
-    entries, total = audit.load(tracked, obj.pk, limit=limit)
+    tracked = registry.tracked_for(obj)
+    entries, total = load(tracked, obj.pk, limit=limit)
     return {
         "entries": entries,
         "total": total,
@@ -29,4 +30,4 @@ def history_section(context, obj, limit=SECTION_ENTRIES):
 @register.simple_tag
 def history_url(obj):
     """URL of the history page of an audited object."""
-    return audit.history_url(obj)
+    return registry.history_url(obj)

@@ -13,12 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import access
-from .. import history as audit
+from ..history.diff import load, object_label
+from ..history.registry import REGISTRY
+from ..history.restore import RestoreError
+from ..history.restore import restore as restore_version
 
 
 def _tracked(slug):
     try:
-        return audit.REGISTRY[slug]
+        return REGISTRY[slug]
     except KeyError:
         raise Http404 from None
 
@@ -38,7 +41,7 @@ def _object_in_scope(request, tracked, pk):
 def history(request, model, pk):
     tracked = _tracked(model)
     live = _object_in_scope(request, tracked, pk)
-    entries, total = audit.load(tracked, pk, with_state=True)
+    entries, total = load(tracked, pk, with_state=True)
     if access.may_restore_history(request.user):
         for entry in entries:
             if entry.may_be_restored:
@@ -47,7 +50,7 @@ def history(request, model, pk):
                     args=[entry.tracked.slug, entry.record.id, entry.record.history_id],
                 )
     latest = next((e.record for e in entries if e.tracked is tracked), None)
-    subject = audit.object_label(tracked, live if live is not None else latest)
+    subject = object_label(tracked, live if live is not None else latest)
     page_label, page_url = tracked.page(live if live is not None else latest, live is not None)
     title = _("Lịch sử thay đổi – %(subject)s") % {"subject": subject}
     return render(
@@ -80,8 +83,8 @@ def restore(request, model, pk, history_id):
     if record is None:
         raise Http404
     try:
-        audit.restore(tracked, record, request.user)
-    except audit.RestoreError as error:
+        restore_version(tracked, record, request.user)
+    except RestoreError as error:
         messages.error(request, str(error))
     else:
         messages.success(

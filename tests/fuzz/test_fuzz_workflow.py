@@ -17,7 +17,7 @@ from hypothesis import event, given
 from hypothesis import strategies as st
 
 from assignments import access
-from assignments import history as audit
+from assignments.history import registry as audit
 from assignments.models import Assignment, Attachment, Decision, FieldVisit, Leader, VisitEvent
 from assignments.services import succession
 from sampledata import lifecycle as demo

@@ -1,12 +1,5 @@
-"""Change history ("Lịch sử thay đổi") of the audited records, and restoring a version.
-
-django-simple-history writes a record of every save and delete, with its user
-(HistoryRequestMiddleware). This module says which models have a history page
-(REGISTRY, keyed by the slug in the URL), turns consecutive records into
-field-level differences people can read (field labels, choice labels, names
-instead of ids, dd/mm/yyyy dates) and restores an earlier version as a new
-change, recreating the object when it was deleted.
-"""
+"""Reading a history: consecutive records turned into field-by-field changes (old → new)
+that people can read: field labels, choice labels, names instead of ids, dd/mm/yyyy dates."""
 
 import datetime
 from collections import defaultdict
@@ -14,10 +7,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
 from django.db.models import Prefetch
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
@@ -25,14 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history import utils as history_utils
 
-from communes.models import Assessment, Commune, Recognition
 from core.templatetags.ntm_format import number, vnd
 
-from . import access
-from .models import Assignment, FieldVisit, Recommendation, Support
+from ..models import Assignment, FieldVisit
+from .registry import REGISTRY, RESTORE_MARK, Tracked
 
-# history_change_reason of a restore: the mark, then the history_id restored.
-RESTORE_MARK = "restore:"
 EMPTY = "–"
 
 KIND_LABELS = {
@@ -42,143 +31,6 @@ KIND_LABELS = {
     "restored": gettext_lazy("Khôi phục"),
 }
 HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
-
-
-class RestoreError(Exception):
-    """A version cannot be restored; the message says why, in words for the office."""
-
-
-# --- which models have a history, and who may see it ---------------------------------
-
-
-def _on_visible_visits(model):
-    return lambda user: model.objects.filter(visit__in=access.visits_visible_to(user))
-
-
-def _in_visible_communes(model):
-    return lambda user: model.objects.filter(
-        commune__in=access.communes_visible_to(user, Commune.objects.all())
-    )
-
-
-def _commune_page(values, exists):
-    return _("Hồ sơ xã"), reverse("reports:commune_detail", args=[values.commune_id])
-
-
-def _visit_page(values, exists):
-    if exists:
-        return _("Chuyến công tác"), reverse("assignments:visit_detail", args=[values.pk])
-    return _("Chuyến công tác"), reverse("assignments:visit_list")
-
-
-def _parent_visit_page(values, exists):
-    if FieldVisit.objects.filter(pk=values.visit_id).exists():
-        return _("Chuyến công tác"), reverse("assignments:visit_detail", args=[values.visit_id])
-    return _("Chuyến công tác"), reverse("assignments:visit_list")
-
-
-def _visit_restored(instance, live, record, user):
-    """A restore is an edit: it moves the lock's version on and names who made it."""
-    newest = live.version if live is not None else record.version
-    instance.version = newest + 1
-    instance.updated_by = user
-
-
-@dataclass(frozen=True)
-class Tracked:
-    slug: str
-    model: type
-    visible: object  # user -> queryset of the live objects the user may see
-    page: object  # (object or record, exists) -> (label, url) of the page showing it
-    hidden: frozenset = frozenset()  # fields no difference shows
-    keep: frozenset = frozenset()  # fields a restore of a live object leaves as they are
-    children: tuple = ()  # (slug, attname of the foreign key): histories shown with this one
-    on_restore: object = None  # (instance, live, record, user) -> None, before saving
-    # Joined with the records, so that differences name related rows without more queries.
-    related: tuple = ()
-
-    @property
-    def label(self):
-        return capfirst(self.model._meta.verbose_name)
-
-    @property
-    def records(self):
-        return self.model.history
-
-
-REGISTRY = {
-    t.slug: t
-    for t in (
-        Tracked(
-            "assignment",
-            Assignment,
-            access.assignments_visible_to,
-            _commune_page,
-            related=(
-                "decision",
-                "leader",
-                "commune",
-                "working_group",
-                "successor__leader",
-                "successor__commune",
-            ),
-        ),
-        Tracked(
-            "visit",
-            FieldVisit,
-            access.visits_visible_to,
-            _visit_page,
-            # The entry names who saved (updated_by would repeat it); a restore leaves the
-            # workflow's state (it has its own log) and the author as they are.
-            hidden=frozenset({"updated_by"}),
-            keep=frozenset({"status", "created_by", "version"}),
-            children=(("support", "visit_id"), ("recommendation", "visit_id")),
-            on_restore=_visit_restored,
-            related=("assignment__leader", "assignment__commune", "created_by"),
-        ),
-        Tracked(
-            "support",
-            Support,
-            _on_visible_visits(Support),
-            _parent_visit_page,
-            hidden=frozenset({"visit"}),
-        ),
-        Tracked(
-            "recommendation",
-            Recommendation,
-            _on_visible_visits(Recommendation),
-            _parent_visit_page,
-            hidden=frozenset({"visit"}),
-        ),
-        Tracked(
-            "assessment",
-            Assessment,
-            _in_visible_communes(Assessment),
-            _commune_page,
-            related=("commune", "criterion"),
-        ),
-        Tracked(
-            "recognition",
-            Recognition,
-            _in_visible_communes(Recognition),
-            _commune_page,
-            related=("commune",),
-        ),
-    )
-}
-_BY_MODEL = {t.model: t for t in REGISTRY.values()}
-
-
-def tracked_for(obj_or_model):
-    model = obj_or_model if isinstance(obj_or_model, type) else type(obj_or_model)
-    return _BY_MODEL[model]
-
-
-def history_url(obj):
-    return reverse("assignments:history", args=[tracked_for(obj).slug, obj.pk])
-
-
-# --- reading the history ---------------------------------------------------------------
 
 
 @dataclass
@@ -258,7 +110,7 @@ def _records(tracked):
     )
 
 
-def _m2m_value(tracked, record, m2m_field):
+def m2m_value(tracked, record, m2m_field):
     """[(pk, related object or None when deleted)] of a many-to-many as the record saw it."""
     _rows_model, accessor, target = _m2m_history(tracked, m2m_field)
     rows = getattr(record, accessor).all()
@@ -278,7 +130,7 @@ def _changes(tracked, record, previous):
         if record.history_type != "+":
             return []  # the history starts later: nothing to compare with
         changes = [Change(f, None, getattr(record, f.attname)) for f in plain]
-        changes += [Change(f, [], _m2m_value(tracked, record, f)) for f in many]
+        changes += [Change(f, [], m2m_value(tracked, record, f)) for f in many]
         return [c for c in changes if not _is_empty(c.new)]
     delta = record.diff_against(previous, included_fields=[f.name for f in plain])
     by_name = {change.field: change for change in delta.changes}
@@ -286,7 +138,7 @@ def _changes(tracked, record, previous):
         Change(f, by_name[f.name].old, by_name[f.name].new) for f in plain if f.name in by_name
     ]
     for f in many:
-        old, new = _m2m_value(tracked, previous, f), _m2m_value(tracked, record, f)
+        old, new = m2m_value(tracked, previous, f), m2m_value(tracked, record, f)
         if [pk for pk, _obj in old] != [pk for pk, _obj in new]:
             changes.append(Change(f, old, new))
     return changes
@@ -441,92 +293,3 @@ def object_label(tracked, obj):
         return f"{tracked.label}: {obj.instance if is_record else obj}"
     except ObjectDoesNotExist:  # its str() needs a row deleted with it
         return f"{tracked.label} #{obj.id if is_record else obj.pk}"
-
-
-# --- restoring -------------------------------------------------------------------------
-
-
-def _check_parents(instance):
-    """Rows the version points to must exist: a missing required one stops the restore,
-    a missing optional one (a successor, an account) is left empty."""
-    missing = []
-    for f in instance._meta.concrete_fields:
-        if not f.is_relation:
-            continue
-        value = getattr(instance, f.attname)
-        if value is None or f.related_model._base_manager.filter(pk=value).exists():
-            continue
-        if f.null:
-            setattr(instance, f.attname, None)
-        else:
-            missing.append(str(f.verbose_name))
-    if missing:
-        raise RestoreError(
-            _(
-                "Không khôi phục được: %(parent)s của phiên bản này không còn nữa (đã bị xoá). "
-                "Hãy khôi phục %(parent)s trước."
-            )
-            % {"parent": ", ".join(missing)}
-        )
-
-
-def restore(tracked, record, user):
-    """Save the version `record` as a new change by `user` (recreating a deleted object).
-
-    Returns the object. One transaction: the fields, the many-to-many and the
-    history record are all saved, or nothing is.
-    """
-    model = tracked.model
-    restorable = {f.name for f in model._meta.concrete_fields} - {model._meta.pk.name}
-    with transaction.atomic():
-        live = model._default_manager.select_for_update().filter(pk=record.id).first()
-        instance = live if live is not None else model(pk=record.id)
-        for f in model._meta.concrete_fields:
-            if f.name not in restorable or (live is not None and f.name in tracked.keep):
-                continue
-            setattr(instance, f.attname, getattr(record, f.attname))
-        _check_parents(instance)
-        if tracked.on_restore is not None:
-            tracked.on_restore(instance, live, record, user)
-        try:
-            instance.validate_unique()
-            instance.validate_constraints()
-        except ValidationError as error:
-            raise RestoreError(
-                _("Không khôi phục được phiên bản này: %(reason)s")
-                % {"reason": " ".join(error.messages)}
-            ) from None
-        m2m = {}
-        for f in model._meta.many_to_many:
-            pks = [pk for pk, _obj in _m2m_value(tracked, record, f)]
-            m2m[f] = list(
-                f.related_model._base_manager.filter(pk__in=pks).values_list("pk", flat=True)
-            )
-        instance._history_user = user
-        instance._change_reason = f"{RESTORE_MARK}{record.history_id}"
-        try:
-            with transaction.atomic():
-                _save(instance, m2m, creating=live is None)
-        except IntegrityError:
-            raise RestoreError(
-                _(
-                    "Không khôi phục được phiên bản này: nó trái với dữ liệu hiện có "
-                    "(ví dụ một phân công khác đang hiệu lực)."
-                )
-            ) from None
-    return instance
-
-
-def _save(instance, m2m, creating):
-    """Save fields and many-to-many, writing one history record that holds both."""
-    if not m2m:
-        instance.save(force_insert=creating)
-        return
-    instance.skip_history_when_saving = True
-    try:
-        instance.save(force_insert=creating)
-        for m2m_field, pks in m2m.items():
-            getattr(instance, m2m_field.name).set(pks)
-    finally:
-        del instance.skip_history_when_saving
-    instance.save()
