@@ -1,1 +1,2 @@
-"""The Excel toolkit every file is written with (writer) and the list exports (table)."""
+"""The Excel toolkit every file is written with (writer: Sheet, on styles and download)
+and the list exports (table)."""

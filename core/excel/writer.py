@@ -33,38 +33,55 @@ Usage::
 
 Files of any size: rows go to disk as they are written (write-only
 worksheets) and the saved file is streamed from a temporary file
-(workbook_download), so the whole country's export needs little more memory
-than a district's. Cells are cheap to write: each named style is resolved
-once per sheet and shared by the cells written in it, and Sheet hands
-openpyxl ready cells (see _Worksheet).
+(workbook_download, in core/excel/download.py), so the whole country's export
+needs little more memory than a district's. Cells are cheap to write: each
+named style is resolved once per sheet and shared by the cells written in it,
+and Sheet hands openpyxl ready cells (see core/excel/styles.py).
 """
 
 import datetime
 import math
-import tempfile
 from decimal import Decimal
 
-from django.http import FileResponse, HttpResponse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DATE_FORMAT = "dd/mm/yyyy"
-DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
-INTEGER_FORMAT = "#,##0"  # money in VND and counts
-DECIMAL_FORMAT = "#,##0.00"
-AVERAGE_FORMAT = "#,##0.0"
+# Reports reach the whole toolkit as writer.X: the downloads and the styles are re-exported.
+from .download import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE
+from .download import dated_filename as dated_filename
+from .download import workbook_download as workbook_download
+from .download import workbook_response as workbook_response
+from .styles import (
+    AVERAGE_FORMAT,
+    CELL,
+    DATE_FORMAT,
+    DATETIME_FORMAT,
+    DECIMAL_FORMAT,
+    GROUP,
+    HEADER,
+    INTEGER_FORMAT,
+    ISSUER,
+    ISSUER_BOLD,
+    NOTE,
+    SIGN,
+    SUBTITLE,
+    TITLE,
+    ReadyCell,
+    ReadyWorkbook,
+    SharedStyle,
+    named_styles,
+)
+from .styles import CENTER as CENTER
+from .styles import MET as MET
+from .styles import TOTAL as TOTAL
+
 MAX_TEXT = 32767  # Excel's limit for one cell
 FORMULA_STARTS = ("=", "+", "-", "@")
 
@@ -74,146 +91,16 @@ PLACE = "Lào Cai"
 # The group of a commune without a district, in every report.
 NO_DISTRICT = "Chưa xác định huyện"
 
-# Named styles (registered once per workbook by new_workbook).
-TITLE = "ntm title"
-SUBTITLE = "ntm subtitle"
-ISSUER = "ntm issuer"
-ISSUER_BOLD = "ntm issuer bold"
-HEADER = "ntm header"
-CELL = "ntm cell"
-CENTER = "ntm center"
-GROUP = "ntm group"
-TOTAL = "ntm total"
-MET = "ntm met"
-NOTE = "ntm note"
-SIGN = "ntm sign"
 
 # In a header row: the cell to the left spans this column too.
 SPAN = object()
 
 
-def _styles():
-    thin = Side(style="thin", color="808080")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    top = Alignment(vertical="top", wrap_text=True)
-    middle = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    specs = {
-        TITLE: {"font": Font(bold=True, size=13), "alignment": middle},
-        SUBTITLE: {"font": Font(italic=True), "alignment": middle},
-        ISSUER: {"alignment": middle},
-        ISSUER_BOLD: {"font": Font(bold=True), "alignment": middle},
-        HEADER: {
-            "font": Font(bold=True),
-            "alignment": middle,
-            "border": box,
-            "fill": PatternFill("solid", fgColor="E7EEF3"),
-        },
-        CELL: {"alignment": top, "border": box},
-        CENTER: {"alignment": Alignment(horizontal="center", vertical="top"), "border": box},
-        GROUP: {
-            "font": Font(bold=True),
-            "alignment": top,
-            "border": box,
-            "fill": PatternFill("solid", fgColor="F3F3F3"),
-        },
-        TOTAL: {"font": Font(bold=True), "alignment": top, "border": box},
-        # Excel's own "Good" colours, so a met cell reads as met when printed in colour.
-        MET: {
-            "font": Font(color="006100"),
-            "alignment": Alignment(horizontal="center", vertical="top"),
-            "border": box,
-            "fill": PatternFill("solid", fgColor="C6EFCE"),
-        },
-        NOTE: {"font": Font(italic=True), "alignment": middle},
-        SIGN: {"font": Font(bold=True), "alignment": middle},
-    }
-    for name, attributes in specs.items():
-        style = NamedStyle(name=name)
-        for attribute, value in attributes.items():
-            setattr(style, attribute, value)
-        yield style
-
-
-class _SharedStyle(StyleArray):
-    """The attributes of one style, shared by all the cells of a sheet in that style.
-
-    Never changed once made (Sheet.cell gives a cell a copy of its own), so
-    its hash, and its number among the workbook's cell styles, which
-    openpyxl would look up for every cell written, are found once.
-    """
-
-    __slots__ = ("_hash", "number")
-
-    def __new__(cls, attributes):
-        style = super().__new__(cls, attributes)
-        style._hash = hash(tuple(style))
-        style.number = None
-        return style
-
-    def __hash__(self):
-        return self._hash
-
-
-class _Cell(Cell):
-    """A cell of a Sheet, made in one step, already typed and styled (see Sheet.cell)."""
-
-    __slots__ = ()
-
-    def __init__(self, worksheet, value, data_type, style):
-        self.parent = worksheet
-        self._style = style
-        self._value = value
-        self.data_type = data_type
-        self._hyperlink = None
-        self._comment = None
-        self.row = self.column = 1  # placed when written
-
-    @property
-    def style_id(self):
-        style = self._style
-        if type(style) is not _SharedStyle:
-            return super().style_id
-        if style.number is None:
-            style.number = self.parent.parent._cell_styles.add(style)
-        return style.number
-
-
-class _Worksheet(WriteOnlyWorksheet):
-    """A write-only worksheet whose rows are lists of ready cells (Sheet makes every cell).
-
-    openpyxl's own conversion, handed a Cell, first tries to store it as a
-    value and takes it as a cell only after that fails (raising and formatting
-    an error message each time): a sixth of the time of a large export. Here
-    a cell is only placed; a plain value still goes through openpyxl's typing.
-    A cell is placed just before it is written, so one Cell may stand in
-    several places (Sheet's blanks). (No cell of NTM Portal has a hyperlink,
-    which openpyxl would have placed as well.)
-    """
-
-    def _values_to_row(self, values, row_idx):
-        for column, value in enumerate(values, 1):
-            if value is None:
-                continue
-            cell = value if isinstance(value, Cell) else WriteOnlyCell(self, value)
-            cell.row = row_idx
-            cell.column = column
-            yield cell
-
-
-class _Workbook(Workbook):
-    """A write-only workbook (see new_workbook) whose sheets are _Worksheets."""
-
-    def create_sheet(self, title=None, index=None):
-        sheet = _Worksheet(parent=self, title=title)
-        self._add_sheet(sheet=sheet, index=index)
-        return sheet
-
-
 def new_workbook():
     """A write-only workbook with NTM Portal's named styles."""
-    workbook = _Workbook(write_only=True)
+    workbook = ReadyWorkbook(write_only=True)
     workbook.properties.creator = "NTM Portal"
-    for style in _styles():
+    for style in named_styles():
         workbook.add_named_style(style)
     return workbook
 
@@ -228,42 +115,6 @@ def place_and_date(day):
     """ "Lào Cai, ngày 05 tháng 02 năm 2025" (leading zeros as official documents write them)."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return f"{PLACE}, ngày {day.day:02d} tháng {month} năm {day.year}"
-
-
-def dated_filename(stem, day):
-    """ "phan-cong-1599" → "phan-cong-1599-2025-11-24.xlsx"."""
-    return f"{stem}-{day.isoformat()}.xlsx"
-
-
-def _saved(workbook):
-    """The workbook saved to an anonymous temporary file, positioned at its start."""
-    handle = tempfile.TemporaryFile()  # noqa: SIM115 (the caller or the response closes it)
-    try:
-        workbook.save(handle)
-        handle.seek(0)
-    except BaseException:
-        handle.close()
-        raise
-    return handle
-
-
-def workbook_download(workbook, filename):
-    """The workbook as a download named `filename`, streamed from a temporary file.
-
-    The file is never held in memory, whatever its size; it is deleted when
-    the response is closed.
-    """
-    return FileResponse(
-        _saved(workbook), as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
-    )
-
-
-def workbook_response(workbook, filename):
-    """The workbook as a download named `filename`, in memory (small files: templates, lists)."""
-    with _saved(workbook) as handle:
-        response = HttpResponse(handle.read(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
 
 
 # What Sheet._new types itself; anything else is written as its text.
@@ -361,7 +212,7 @@ class Sheet:
         # A text that looks like a formula gets Excel's quote prefix, so that editing the
         # cell in Excel keeps it text.
         style = self._style(style, number_format or default_format, formula_like)
-        return _Cell(self.ws, value, data_type, style)
+        return ReadyCell(self.ws, value, data_type, style)
 
     def _style(self, name, number_format=None, quote_prefix=False):
         """The attributes of a named style with a number format, resolved once for the sheet."""
@@ -374,7 +225,7 @@ class Sheet:
                 template.number_format = number_format
             if quote_prefix:
                 template.quotePrefix = True
-            style = self._styles[key] = _SharedStyle(template._style)
+            style = self._styles[key] = SharedStyle(template._style)
         return style
 
     def _row_cell(self, value, style):
