@@ -1,0 +1,133 @@
+"""A commune's results: its assessments per criterion and year, the scores derived from
+them, and its recognitions as meeting a standard."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .criteria import CriteriaSet, Criterion
+from .units import Commune
+
+
+class Assessment(models.Model):
+    """Whether a commune met one criterion in one year (the set is the criterion's)."""
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("xã")
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("tiêu chí")
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    met = models.BooleanField(_("đạt"), default=False)
+    value = models.DecimalField(
+        _("giá trị"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+    is_demo = models.BooleanField(_("dữ liệu mẫu"), default=False, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("đánh giá tiêu chí")
+        verbose_name_plural = _("đánh giá tiêu chí")
+        ordering = ["commune__sort_name", "-year", "criterion__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "criterion", "year"],
+                name="assessment_unique_commune_criterion_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100), name="assessment_year_plausible"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "met"], name="assessment_year_met_idx")]
+
+    def __str__(self):
+        state = _("đạt") if self.met else _("chưa đạt")
+        return f"{self.commune.name} – TC{self.criterion.number} – {self.year}: {state}"
+
+    @property
+    def criteria_set(self):
+        return self.criterion.criteria_set
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # What the row was when read, so that moving an assessment to another
+        # commune or year refreshes the score it leaves as well (communes.scores).
+        instance._loaded_score_key = (
+            instance.__dict__.get("commune_id"),
+            instance.__dict__.get("year"),
+        )
+        return instance
+
+
+class CriteriaScore(models.Model):
+    """One commune's result against one criteria set in one year, derived from its assessments.
+
+    A summary the lists and the dashboard read instead of counting 19 rows per
+    commune: `assessed` and `met` criteria and `met_mask` (bit n set when
+    criterion number n is met). Never edited by hand: communes.scores keeps it
+    equal to the assessments in the same transaction as every change
+    (`manage.py refresh_scores` rebuilds it and reports any drift).
+    """
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.CASCADE, related_name="scores", verbose_name=_("xã")
+    )
+    criteria_set = models.ForeignKey(
+        CriteriaSet, on_delete=models.CASCADE, related_name="scores", verbose_name=_("bộ tiêu chí")
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    assessed = models.PositiveSmallIntegerField(_("số tiêu chí được đánh giá"))
+    met = models.PositiveSmallIntegerField(_("số tiêu chí đạt"))
+    # Criteria numbered 1–62 (communes.scores.MASK_BITS); a set has about 20.
+    met_mask = models.BigIntegerField(_("các tiêu chí đạt (bit theo số tiêu chí)"))
+
+    class Meta:
+        verbose_name = _("kết quả tổng hợp tiêu chí")
+        verbose_name_plural = _("kết quả tổng hợp tiêu chí")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "criteria_set", "year"], name="criteria_score_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(met__lte=models.F("assessed")), name="criteria_score_met_le_assessed"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["criteria_set", "year", "commune"], name="criteria_score_set_year")
+        ]
+
+    def __str__(self):
+        return f"{self.commune_id} – {self.year}: {self.met}/{self.assessed}"
+
+    def met_numbers(self):
+        """The numbers of the criteria met, ascending."""
+        return [n for n in range(self.met_mask.bit_length()) if self.met_mask >> n & 1]
+
+
+class Recognition(models.Model):
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="recognitions", verbose_name=_("xã")
+    )
+    level = models.CharField(_("mức công nhận"), max_length=10, choices=CriteriaSet.Level)
+    decision_number = models.CharField(_("số quyết định"), max_length=50)
+    decided_on = models.DateField(_("ngày quyết định"))
+    note = models.TextField(_("ghi chú"), blank=True)
+    is_demo = models.BooleanField(_("dữ liệu mẫu"), default=False, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("công nhận đạt chuẩn")
+        verbose_name_plural = _("công nhận đạt chuẩn")
+        ordering = ["-decided_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "level", "decision_number"], name="recognition_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.commune.name}: {self.get_level_display()} ({self.decided_on:%d/%m/%Y})"

@@ -1,0 +1,228 @@
+"""Administrative units (provinces, districts, communes) of both maps, and their lineage."""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .. import text
+
+
+class Era(models.TextChoices):
+    """Which administrative map a unit belongs to: codes are reused across the 2025 reform."""
+
+    PRE_2025 = "pre2025", _("Trước 01/07/2025 (có cấp huyện)")
+    FROM_2025 = "2025", _("Từ 01/07/2025 (không có cấp huyện)")
+
+
+class UnitManager(models.Manager):
+    """Units are identified by code and era (fixtures carry no database ids)."""
+
+    def get_by_natural_key(self, code, era):
+        return self.get(code=code, era=era)
+
+
+class NamedUnit(models.Model):
+    """Fields shared by provinces, districts and communes."""
+
+    code = models.CharField(_("mã TCTK"), max_length=5)
+    name = models.CharField(_("tên"), max_length=100)
+    era = models.CharField(_("thời kỳ"), max_length=8, choices=Era, default=Era.PRE_2025)
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(
+        _("hiệu lực đến"), null=True, blank=True, help_text=_("Ngày cuối cùng đơn vị tồn tại.")
+    )
+    search_name = models.CharField(max_length=100, editable=False, db_index=True)
+    sort_name = models.CharField(max_length=400, editable=False, db_index=True)
+
+    objects = UnitManager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.refresh_keys()
+        super().save(*args, **kwargs)
+
+    def refresh_keys(self):
+        """Keys for accent-free search and Vietnamese alphabetical order.
+
+        bulk_create skips save(), so callers that bulk insert call this first.
+        """
+        self.search_name = text.search_key(self.name)
+        self.sort_name = text.sort_key(text.strip_prefix(text.clean(self.name)))
+
+    def is_current(self, on=None):
+        on = on or datetime.date.today()
+        return (self.valid_from is None or self.valid_from <= on) and (
+            self.valid_to is None or on <= self.valid_to
+        )
+
+    def natural_key(self):
+        return (self.code, self.era)
+
+
+class Province(NamedUnit):
+    class Meta:
+        verbose_name = _("tỉnh")
+        verbose_name_plural = _("tỉnh")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "era"], name="province_code_unique_per_era"),
+        ]
+
+
+class District(NamedUnit):
+    class Kind(models.TextChoices):
+        RURAL_DISTRICT = "huyen", _("Huyện")
+        TOWN = "thi_xa", _("Thị xã")
+        CITY = "thanh_pho", _("Thành phố")
+        URBAN_DISTRICT = "quan", _("Quận")
+
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="districts", verbose_name=_("tỉnh")
+    )
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind, default=Kind.RURAL_DISTRICT)
+
+    class Meta:
+        verbose_name = _("huyện")
+        verbose_name_plural = _("huyện")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "era"], name="district_code_unique_per_era"),
+        ]
+
+
+class CommuneQuerySet(models.QuerySet):
+    def rural(self):
+        return self.filter(kind=Commune.Kind.RURAL)
+
+    def in_era(self, era=Era.PRE_2025):
+        return self.filter(era=era)
+
+    def in_district(self, district):
+        return self.filter(district=district)
+
+    def current(self, on=None):
+        on = on or datetime.date.today()
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=on),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on),
+        )
+
+    def in_programme(self):
+        """The rural communes of the 2021–2025 programme, including those merged since."""
+        return self.rural().in_era(Era.PRE_2025)
+
+    def search(self, query):
+        """Accent-insensitive search on the name ("ban vuoc" finds "Bản Vược")."""
+        return self.filter(search_name__contains=text.search_key(query))
+
+    def vietnamese_order(self):
+        return self.order_by("sort_name", "code")
+
+
+class CommuneManager(UnitManager.from_queryset(CommuneQuerySet)):
+    """The queryset's filters on the manager, plus lookup by natural key."""
+
+
+class Commune(NamedUnit):
+    class Kind(models.TextChoices):
+        RURAL = "xa", _("Xã")
+        WARD = "phuong", _("Phường")
+        TOWNSHIP = "thi_tran", _("Thị trấn")
+
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="communes", verbose_name=_("tỉnh")
+    )
+    district = models.ForeignKey(
+        District,
+        on_delete=models.PROTECT,
+        related_name="communes",
+        null=True,
+        blank=True,
+        verbose_name=_("huyện"),
+        help_text=_("Trống với đơn vị sau 01/07/2025 (không còn cấp huyện)."),
+    )
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind, default=Kind.RURAL)
+    target_year = models.PositiveSmallIntegerField(
+        _("năm phấn đấu đạt chuẩn NTM"), null=True, blank=True
+    )
+
+    objects = CommuneManager()
+
+    class Meta:
+        verbose_name = _("xã")
+        verbose_name_plural = _("xã")
+        ordering = ["sort_name", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "era"], name="commune_code_unique_per_era"),
+        ]
+
+    def __str__(self):
+        prefix = self.get_kind_display()
+        if self.district_id is None:
+            return f"{prefix} {self.name}"
+        return f"{prefix} {self.name} ({self.district.name})"
+
+
+class CommuneChangeManager(models.Manager):
+    def get_by_natural_key(self, pred_code, pred_era, succ_code, succ_era, effective_on):
+        return self.get(
+            predecessor__code=pred_code,
+            predecessor__era=pred_era,
+            successor__code=succ_code,
+            successor__era=succ_era,
+            effective_on=effective_on,
+        )
+
+
+class CommuneChange(models.Model):
+    """Lineage: on `effective_on`, `predecessor` became (part of) `successor`."""
+
+    class Kind(models.TextChoices):
+        MERGED = "merged", _("Sáp nhập vào")
+        RENAMED = "renamed", _("Đổi tên thành")
+        SPLIT = "split", _("Chia tách thành")
+        # One old unit became one new unit of the 2025 map (same area, new unit).
+        REORGANISED = "reorganised", _("Chuyển thành đơn vị mới")
+
+    predecessor = models.ForeignKey(
+        Commune, on_delete=models.CASCADE, related_name="successions", verbose_name=_("đơn vị cũ")
+    )
+    successor = models.ForeignKey(
+        Commune,
+        on_delete=models.CASCADE,
+        related_name="predecessions",
+        verbose_name=_("đơn vị mới"),
+    )
+    kind = models.CharField(_("hình thức"), max_length=12, choices=Kind, default=Kind.MERGED)
+    effective_on = models.DateField(_("ngày hiệu lực"))
+    legal_basis = models.CharField(_("căn cứ"), max_length=200, blank=True)
+
+    objects = CommuneChangeManager()
+
+    class Meta:
+        verbose_name = _("thay đổi địa giới")
+        verbose_name_plural = _("thay đổi địa giới")
+        ordering = ["effective_on", "predecessor__sort_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor", "effective_on"], name="commune_change_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")), name="commune_change_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.predecessor.name} → {self.successor.name} ({self.effective_on:%d/%m/%Y})"
+
+    def natural_key(self):
+        return (*self.predecessor.natural_key(), *self.successor.natural_key(), self.effective_on)
+
+    natural_key.dependencies = ["communes.commune"]
