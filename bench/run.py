@@ -618,7 +618,7 @@ def measure_imports(repeat):
     from openpyxl import load_workbook
 
     from assignments.models import Decision
-    from reports.views.exports import default_decision
+    from reports.forms import default_decision
 
     client = Client()
     client.force_login(_office())

@@ -1,9 +1,25 @@
-"""Forms of the reports pages."""
+"""Forms of the reports pages: the dashboard's filter and the Excel reports' parameters.
+
+A report's form is read from GET. A parameter left out takes the value the
+reports page pre-fills (the form's initial value), so the bare download URL
+gives the usual report; a value that does not exist is refused with a
+sentence that quotes it.
+"""
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assignments.models import Decision
+from communes.models import Commune, CriteriaSet, District, Era
 from core.widgets import LongSelect
+
+from . import queries
+from .excel import periodic
+
+# A refused value is quoted back at most this long.
+QUOTED = 40
 
 
 class DashboardFilterForm(forms.Form):
@@ -20,3 +36,148 @@ class DashboardFilterForm(forms.Form):
             (d.pk, d.name) for d in districts
         ]
         self.fields["year"].choices = [(y, y) for y in sorted(years, reverse=True)]
+
+
+# --- what the reports' forms offer ------------------------------------------------------
+
+
+def programme_years():
+    """The years of the programme's criteria set (2021–2025)."""
+    criteria_set = CriteriaSet.objects.filter(code=queries.PROGRAMME_CRITERIA_SET).first()
+    return list(range(criteria_set.first_year, criteria_set.last_year + 1)) if criteria_set else []
+
+
+def matrix_years():
+    """Years a matrix can be made for: assessed years and the programme's own years."""
+    return sorted(set(queries.assessment_years()) | set(programme_years()), reverse=True)
+
+
+def programme_districts():
+    programme = Commune.objects.in_programme()
+    return District.objects.filter(era=Era.PRE_2025, communes__in=programme).distinct()
+
+
+def report_years():
+    """Years a periodic report can cover: from the programme's first year to this one."""
+    this_year = timezone.localdate().year
+    first = min([*programme_years(), *queries.assessment_years(), this_year])
+    return list(range(max([this_year, *programme_years()]), first - 1, -1))
+
+
+def default_decision():
+    """The decision an annex is made of when none is chosen: the latest original one."""
+    return Decision.objects.filter(amends__isnull=True).first() or Decision.objects.first()
+
+
+# --- the reports' forms -----------------------------------------------------------------
+
+
+class ReportForm(forms.Form):
+    """A report's parameters: an empty field takes its initial value."""
+
+    def add_error(self, field, error):
+        # The refused value is quoted in the message ("Không có huyện “…”"): only its start.
+        params = getattr(error, "params", None)
+        if isinstance(params, dict) and "value" in params:
+            error.params = {**params, "value": str(params["value"])[:QUOTED]}
+        super().add_error(field, error)
+
+    def _or_initial(self, name):
+        value = self.cleaned_data.get(name)
+        return self.fields[name].initial if value in (None, "") else value
+
+
+class AnnexForm(ReportForm):
+    decision = forms.ModelChoiceField(
+        label=_("Quyết định"),
+        queryset=Decision.objects.all(),
+        required=False,
+        empty_label=None,
+        error_messages={"invalid_choice": _("Không có quyết định “%(value)s”.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["decision"]
+        field.label_from_instance = lambda d: f"{d.number} – {d.title}"[:120]
+        field.initial = default_decision()
+
+    def clean_decision(self):
+        decision = self._or_initial("decision")
+        if decision is None:
+            raise ValidationError(_("Chưa có quyết định phân công nào."), code="none")
+        return decision
+
+
+class MatrixForm(ReportForm):
+    year = forms.TypedChoiceField(
+        label=_("Năm"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": _("Không lập được bảng tiêu chí năm “%(value)s”.")},
+    )
+    district = forms.ModelChoiceField(
+        label=_("Huyện"),
+        queryset=District.objects.none(),
+        required=False,
+        empty_label=_("Toàn tỉnh"),
+        error_messages={"invalid_choice": _("Không có huyện “%(value)s”.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        assessed = queries.assessment_years()
+        self.fields["year"].choices = [(y, y) for y in matrix_years()]
+        self.fields["year"].initial = assessed[-1] if assessed else None
+        self.fields["district"].queryset = programme_districts().order_by("code")
+
+    def clean_year(self):
+        year = self._or_initial("year")
+        if year is None:
+            raise ValidationError(_("Chưa có năm nào có kết quả tiêu chí."), code="none")
+        return year
+
+
+class PeriodField(forms.ChoiceField):
+    """A period code: the programme's years are offered, any valid code is accepted."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return periodic.parse_period(value)
+        except ValueError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
+
+    def validate(self, value):
+        forms.Field.validate(self, value)
+
+
+class PeriodicForm(ReportForm):
+    period = PeriodField(
+        label=_("Kỳ báo cáo"),
+        required=False,
+        error_messages={
+            "invalid_choice": _(
+                "Kỳ báo cáo “%(value)s” không hợp lệ; chọn một năm, 6 tháng hoặc một quý."
+            )
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = [
+            (str(year), [(p.code, p.label) for p in periodic.periods_of(year)])
+            for year in report_years()
+        ]
+        self.fields["period"].initial = str(timezone.localdate().year)
+
+    def clean_period(self):
+        period = self.cleaned_data.get("period")
+        return period or periodic.parse_period(self.fields["period"].initial)

@@ -1,19 +1,29 @@
 from django.urls import path
 
+from . import exporters
 from .views import communes, dashboard, exports, imports
 
 app_name = "reports"
+
+
+def _report_urls(exporter):
+    """A registered report's page (its form) and its file, both served by exports.report."""
+    kwargs = {"identifier": exporter.identifier}
+    return [
+        path(f"bao-cao/{exporter.slug}/", exports.report, kwargs,
+             name=f"report_{exporter.identifier}"),
+        path(f"bao-cao/{exporter.slug}.xlsx", exports.report, {**kwargs, "download": True},
+             name=f"export_{exporter.identifier}"),
+    ]  # fmt: skip
+
 
 urlpatterns = [
     path("", dashboard.DashboardView.as_view(), name="dashboard"),
     path("xa/", communes.CommuneListView.as_view(), name="commune_list"),
     path("xa/<int:pk>/", communes.CommuneDetailView.as_view(), name="commune_detail"),
-    # Excel reports the office prints.
+    # Excel reports the office prints (reports/exporters.py).
     path("bao-cao/", exports.report_index, name="report_index"),
-    path("bao-cao/phan-cong.xlsx", exports.export_annex, name="export_annex"),
-    path("bao-cao/tieu-chi.xlsx", exports.export_matrix, name="export_matrix"),
-    path("bao-cao/chuyen-cong-tac.xlsx", exports.export_visits, name="export_visits"),
-    path("bao-cao/dinh-ky.xlsx", exports.export_periodic, name="export_periodic"),
+    *[url for exporter in exporters.registered() for url in _report_urls(exporter)],
     # Excel imports: upload → preview → confirm.
     path("nhap-excel/", imports.import_index, name="import_index"),
     path("nhap-excel/phu-luc/", imports.import_annex, name="import_annex"),

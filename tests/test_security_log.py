@@ -133,10 +133,23 @@ def test_a_list_export_is_logged(security, reader_user):
 
 
 def test_a_refused_export_request_logs_no_export(security, reader_user):
-    response = browser(reader_user).get(reverse("reports:export_periodic"), {"period": "nonsense"})
+    response = browser(reader_user).get(
+        reverse("reports:export_periodic"), {"period": "nonsense"}, follow=True
+    )
 
-    assert response.status_code == 302
+    assert response.redirect_chain[0][1] == 302 and response.status_code == 200
     assert not [r for r in security() if r["event"] == "export"]
+
+
+def test_a_reports_page_logs_no_export_and_its_download_logs_one(security, reader_user):
+    client = browser(reader_user)
+
+    assert client.get(reverse("reports:report_annex")).status_code == 200
+    assert not [r for r in security() if r["event"] == "export"]
+    assert client.get(reverse("reports:export_annex")).status_code == 200
+    record = only(security(), "export")
+    assert record["file"].startswith("phan-cong-1599-")
+    assert record["path"] == reverse("reports:export_annex")
 
 
 def test_an_import_preview_apply_and_cancel_are_logged(security, office_user):

@@ -140,11 +140,12 @@ def test_leader_annex_holds_only_their_own_assignment(leader_client):
     assert [row[4] for row in data] == ["Bản Vược"]
 
 
-def test_unknown_decision_leads_back_to_the_reports_page_with_a_message(office_client):
+def test_unknown_decision_leads_to_the_annex_page_saying_so(office_client):
     response = office_client.get(URL, {"decision": "999999"}, follow=True)
 
-    assert response.redirect_chain[-1][0] == reverse("reports:report_index")
-    assert "Không có quyết định “999999”" in response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("reports:report_annex") + "?decision=999999"
+    assert response.status_code == 200
+    assert "Không có quyết định “999999”." in response.content.decode()
 
 
 @pytest.mark.parametrize("name", ["report_index", *EXPORTS])

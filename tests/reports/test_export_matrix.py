@@ -3,6 +3,7 @@
 import io
 import re
 from collections import Counter
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -161,12 +162,21 @@ def test_matrix_defaults_to_the_latest_assessed_year(office_client):
     assert sheet_of(response, 2025)["A3"].value.endswith("NĂM 2025")
 
 
-@pytest.mark.parametrize("params", [{"year": "1990"}, {"year": "abc"}, {"district": "999999"}])
-def test_bad_parameters_lead_back_to_the_reports_page(office_client, params):
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"year": "1990"}, "Không lập được bảng tiêu chí năm “1990”."),
+        ({"year": "abc"}, "Không lập được bảng tiêu chí năm “abc”."),
+        ({"district": "999999"}, "Không có huyện “999999”."),
+    ],
+)
+def test_bad_parameters_lead_to_the_matrix_page_saying_why(office_client, params, message):
     response = office_client.get(URL, params, follow=True)
 
-    assert response.redirect_chain[-1][0] == reverse("reports:report_index")
-    assert response.context["messages"]
+    page, query = response.redirect_chain[-1][0].split("?")
+    assert (page, query) == (reverse("reports:report_matrix"), urlencode(params))
+    assert response.status_code == 200
+    assert message in response.content.decode()
 
 
 def test_leader_matrix_holds_only_their_commune(leader_client):

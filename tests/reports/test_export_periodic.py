@@ -46,10 +46,11 @@ def test_other_period_codes_are_refused(code):
         parse_period(code)
 
 
-def test_bad_period_leads_back_to_the_reports_page_with_a_message(office_client):
+def test_bad_period_leads_to_the_periodic_report_page_saying_why(office_client):
     response = office_client.get(URL, {"period": "2025-Q9"}, follow=True)
 
-    assert response.redirect_chain[-1][0] == reverse("reports:report_index")
+    assert response.redirect_chain[-1][0] == reverse("reports:report_periodic") + "?period=2025-Q9"
+    assert response.status_code == 200
     assert "Kỳ báo cáo “2025-Q9” không hợp lệ" in response.content.decode()
 
 

@@ -1,0 +1,186 @@
+"""The office's Excel reports, registered: one class per report.
+
+Each report says what it is (identifier, title, description), who may use it
+(roles), which parameters it takes (its form) and how its workbook is built
+(``build``, with reports/excel/<report>.py doing the writing). pretix's
+``BaseExporter`` is the model. Everything that lists the reports reads this
+registry, so a report registered here appears everywhere at once:
+
+* the URLs (reports/urls.py): /bao-cao/<slug>/ is the report's page (its form,
+  or the form's errors) and /bao-cao/<slug>.xlsx its file, both served by the
+  one view reports.views.exports.report;
+* the reports page (/bao-cao/), which lists every report with its form;
+* ``make bench`` (bench/exports.py) and the load test (loadtest/client.py, which
+  reads the reports page's forms).
+
+Builders get the user's scope from assignments.access, as every page does: a
+leader's files hold their own communes, readers get no drafts.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from assignments import access, roles
+from assignments.filters import VisitFilter
+from assignments.models import Assignment, FieldVisit
+from communes.models import Commune
+from core.excel.table import describe_filters
+
+from . import forms
+from .excel import annex, matrix, periodic, visits
+
+EVERY_ROLE = (roles.OFFICE, roles.MEMBER, roles.LEADER, roles.READER)
+
+
+class Exporter:
+    """One report. Subclasses set the attributes and write ``build``."""
+
+    identifier = ""  # unique and stable: URL names (export_<identifier>), bench, load test
+    slug = ""  # its URLs: /bao-cao/<slug>/ and /bao-cao/<slug>.xlsx
+    title = ""
+    description = ""  # what the report counts, for the reports page
+    roles = EVERY_ROLE  # who may use it
+    form_class = None
+
+    def __str__(self):
+        return self.identifier
+
+    def allowed(self, user):
+        return roles.role_of(user) in self.roles
+
+    def role_labels(self):
+        return [roles.ROLE_LABELS[role] for role in self.roles]
+
+    def page_url(self):
+        return reverse(f"reports:report_{self.identifier}")
+
+    def download_url(self):
+        return reverse(f"reports:export_{self.identifier}")
+
+    def get_form(self, data=None):
+        """The form, unbound (with the values the reports page offers) or bound to `data`."""
+        return self.form_class(data)
+
+    def is_valid(self, form):
+        return form.is_valid()
+
+    def build(self, user, form, today):
+        """(workbook, file name stem) of the report as `user` may see it, from a valid form.
+
+        Called in Vietnamese: the files are official documents.
+        """
+        raise NotImplementedError
+
+
+_registry = {}
+
+
+def register(cls):
+    """Class decorator: add one instance of the report to the registry."""
+    exporter = cls()
+    taken = {e.identifier for e in _registry.values()} | {e.slug for e in _registry.values()}
+    if not exporter.identifier or not exporter.slug or {exporter.identifier, exporter.slug} & taken:
+        raise ImproperlyConfigured(f"Report {cls.__name__}: identifier and slug must be unique.")
+    _registry[exporter.identifier] = exporter
+    return cls
+
+
+def registered():
+    """Every report, in the order of the reports page."""
+    return list(_registry.values())
+
+
+def get(identifier):
+    """The report `identifier`; KeyError when there is none."""
+    return _registry[identifier]
+
+
+# --- the reports ------------------------------------------------------------------------
+
+
+@register
+class AnnexExporter(Exporter):
+    identifier = "annex"
+    slug = "phan-cong"
+    title = _("Danh sách phân công theo phụ lục quyết định")
+    description = _(
+        "Lãnh đạo, chức vụ, cơ quan và xã được phân công đang có hiệu lực, "
+        "xếp theo huyện như phụ lục của quyết định."
+    )
+    form_class = forms.AnnexForm
+
+    def build(self, user, form, today):
+        decision = form.cleaned_data["decision"]
+        scoped = access.assignments_visible_to(user, Assignment.objects.all())
+        return annex.annex_workbook(decision, scoped, today), annex.file_stem(decision)
+
+
+@register
+class MatrixExporter(Exporter):
+    identifier = "matrix"
+    slug = "tieu-chi"
+    title = _("Kết quả thực hiện bộ tiêu chí (xã × 19 tiêu chí)")
+    description = _(
+        "Mỗi xã một dòng, mỗi tiêu chí một cột, cộng theo huyện và toàn tỉnh. "
+        "Sửa trong Excel rồi nhập lại được."
+    )
+    form_class = forms.MatrixForm
+
+    def build(self, user, form, today):
+        year, district = form.cleaned_data["year"], form.cleaned_data["district"]
+        communes = access.communes_visible_to(user, Commune.objects.all())
+        workbook = matrix.matrix_workbook(
+            year,
+            matrix.matrix_communes(communes, district, year),
+            whole_province=district is None and not access.is_leader_scoped(user),
+            today=today,
+        )
+        return workbook, f"tieu-chi-{year}"
+
+
+@register
+class VisitLogExporter(Exporter):
+    identifier = "visits"
+    slug = "chuyen-cong-tac"
+    title = _("Nhật ký chuyến công tác")
+    description = _(
+        "Các chuyến công tác theo bộ lọc, kèm các khoản hỗ trợ và kiến nghị "
+        "(mỗi loại một trang tính)."
+    )
+
+    def get_form(self, data=None):
+        # The visits list's own filter.
+        return VisitFilter(data, queryset=FieldVisit.objects.none()).form
+
+    def is_valid(self, form):
+        return True  # invalid values are ignored, as on the visits list
+
+    def build(self, user, form, today):
+        scoped = access.visits_visible_to(user, FieldVisit.objects.all())
+        filterset = VisitFilter(form.data, queryset=scoped)
+        workbook = visits.visits_workbook(
+            filterset.qs, filters=describe_filters(filterset), today=today
+        )
+        return workbook, "chuyen-cong-tac"
+
+
+@register
+class PeriodicExporter(Exporter):
+    identifier = "periodic"
+    slug = "dinh-ky"
+    title = _("Báo cáo định kỳ (quý, 6 tháng, năm)")
+    description = _(
+        "Theo từng phân công: số chuyến, hỗ trợ theo hình thức, kiến nghị, số tiêu chí "
+        "đạt đầu kỳ và cuối kỳ; trang tổng hợp theo huyện có biểu đồ. Chỉ tính các "
+        "chuyến đã xác nhận."
+    )
+    form_class = forms.PeriodicForm
+
+    def build(self, user, form, today):
+        period = form.cleaned_data["period"]
+        scoped = access.assignments_visible_to(user, Assignment.objects.all())
+        workbook = periodic.periodic_workbook(
+            scoped, period, whole_province=not access.is_leader_scoped(user), today=today
+        )
+        return workbook, f"bao-cao-{period.code}"

@@ -1,0 +1,189 @@
+"""The report registry: one view serves every registered report, and the reports page lists them."""
+
+import datetime
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from assignments.models import Assignment, FieldVisit
+from communes.models import Commune
+from reports import exporters
+
+pytestmark = pytest.mark.django_db
+
+IDENTIFIERS = ["annex", "matrix", "visits", "periodic"]
+
+
+def numbered(ws, first_row):
+    return [r for r in ws.iter_rows(min_row=first_row, values_only=True) if type(r[0]) is int]
+
+
+# identifier → (sheet, its title cell and text, its first data row, how many numbered rows
+# the demo data gives, the file's name before the date), for the office user.
+FILES = {
+    "annex": ("Phu luc", "A2", "PHỤ LỤC", 7, lambda: 126, "phan-cong-1599"),
+    "matrix": (
+        "Tieu chi 2025",
+        "A3",
+        "KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ XÃ NÔNG THÔN MỚI NĂM 2025",
+        8,
+        lambda: Commune.objects.in_programme().count() - 1,  # Tà Chải merged in 2024
+        "tieu-chi-2025",
+    ),
+    "visits": (
+        "Chuyến công tác",
+        "A3",
+        "NHẬT KÝ CHUYẾN CÔNG TÁC CƠ SỞ GIÚP ĐỠ CÁC XÃ XÂY DỰNG NÔNG THÔN MỚI",
+        6,
+        FieldVisit.objects.count,
+        "chuyen-cong-tac",
+    ),
+    "periodic": (
+        "Chi tiết theo xã",
+        "A3",
+        "BÁO CÁO KẾT QUẢ GIÚP ĐỠ CÁC XÃ XÂY DỰNG NÔNG THÔN MỚI",
+        9,
+        lambda: Assignment.objects.active(on=datetime.date(2025, 1, 1)).count(),
+        "bao-cao-2025",
+    ),
+}
+PARAMS = {"periodic": {"period": "2025"}}
+BAD = [
+    ("annex", {"decision": "999999"}, "Không có quyết định “999999”."),
+    ("matrix", {"year": "1990"}, "Không lập được bảng tiêu chí năm “1990”."),
+    ("matrix", {"district": "abc"}, "Không có huyện “abc”."),
+    ("periodic", {"period": "2025-Q5"}, "Kỳ báo cáo “2025-Q5” không hợp lệ"),
+    ("periodic", {"period": "x" * 500}, "Kỳ báo cáo “" + "x" * 40 + "” không hợp lệ"),
+]
+
+
+@pytest.fixture
+def roleless_client(db):
+    """A signed-in account that belongs to no role (e.g. made in the admin and left so)."""
+    client = Client()
+    client.force_login(get_user_model().objects.create_user("khong_vai_tro"))
+    return client
+
+
+def test_the_registry_holds_each_report_once_with_unique_identifiers_and_urls():
+    reports = exporters.registered()
+
+    assert [e.identifier for e in reports] == IDENTIFIERS
+    assert len({e.slug for e in reports}) == len(reports)
+    assert [e.download_url() for e in reports] == [
+        "/bao-cao/phan-cong.xlsx", "/bao-cao/tieu-chi.xlsx",
+        "/bao-cao/chuyen-cong-tac.xlsx", "/bao-cao/dinh-ky.xlsx",
+    ]  # fmt: skip
+    assert all(str(e.title) and str(e.description) and e.roles for e in reports)
+    assert sorted(FILES) == sorted(IDENTIFIERS)  # every report is read back below
+
+
+def test_a_second_report_with_a_taken_identifier_is_refused():
+    with pytest.raises(ImproperlyConfigured):
+
+        @exporters.register
+        class Again(exporters.Exporter):
+            identifier = "annex"
+            slug = "phu-luc-khac"
+
+    assert [e.identifier for e in exporters.registered()] == IDENTIFIERS
+
+
+@pytest.mark.parametrize("identifier", IDENTIFIERS)
+def test_the_one_view_serves_each_report_as_its_workbook(office_client, identifier):
+    sheet, cell, title, first_row, rows, stem = FILES[identifier]
+    url = exporters.get(identifier).download_url()
+
+    response = office_client.get(url, PARAMS.get(identifier, {}))
+
+    assert response.status_code == 200
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="{stem}-{today}.xlsx"'
+    ws = load_workbook(io.BytesIO(b"".join(response.streaming_content)))[sheet]
+    assert ws[cell].value == title
+    assert len(numbered(ws, first_row)) == rows() > 0
+
+
+@pytest.mark.parametrize("identifier", IDENTIFIERS)
+def test_each_report_has_a_page_with_its_form_offering_the_usual_values(reader_client, identifier):
+    exporter = exporters.get(identifier)
+
+    response = reader_client.get(exporter.page_url())
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'<h1 id="report-{identifier}">{exporter.title}</h1>' in html
+    assert f'<form method="get" action="{exporter.download_url()}"' in html
+    assert 'role="alert"' not in html.split("<main", 1)[1]
+
+
+@pytest.mark.parametrize(("identifier", "params", "message"), BAD)
+def test_a_bad_value_gives_the_reports_page_with_a_vietnamese_sentence(
+    office_client, identifier, params, message
+):
+    exporter = exporters.get(identifier)
+
+    response = office_client.get(exporter.download_url(), params, follow=True)
+
+    assert response.status_code == 200
+    assert response.redirect_chain[0][0].startswith(exporter.page_url() + "?")
+    html = response.content.decode()
+    assert f'<p class="error" role="alert">{message}' in html
+    assert "Chưa tải được báo cáo" in html
+    # The form keeps the other values and still downloads.
+    assert f'action="{exporter.download_url()}"' in html
+
+
+def test_the_visit_log_ignores_a_bad_filter_value_as_the_visits_list_does(office_client):
+    response = office_client.get(exporters.get("visits").download_url(), {"date_from": "abc"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+@pytest.mark.parametrize("identifier", IDENTIFIERS)
+def test_an_account_without_a_role_may_neither_open_nor_download_a_report(
+    roleless_client, identifier
+):
+    exporter = exporters.get(identifier)
+
+    assert roleless_client.get(exporter.page_url()).status_code == 403
+    assert roleless_client.get(exporter.download_url()).status_code == 403
+
+
+@pytest.mark.parametrize("path", ["/bao-cao/khong-co.xlsx", "/bao-cao/khong-co/"])
+def test_a_report_that_is_not_registered_is_not_found(office_client, path):
+    assert office_client.get(path).status_code == 404
+
+
+def test_the_reports_page_lists_every_registered_report_with_its_form_and_who_may_use_it(
+    member_a_client,
+):
+    response = member_a_client.get(reverse("reports:report_index"))
+
+    html = response.content.decode()
+    for exporter in exporters.registered():
+        assert f'<a href="{exporter.page_url()}">{exporter.title}</a>' in html
+        assert str(exporter.description) in html
+        form = f'<form method="get" action="{exporter.download_url()}" class="filters" '
+        assert form + f'data-report="{exporter.identifier}"' in html
+    assert html.count(
+        "Dành cho: Văn phòng điều phối NTM, Thành viên tổ giúp việc, Lãnh đạo được phân công, "
+        "Người xem."
+    ) == len(exporters.registered())
+
+
+def test_the_reports_page_offers_no_form_to_an_account_without_a_role(roleless_client):
+    response = roleless_client.get(reverse("reports:report_index"))
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<form method="get"' not in html
+    assert html.count("Tài khoản của bạn không được tải báo cáo này.") == len(IDENTIFIERS)
+    assert all(str(e.title) in html for e in exporters.registered())
