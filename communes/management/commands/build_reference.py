@@ -2,7 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from communes import reference
+from communes.reference.build import load_criteria, load_province
+from communes.reference.tally import Tally
 
 
 class Command(BaseCommand):
@@ -20,12 +21,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, province, **options):
-        tally = reference.Tally()
+        tally = Tally()
         try:
-            reference.load_province(province.zfill(2), tally)
+            load_province(province.zfill(2), tally)
         except LookupError as error:
             raise CommandError(error) from error
-        reference.load_criteria(tally)
+        load_criteria(tally)
         for note in tally.notes:
             self.stderr.write(self.style.WARNING(note))
         self.stdout.write(f"Đã nạp: {tally.summary()}.")

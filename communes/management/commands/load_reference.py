@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from communes import reference
+from communes.reference.fixture import load_fixture
 
 
 class Command(BaseCommand):
@@ -13,5 +13,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        tally = reference.load_fixture()
+        tally = load_fixture()
         self.stdout.write(f"Đã nạp: {tally.summary()}.")

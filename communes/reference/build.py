@@ -1,4 +1,4 @@
-"""Reference data: a province's real administrative units and the national NTM criteria.
+"""Building the reference from the ``vietnamadminunits`` package, and the national criteria.
 
 Units come from the ``vietnamadminunits`` package: the pre-2025 map (with
 districts), the 2025 map and its old→new converter. What the package lacks is
@@ -10,8 +10,8 @@ Bát Xát", "Tỉnh Lào Cai").
 Every loader upserts by natural key (code and era; set code and number) and
 writes only rows whose values differ, so a second run changes nothing.
 
-The shipped fixture is this module's output for Lào Cai, dumped from a fresh
-database::
+The shipped fixture (communes/reference/fixture.py loads it) is this module's
+output for Lào Cai, dumped from a fresh database::
 
     DATABASE_URL=sqlite:////tmp/ref.sqlite3 python manage.py migrate
     DATABASE_URL=sqlite:////tmp/ref.sqlite3 python manage.py build_reference --province 10
@@ -22,16 +22,11 @@ database::
 """
 
 import datetime
-import json
 from collections import Counter, defaultdict
-from pathlib import Path
 
-from django.apps import apps
-from django.conf import settings
-from django.core import serializers
 from django.db import transaction
 
-from .models import (
+from ..models import (
     Commune,
     CommuneChange,
     CriteriaSet,
@@ -41,11 +36,8 @@ from .models import (
     Era,
     Province,
 )
-
-FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "reference_laocai.json"
-
-LAST_PRE_2025_DAY = datetime.date(2025, 6, 30)
-REFORM_DAY = datetime.date(2025, 7, 1)
+from . import LAST_PRE_2025_DAY, NTM_SET, REFORM_DAY
+from .tally import CREATED, UNCHANGED, UPDATED, Tally
 
 DISTRICT_KINDS = {
     "Huyện": District.Kind.RURAL_DISTRICT,
@@ -98,7 +90,6 @@ CRITERIA_SETS = [
         "level": CriteriaSet.Level.ADVANCED,
     },
 ]
-NTM_SET = "qd318-2021-2025"
 NTM_GROUPS = {
     1: "Quy hoạch",
     2: "Hạ tầng kinh tế – xã hội",
@@ -127,53 +118,6 @@ NTM_CRITERIA = [  # (number, name, group number)
     (18, "Hệ thống chính trị và tiếp cận pháp luật", 5),
     (19, "Quốc phòng và An ninh", 5),
 ]
-
-# Set by the office, not by the reference: a reload must not reset it.
-OFFICE_FIELDS = {Commune: {"target_year"}}
-
-CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
-# The summary is Vietnamese whatever the active language.
-KIND_WORDS = {
-    Commune.Kind.RURAL: "xã",
-    Commune.Kind.WARD: "phường",
-    Commune.Kind.TOWNSHIP: "thị trấn",
-}
-
-
-class Tally:
-    """What a load wrote, for the one-line summary the commands print."""
-
-    def __init__(self):
-        self.rows = Counter()
-        self.states = Counter()
-        self.notes = []
-
-    def add(self, obj, state):
-        if isinstance(obj, Commune):
-            self.rows[Commune, obj.era, obj.kind] += 1
-        else:
-            self.rows[type(obj)] += 1
-        self.states[state] += 1
-
-    def summary(self):
-        rows = self.rows
-        sections = [f"{rows[Province]} tỉnh, {rows[District]} huyện"]
-        for era, label in ((Era.PRE_2025, "trước"), (Era.FROM_2025, "từ")):
-            kinds = [
-                f"{rows[Commune, era, kind]} {word}"
-                for kind, word in KIND_WORDS.items()
-                if rows[Commune, era, kind]
-            ]
-            if kinds:
-                sections.append(f"{', '.join(kinds)} ({label} 01/07/2025)")
-        sections.append(f"{rows[CommuneChange]} thay đổi địa giới")
-        criteria = (rows[CriteriaSet], rows[CriterionGroup], rows[Criterion])
-        sections.append("{} bộ tiêu chí, {} nhóm, {} tiêu chí".format(*criteria))
-        states = self.states
-        return (
-            f"{'; '.join(sections)} (mới {states[CREATED]}, cập nhật {states[UPDATED]}, "
-            f"không đổi {states[UNCHANGED]})"
-        )
 
 
 def _differs(obj, name, value):
@@ -398,58 +342,4 @@ def load_province(code, tally=None):
         _upsert(CommuneChange, key, values, tally)
 
     _load_2025(rows, communes, tally)
-    return tally
-
-
-# --- The shipped fixture ------------------------------------------------------
-
-
-# Rows that other rows point to: remembering their ids saves a query per reference.
-REFERENCED = (Province, District, Commune, CriteriaSet, CriterionGroup)
-
-
-def _with_known_ids(records, ids):
-    """Replace natural-key references to rows already loaded by their ids."""
-    for record in records:
-        model = apps.get_model(record["model"])
-        fields = record["fields"]
-        for field in model._meta.concrete_fields:
-            value = fields.get(field.name)
-            if field.is_relation and isinstance(value, list):
-                fields[field.name] = ids.get((field.related_model, tuple(value)), value)
-        yield record
-
-
-@transaction.atomic
-def load_fixture(path=FIXTURE):
-    """Load a dumpdata fixture with natural keys, as an upsert.
-
-    Like ``loaddata``, but an existing row is written only when it differs,
-    and fields the office maintains (a commune's target year) are kept.
-    """
-    tally = Tally()
-    existing, ids = {}, {}
-    with open(path, encoding="utf-8") as stream:
-        records = json.load(stream)
-    for item in serializers.deserialize("python", _with_known_ids(records, ids)):
-        obj, model = item.object, type(item.object)
-        if obj.pk is None:
-            item.save()
-            tally.add(obj, CREATED)
-        else:
-            if model not in existing:
-                existing[model] = model._default_manager.in_bulk()
-            current = existing[model][obj.pk]
-            changed = [
-                field.name
-                for field in model._meta.concrete_fields
-                if not field.primary_key
-                and field.name not in OFFICE_FIELDS.get(model, ())
-                and getattr(current, field.attname) != getattr(obj, field.attname)
-            ]
-            if changed:
-                item.save(update_fields=changed)
-            tally.add(obj, UPDATED if changed else UNCHANGED)
-        if isinstance(obj, REFERENCED):
-            ids[model, obj.natural_key()] = obj.pk
     return tally
