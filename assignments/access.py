@@ -1,7 +1,7 @@
 """Who may see and change what: the one place that decides, for every view,
 export and attachment download.
 
-Scope rules (issue 4):
+Scope rules:
 
 * office staff (and superusers): everything, read and write;
 * working-group members: create and edit visits of their own assignments
@@ -10,6 +10,9 @@ Scope rules (issue 4):
 * leaders: read their own communes, assignments and their group's visits
   (not drafts); confirm their group's submitted visits;
 * readers: read-only, everything but drafts and personal data.
+
+Who may move a visit from which state is the workflow table, transitions.STEPS;
+`may()` reads it for a user and a visit.
 
 Out of scope → 404 (never reveal that it exists); in scope but not allowed
 to change → 403.
@@ -20,8 +23,9 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from . import roles
+from . import roles, transitions
 from .models import Agency, Assignment, FieldVisit, Leader, Member
+from .transitions import Party
 
 
 def is_office(user):
@@ -128,9 +132,6 @@ def may_see_contacts(user, assignment):
 # --- what a user may change ------------------------------------------------------
 
 
-EDITABLE_BY_GROUP = {FieldVisit.Status.DRAFT, FieldVisit.Status.RETURNED}
-
-
 def may_record_visit_for(user, assignment):
     """Groups record visits of their active assignments; the office of any."""
     if is_office(user):
@@ -138,36 +139,50 @@ def may_record_visit_for(user, assignment):
     return assignment.ended_on is None and assignment.pk in member_assignment_ids(user)
 
 
-def may_edit_visit(user, visit):
+# The visit's states and who may move them: transitions.STEPS, read here.
+EDITABLE_BY_GROUP = transitions.EDITABLE_BY_GROUP
+
+
+def is_party(user, visit, party):
+    """Whether the user is `party` (transitions.Party) to the visit.
+
+    The office acts as the office only: it is never taken for the group or the
+    leader (roles are exclusive, and this spares two queries per page).
+    """
     if is_office(user):
-        return True
-    return visit.assignment_id in member_assignment_ids(user) and visit.status in EDITABLE_BY_GROUP
+        return party == Party.OFFICE
+    if party == Party.GROUP:
+        return visit.assignment_id in member_assignment_ids(user)
+    if party == Party.LEADER:
+        return visit.assignment_id in leader_assignment_ids(user)
+    return False
 
 
-def may_submit_visit(user, visit):
-    return visit.status in EDITABLE_BY_GROUP and (
-        is_office(user) or visit.assignment_id in member_assignment_ids(user)
+def may(user, visit, step):
+    """Whether the user may take `step` (a name in transitions.STEPS) on the visit now."""
+    return any(
+        is_party(user, visit, party) for party in transitions.STEPS[step].parties_from(visit.status)
     )
 
 
-def may_confirm_visit(user, visit):
-    return visit.status == FieldVisit.Status.SUBMITTED and (
-        is_office(user) or visit.assignment_id in leader_assignment_ids(user)
+def takes_part_in(user, visit, step):
+    """Whether the user may take `step` on the visit in some state.
+
+    The office oversees every step: a step that is not its own (answering a visit it
+    returned) is refused with a message saying whose step it is, not a bare 403.
+    """
+    return is_office(user) or any(
+        is_party(user, visit, party) for party in transitions.STEPS[step].may
     )
 
 
-def may_return_visit(user, visit):
-    return is_office(user) and visit.status in {
-        FieldVisit.Status.SUBMITTED,
-        FieldVisit.Status.CONFIRMED,
-    }
+def steps_for(user, visit):
+    """{step name: whether the user may take it on the visit now}: the page's buttons."""
+    return {name: may(user, visit, name) for name in transitions.STEPS}
 
 
-def may_answer_visit(user, visit):
-    """The group (or the office) answers the office's comment on a returned visit."""
-    return visit.status == FieldVisit.Status.RETURNED and (
-        is_office(user) or visit.assignment_id in member_assignment_ids(user)
-    )
+def may_edit_visit(user, visit):
+    return may(user, visit, "edit")
 
 
 def may_restore_history(user):
@@ -180,23 +195,15 @@ def may_manage_assignments(user):
 
 # --- the one way views fetch a visit -------------------------------------------------
 
-ACTIONS = {
-    "view": lambda user, visit: True,
-    "edit": may_edit_visit,
-    "submit": may_submit_visit,
-    "confirm": may_confirm_visit,
-    "return": may_return_visit,
-    "answer": may_answer_visit,
-}
-
 
 def get_visit_for_user(request, pk, action="view", queryset=None):
-    """The visit, if the user may `action` it; 404 out of scope, 403 in scope but not allowed."""
+    """The visit, if the user may `action` it ("view" or a step of transitions.STEPS,
+    e.g. "edit"); 404 out of scope, 403 in scope but not allowed now."""
     visible = visits_visible_to(request.user, queryset)
     try:
         visit = visible.select_related("assignment__commune", "assignment__leader").get(pk=pk)
     except FieldVisit.DoesNotExist:
         raise Http404 from None
-    if not ACTIONS[action](request.user, visit):
+    if action != "view" and not may(request.user, visit, action):
         raise PermissionDenied
     return visit

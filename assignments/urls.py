@@ -1,18 +1,27 @@
 from django.urls import path
 
-from .views import history, pages, succession, visit_form, workflow
+from .views import (
+    assignments,
+    history,
+    my_work,
+    people,
+    succession,
+    visit_form,
+    visits,
+    workflow,
+)
 
 app_name = "assignments"
 
 urlpatterns = [
     # Lists and pages to read.
-    path("phan-cong/", pages.AssignmentListView.as_view(), name="assignment_list"),
-    path("chuyen-cong-tac/", pages.VisitListView.as_view(), name="visit_list"),
-    path("chuyen-cong-tac/<int:pk>/", pages.VisitDetailView.as_view(), name="visit_detail"),
-    path("lanh-dao/<int:pk>/", pages.LeaderDetailView.as_view(), name="leader_detail"),
-    path("co-quan/<int:pk>/", pages.AgencyDetailView.as_view(), name="agency_detail"),
+    path("phan-cong/", assignments.AssignmentListView.as_view(), name="assignment_list"),
+    path("chuyen-cong-tac/", visits.VisitListView.as_view(), name="visit_list"),
+    path("chuyen-cong-tac/<int:pk>/", visits.VisitDetailView.as_view(), name="visit_detail"),
+    path("lanh-dao/<int:pk>/", people.LeaderDetailView.as_view(), name="leader_detail"),
+    path("co-quan/<int:pk>/", people.AgencyDetailView.as_view(), name="agency_detail"),
     # Recording visits (working groups).
-    path("cua-toi/", visit_form.my_work, name="my_work"),
+    path("cua-toi/", my_work.my_work, name="my_work"),
     path(
         "phan-cong/<int:assignment_pk>/chuyen-cong-tac/moi/",
         visit_form.visit_create,

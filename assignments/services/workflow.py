@@ -1,42 +1,38 @@
-"""The visit workflow: submit, confirm, return with a comment, answer."""
+"""The visit workflow: submit, confirm, return with a comment, answer and resubmit.
+
+Which step starts from which state, leads where, records what and is whose:
+transitions.STEPS.
+"""
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from .. import access
 from ..models import FieldVisit, VisitEvent
+from ..transitions import STEPS
 from .errors import WorkflowError
 
-_S = FieldVisit.Status
-_A = VisitEvent.Action
 
-# action: (states it starts from, state it leads to, the event it logs, who may do it)
-_TRANSITIONS = {
-    "submit": ({_S.DRAFT, _S.RETURNED}, _S.SUBMITTED, _A.SUBMITTED, access.may_submit_visit),
-    "confirm": ({_S.SUBMITTED}, _S.CONFIRMED, _A.CONFIRMED, access.may_confirm_visit),
-    "return": ({_S.SUBMITTED, _S.CONFIRMED}, _S.RETURNED, _A.RETURNED, access.may_return_visit),
-}
-_VERBS = {
-    "submit": gettext_lazy("gửi văn phòng"),
-    "confirm": gettext_lazy("xác nhận"),
-    "return": gettext_lazy("trả lại"),
-    "answer": gettext_lazy("trả lời"),
-}
-
-
-def _wrong_state(action, status):
+def _wrong_state(step, status):
     return WorkflowError(
         _("Không thể %(verb)s: chuyến công tác đang ở trạng thái “%(status)s”.")
-        % {"verb": _VERBS[action], "status": FieldVisit.Status(status).label}
+        % {"verb": step.verb, "status": FieldVisit.Status(status).label}
     )
 
 
-def _not_allowed(action):
+def _not_allowed(step, status):
+    """Whose step it is from this state (the office answering a visit it returned)."""
+    parties = [str(party.label) for party in step.parties_from(status)]
+    either = " {} ".format(_("hoặc"))
     return WorkflowError(
-        _("Bạn không có quyền %(verb)s chuyến công tác này.") % {"verb": _VERBS[action]}
+        _("Chỉ %(who)s được %(verb)s chuyến công tác đang ở trạng thái “%(status)s”.")
+        % {
+            "who": either.join(parties),
+            "verb": step.verb,
+            "status": FieldVisit.Status(status).label,
+        }
     )
 
 
@@ -56,13 +52,14 @@ def _changed_meanwhile(visit):
     )
 
 
-def _move(visit, by, action, comment=""):
-    """Move the visit to the next state and log the step, or raise WorkflowError."""
-    sources, target, event_action, may = _TRANSITIONS[action]
-    if visit.status not in sources:
-        raise _wrong_state(action, visit.status)
-    if not may(by, visit):
-        raise _not_allowed(action)
+def _move(visit, by, name, comment=""):
+    """Take step `name` of transitions.STEPS: the visit's new state and its event, or
+    WorkflowError and nothing written."""
+    step = STEPS[name]
+    if visit.status not in step.sources:
+        raise _wrong_state(step, visit.status)
+    if not access.may(by, visit, name):
+        raise _not_allowed(step, visit.status)
     with transaction.atomic():
         # Claim the version the user saw: a concurrent edit or step makes this match nothing.
         claimed = FieldVisit.objects.filter(
@@ -71,20 +68,25 @@ def _move(visit, by, action, comment=""):
         if not claimed:
             raise _changed_meanwhile(visit)
         visit.version += 1
-        visit.status = target
+        visit.status = step.target
         visit.updated_by = by
         visit._history_user = by
         visit.save(update_fields=["status", "updated_by", "updated_at", "version"])
-        VisitEvent.objects.create(visit=visit, action=event_action, comment=comment, actor=by)
+        VisitEvent.objects.create(visit=visit, action=step.event, comment=comment, actor=by)
     return visit
 
 
-def submit_visit(visit, by, comment=""):
-    """Draft or returned → submitted: the group hands the visit to the office."""
+def _complete(visit):
+    """The office receives only visits that say when and why."""
     if not visit.purpose or not visit.visited_on:
         raise WorkflowError(
             _("Chuyến công tác chưa có ngày đi cơ sở hoặc mục đích; hãy bổ sung trước khi gửi.")
         )
+
+
+def submit_visit(visit, by, comment=""):
+    """Draft or returned → submitted: the group hands the visit to the office."""
+    _complete(visit)
     return _move(visit, by, "submit", comment.strip())
 
 
@@ -102,20 +104,10 @@ def return_visit(visit, by, comment):
 
 
 def answer_visit(visit, by, comment):
-    """The group answers the office's return comment; the visit stays returned until resubmitted.
-
-    An answer changes nothing in the visit itself, so it leaves the version alone:
-    a member's open edit form stays valid.
-    """
+    """Returned → submitted: the group answers the office's comment and, in the same step,
+    sends the visit back to the office (one ANSWERED event carrying the answer)."""
     comment = (comment or "").strip()
     if not comment:
         raise WorkflowError(_("Hãy ghi nội dung trả lời."))
-    with transaction.atomic():
-        current = FieldVisit.objects.select_for_update().get(pk=visit.pk)
-        if current.status != FieldVisit.Status.RETURNED:
-            raise _wrong_state("answer", current.status)
-        if not access.may_answer_visit(by, current):
-            raise _not_allowed("answer")
-        return VisitEvent.objects.create(
-            visit=current, action=VisitEvent.Action.ANSWERED, comment=comment, actor=by
-        )
+    _complete(visit)
+    return _move(visit, by, "answer", comment)

@@ -1,4 +1,4 @@
-"""Recording a visit (create, edit), its attachments, and the member's "my work" page."""
+"""Recording a visit (create, edit) and its attachments."""
 
 import re
 
@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Max, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,16 +14,15 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from .. import access, attachments, roles
+from core import formats
+
+from .. import access, attachments
 from ..forms import AttachmentForm, FollowUpForm, RecommendationFormSet, SupportFormSet, VisitForm
-from ..models import Assignment, Attachment, FieldVisit, Recommendation, Support, VisitEvent
+from ..models import Attachment, FieldVisit, Recommendation, Support
 from ..services import visits
+from ..transitions import STEPS
 
 SAVED_DRAFTS = "visit_form_saved_drafts"  # session key: local copies the server now has
-
-
-def _date(day):
-    return day.strftime("%d/%m/%Y")
 
 
 def open_recommendations(user, assignment, visit=None):
@@ -66,6 +64,8 @@ class VisitFormView(LoginRequiredMixin, View):
     def post(self, request, *args, **kwargs):
         self.get_objects()
         forms = self.build_forms(request.POST, request.FILES)
+        if self.visit is not None and not access.may_edit_visit(request.user, self.visit):
+            return self.render_locked(forms, self.visit)
         if not self.all_valid(forms):
             messages.error(request, self.error_summary(forms))
             return self.render(forms)
@@ -81,6 +81,8 @@ class VisitFormView(LoginRequiredMixin, View):
                 by=request.user,
             )
         except visits.VisitChanged as exc:
+            if not access.may_edit_visit(request.user, exc.visit):
+                return self.render_locked(forms, exc.visit)
             messages.error(request, exc.message())
             # Carry the current version so that saving again, knowingly, is possible.
             data = request.POST.copy()
@@ -146,10 +148,21 @@ class VisitFormView(LoginRequiredMixin, View):
             }
         return text
 
-    def success_message(self, visit):
-        return _("Đã lưu chuyến công tác ngày %(date)s.") % {"date": _date(visit.visited_on)}
+    def render_locked(self, forms, current):
+        """What was typed, shown again with why it cannot be saved: the visit has left
+        the states in which this user may edit it (submitted, confirmed meanwhile)."""
+        text = locked_message(current)
+        lost_files = [f.name for f in self.request.FILES.getlist("files")]
+        if lost_files:
+            text += " " + _("Các tệp đã chọn cũng chưa được gửi lên: %(files)s.") % {
+                "files": ", ".join(f"«{name}»" for name in lost_files)
+            }
+        return self.render(forms, locked=current, locked_reason=text)
 
-    def render(self, forms, changed=None):
+    def success_message(self, visit):
+        return _("Đã lưu chuyến công tác ngày %(date)s.") % {"date": formats.day(visit.visited_on)}
+
+    def render(self, forms, changed=None, locked=None, locked_reason=""):
         assignment = self.assignment
         form = forms["form"]
         draft_key = f"edit-{self.visit.pk}" if self.visit else f"new-{assignment.pk}"
@@ -158,6 +171,8 @@ class VisitFormView(LoginRequiredMixin, View):
             "assignment": assignment,
             "visit": self.visit,
             "changed": changed,
+            "locked": locked,
+            "locked_reason": locked_reason,
             "page_title": self.page_title(),
             "breadcrumbs": self.breadcrumbs(),
             "support_forms": [*forms["supports"].forms, forms["supports"].empty_form],
@@ -199,36 +214,69 @@ class VisitCreateView(VisitFormView):
         return _(
             "Đã lưu bản nháp chuyến công tác ngày %(date)s. Xem lại rồi bấm gửi văn phòng "
             "điều phối khi đã đủ."
-        ) % {"date": _date(visit.visited_on)}
+        ) % {"date": formats.day(visit.visited_on)}
 
 
 class VisitEditView(VisitFormView):
     def get_objects(self):
+        # The form is opened only while the user may edit the visit; a save that arrives
+        # after the visit moved on (submitted, confirmed) gets its typing back and why
+        # (post() → render_locked), not a bare 403.
+        posted = self.request.method == "POST"
         self.visit = access.get_visit_for_user(
             self.request,
             self.kwargs["pk"],
-            "edit",
+            "view" if posted else "edit",
             FieldVisit.objects.select_related(
                 "assignment__commune__district", "assignment__working_group", "updated_by"
             ),
         )
+        if posted and not access.takes_part_in(self.request.user, self.visit, "edit"):
+            raise PermissionDenied
         self.assignment = self.visit.assignment
 
     def page_title(self):
         return _("Sửa chuyến công tác xã %(commune)s ngày %(date)s") % {
             "commune": self.assignment.commune.name,
-            "date": _date(self.visit.visited_on),
+            "date": formats.day(self.visit.visited_on),
         }
 
     def breadcrumbs(self):
         return [
             (_("Chuyến công tác"), reverse("assignments:visit_list")),
             (
-                f"{self.assignment.commune.name} – {_date(self.visit.visited_on)}",
+                f"{self.assignment.commune.name} – {formats.day(self.visit.visited_on)}",
                 reverse("assignments:visit_detail", args=[self.visit.pk]),
             ),
             (_("Sửa"), None),
         ]
+
+
+def locked_message(visit):
+    """Why the visit can no longer be edited: who moved it to its state, and when."""
+    event = visit.events.select_related("actor").order_by("-created_at", "-pk").first()
+    steps = {step.event: step for step in STEPS.values() if step.event}
+    step = steps.get(event.action) if event else None
+    facts = {"status": visit.get_status_display()}
+    if step is not None and step.target == visit.status:
+        text = _(
+            "Không lưu được: chuyến công tác này đã được %(who)s %(verb)s lúc %(when)s "
+            "(trạng thái: “%(status)s”), nên không còn sửa được nữa."
+        )
+        facts.update(who=formats.display_name(event.actor), verb=step.verb)
+        facts["when"] = formats.moment(event.created_at)
+    else:
+        text = _(
+            "Không lưu được: chuyến công tác này đang ở trạng thái “%(status)s” (%(who)s thay "
+            "đổi lúc %(when)s), nên không còn sửa được nữa."
+        )
+        facts.update(who=formats.display_name(visit.updated_by))
+        facts["when"] = formats.moment(visit.updated_at)
+    return (
+        (text % facts)
+        + " "
+        + _("Chưa có gì được lưu. Nội dung bạn gõ vẫn còn dưới đây: hãy sao chép những gì cần giữ.")
+    )
 
 
 visit_create = VisitCreateView.as_view()
@@ -277,69 +325,3 @@ def attachment_delete(request, pk):
     visits.delete_attachment(attachment)
     messages.success(request, _("Đã xoá tệp «%(name)s».") % {"name": name})
     return redirect("assignments:visit_detail", pk=visit_pk)
-
-
-# --- my work ------------------------------------------------------------------------
-
-
-@login_required
-def my_work(request):
-    """What is waiting for the user: record, continue, fix or confirm visits."""
-    user = request.user
-    role = roles.role_of(user)
-    context = {
-        "page_title": _("Việc của tôi"),
-        "breadcrumbs": [(_("Việc của tôi"), None)],
-        "role": role,
-        "saved_drafts": pop_saved_drafts(request),
-    }
-    if role == roles.OFFICE:
-        counts = FieldVisit.objects.aggregate(
-            submitted=Count("pk", filter=Q(status=FieldVisit.Status.SUBMITTED)),
-            returned=Count("pk", filter=Q(status=FieldVisit.Status.RETURNED)),
-        )
-        context["counts"] = counts
-    elif role == roles.MEMBER:
-        ids = access.member_assignment_ids(user)
-        context["assignments"] = _with_last_visit(
-            Assignment.objects.filter(pk__in=ids, ended_on__isnull=True)
-        )
-        context["to_continue"] = (
-            FieldVisit.objects.filter(
-                assignment_id__in=ids,
-                status__in=[FieldVisit.Status.DRAFT, FieldVisit.Status.RETURNED],
-            )
-            .select_related("assignment__commune", "updated_by")
-            .prefetch_related(_return_comments())
-            .order_by("-status", "-visited_on", "-pk")  # returned ones first
-        )
-    elif role == roles.LEADER:
-        ids = access.leader_assignment_ids(user)
-        context["assignments"] = _with_last_visit(Assignment.objects.filter(pk__in=ids))
-        context["to_confirm"] = (
-            FieldVisit.objects.filter(assignment_id__in=ids, status=FieldVisit.Status.SUBMITTED)
-            .select_related("assignment__commune")
-            .order_by("visited_on", "pk")
-        )
-    return render(request, "assignments/my_work.html", context)
-
-
-def _with_last_visit(assignments):
-    return (
-        assignments.select_related("commune__district", "leader", "working_group")
-        .annotate(
-            last_visit_on=Max(
-                "visits__visited_on", filter=~Q(visits__status=FieldVisit.Status.DRAFT)
-            )
-        )
-        .order_by("ended_on", "commune__sort_name", "pk")
-    )
-
-
-def _return_comments():
-    returned = VisitEvent.objects.filter(action=VisitEvent.Action.RETURNED)
-    return Prefetch(
-        "events",
-        queryset=returned.select_related("actor").order_by("-created_at", "-pk"),
-        to_attr="returns",
-    )

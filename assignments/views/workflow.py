@@ -1,9 +1,8 @@
-"""The visit workflow: submit, confirm, return with a comment, answer.
+"""The visit workflow: submit, confirm, return with a comment, answer (and resubmit).
 
-Thin views: access decides who may act, services.workflow does the work.
+Thin views: the workflow table (transitions.STEPS, through access) decides who may
+act, services.workflow does the work.
 """
-
-import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,28 +13,17 @@ from django.views.decorators.http import require_POST
 
 from .. import access
 from ..forms_workflow import AnswerForm, ReturnForm
-from ..models import FieldVisit
 from ..services import errors, workflow
 
-# The state each action starts from (the one that decides who may take it).
-_STARTS_FROM = {
-    "submit": FieldVisit.Status.DRAFT,
-    "confirm": FieldVisit.Status.SUBMITTED,
-    "return": FieldVisit.Status.SUBMITTED,
-    "answer": FieldVisit.Status.RETURNED,
-}
 
-
-def _visit_for(request, pk, action):
-    """The visit, 404 when out of scope, 403 when the user may never take `action` on it.
+def _visit_for(request, pk, step):
+    """The visit, 404 when out of scope, 403 when the user never takes `step` on it.
 
     A visit that has moved on meanwhile (a second click, someone acted first)
     passes, so that the service refuses it with a message instead of an error page.
     """
     visit = access.get_visit_for_user(request, pk, "view")
-    probe = copy.copy(visit)
-    probe.status = _STARTS_FROM[action]
-    if not access.ACTIONS[action](request.user, probe):
+    if not access.takes_part_in(request.user, visit, step):
         raise PermissionDenied
     return visit
 
@@ -95,4 +83,13 @@ def visit_answer(request, pk):
     comment = _comment(request, AnswerForm)
     if comment is None:
         return redirect("assignments:visit_detail", pk=visit.pk)
-    return _act(request, visit, workflow.answer_visit, _("Đã gửi trả lời cho văn phòng."), comment)
+    return _act(
+        request,
+        visit,
+        workflow.answer_visit,
+        _(
+            "Đã gửi trả lời cho văn phòng và gửi lại chuyến công tác: "
+            "chuyến đang chờ văn phòng xem xét."
+        ),
+        comment,
+    )

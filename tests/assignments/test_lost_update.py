@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from assignments.forms import RecommendationFormSet, SupportFormSet, VisitForm
 from assignments.models import FieldVisit, Support
-from assignments.services import visits
+from assignments.services import visits, workflow
 from tests.assignments.test_visit_form import counts, group_a, visit_data
 from tests.factories import make_support, make_visit
 
@@ -131,6 +131,72 @@ def test_a_visit_submitted_meanwhile_cannot_be_saved_over(member_a_client, membe
 
     data["purpose"] = "Quá muộn"
     response = member_a_client.post(edit_url(draft), data)
+
+    # The typing comes back with why it cannot be saved (it used to be a bare 403).
+    assert response.status_code == 200
+    assert "Quá muộn" in response.content.decode()
+    assert "không còn sửa được nữa" in response.content.decode()
+    assert FieldVisit.objects.get(pk=draft.pk).purpose == "Bản đầu"
+
+
+def test_a_visit_confirmed_meanwhile_keeps_the_typing_and_says_who_confirmed_it(
+    member_a_client, office_client, office_user, draft
+):
+    office_user.first_name, office_user.last_name = "Lan", "Phạm Thị"
+    office_user.save()
+    data = loaded_form(member_a_client, draft)
+    draft.status = "submitted"  # the member submitted it from another tab, the office confirmed
+    draft.save()
+    workflow.confirm_visit(draft, office_user)
+    confirmed = draft.events.get(action="confirmed")
+    data.update(purpose="Mục đích mới", findings="Ghi chép dài của tôi")
+    data["supports-0-amount_vnd"] = "7.000.000"
+    before = counts()
+
+    response = member_a_client.post(edit_url(draft), data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    when = timezone.localtime(confirmed.created_at).strftime("%H:%M %d/%m/%Y")
+    assert f"đã được Lan Phạm Thị xác nhận lúc {when}" in html
+    assert "không còn sửa được nữa" in html and "Chưa có gì được lưu" in html
+    assert "Mục đích mới" in html and "Ghi chép dài của tôi" in html and "7.000.000" in html
+    assert reverse("assignments:visit_detail", args=[draft.pk]) in html
+    assert "Lưu thay đổi" not in html  # no save button that could only fail again
+    assert counts() == before
+    visit = FieldVisit.objects.get(pk=draft.pk)
+    assert (visit.status, visit.purpose, visit.version) == ("confirmed", "Bản đầu", 2)
+    assert list(visit.supports.values_list("amount_vnd", flat=True)) == [3_000_000]
+
+
+def test_a_visit_confirmed_between_the_check_and_the_save_is_refused_the_same_way(
+    member_a_client, office_user, draft, monkeypatch
+):
+    data = loaded_form(member_a_client, draft)
+    data["purpose"] = "Gõ trong lúc văn phòng xác nhận"
+    save_visit = visits.save_visit
+
+    def confirmed_first(**kwargs):
+        FieldVisit.objects.filter(pk=draft.pk).update(
+            status="confirmed", version=3, updated_by=office_user
+        )
+        return save_visit(**kwargs)
+
+    monkeypatch.setattr(visits, "save_visit", confirmed_first)
+
+    response = member_a_client.post(edit_url(draft), data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "đang ở trạng thái “Đã xác nhận” (vanphong thay đổi lúc" in html
+    assert "Gõ trong lúc văn phòng xác nhận" in html
+    assert FieldVisit.objects.get(pk=draft.pk).purpose == "Bản đầu"
+
+
+def test_another_groups_member_still_gets_403_for_the_post(member_b_client, draft):
+    FieldVisit.objects.filter(pk=draft.pk).update(status="returned")
+
+    response = member_b_client.post(edit_url(draft), {"purpose": "Không phải tổ tôi"})
 
     assert response.status_code == 403
     assert FieldVisit.objects.get(pk=draft.pk).purpose == "Bản đầu"

@@ -1,5 +1,5 @@
 """A visit's workflow: draft → submitted → confirmed, or returned with a comment
-that the group answers before resubmitting; who may take each step."""
+that the group answers, which resubmits it; who may take each step."""
 
 import pytest
 from django.db.models import F
@@ -108,7 +108,7 @@ def test_returning_without_a_comment_is_refused_and_changes_nothing(office_clien
     assert not visit.events.exists()
 
 
-def test_the_whole_loop_return_answer_resubmit_confirm(
+def test_the_whole_loop_return_answer_confirm(
     office_client, member_a_client, office_user, member_a_user
 ):
     visit = group_a_visit(S.SUBMITTED)
@@ -123,22 +123,21 @@ def test_the_whole_loop_return_answer_resubmit_confirm(
     assert reverse("assignments:visit_answer", args=[visit.pk]) in html
     assert "Gửi lại văn phòng" in html
 
+    # The answer goes back to the office with the visit, in one step.
     html = step(member_a_client, "visit_answer", visit, comment="Đã bổ sung biên bản").content
     assert "Đã gửi trả lời cho văn phòng" in html.decode()
     visit.refresh_from_db()
-    assert visit.status == S.RETURNED
+    assert visit.status == S.SUBMITTED
 
-    step(member_a_client, "visit_submit", visit)
     html = step(office_client, "visit_confirm", visit).content.decode()
 
     visit.refresh_from_db()
     assert visit.status == S.CONFIRMED
-    assert visit.version == 4  # returned, resubmitted, confirmed; the answer is no edit
+    assert visit.version == 4  # returned, answered (resubmitted), confirmed
     events = list(visit.events.values_list("action", "actor", "comment"))
     assert events == [
         ("returned", office_user.pk, comment),
         ("answered", member_a_user.pk, "Đã bổ sung biên bản"),
-        ("submitted", member_a_user.pk, ""),
         ("confirmed", office_user.pk, ""),
     ]
     assert comment in html and "Đã bổ sung biên bản" in html

@@ -1,120 +1,16 @@
-"""Assignments and visits lists, visit detail, leader and agency pages."""
+"""A leader's page and an agency's page: their assignments' scorecards."""
 
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Case, F, Prefetch, Value, When
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
-from core.listing import FilteredTableView
-
 from .. import access
-from ..filters import AssignmentFilter, VisitFilter
-from ..models import (
-    Agency,
-    Assignment,
-    FieldVisit,
-    Leader,
-    Member,
-    Recommendation,
-    Support,
-    VisitEvent,
-)
+from ..models import Agency, Assignment, FieldVisit, Leader, Recommendation
 from ..queries import scorecards
-from ..tables import AssignmentTable, VisitTable
-
-# Head, deputy, then members (the role codes do not sort that way).
-ROLE_ORDER = Case(
-    *(When(role=role, then=Value(i)) for i, role in enumerate(Member.Role.values)), default=9
-)
-
-
-class AssignmentListView(FilteredTableView):
-    template_name = "assignments/assignment_list.html"
-    table_class = AssignmentTable
-    filterset_class = AssignmentFilter
-    load_page_by_key = True  # five figures per row (visits, support, recommendations)
-    page_title = _("Phân công lãnh đạo giúp đỡ xã")
-    breadcrumbs = ((_("Phân công"), None),)
-
-    def get_queryset(self):
-        self.today = timezone.localdate()
-        return access.assignments_visible_to(
-            self.request.user, Assignment.objects.for_list(self.today)
-        )
-
-    def get_table_kwargs(self):
-        return {"today": self.today}
-
-    def get_context_data(self, **kwargs):
-        form = self.filterset.form
-        chosen = form.cleaned_data.get("decision") if form.is_valid() else None
-        return super().get_context_data(
-            stale_days=settings.NTM_STALE_VISIT_DAYS,
-            # The amendment page is reached from the list of that decision's assignments.
-            amendable_decision=chosen if access.may_manage_assignments(self.request.user) else None,
-            **kwargs,
-        )
-
-
-class VisitListView(FilteredTableView):
-    template_name = "assignments/visit_list.html"
-    table_class = VisitTable
-    filterset_class = VisitFilter
-    load_page_by_key = True  # three figures per row (support, recommendations)
-    page_title = _("Chuyến công tác")
-    breadcrumbs = ((_("Chuyến công tác"), None),)
-
-    def get_queryset(self):
-        return access.visits_visible_to(self.request.user, FieldVisit.objects.for_list())
-
-
-class VisitDetailView(LoginRequiredMixin, DetailView):
-    template_name = "assignments/visit_detail.html"
-    context_object_name = "visit"
-    queryset = FieldVisit.objects.select_related(
-        "assignment__commune__district",
-        "assignment__leader__agency",
-        "assignment__working_group",
-        "assignment__decision",
-    ).prefetch_related(
-        Prefetch("participants", queryset=Member.objects.order_by(ROLE_ORDER, "full_name")),
-        Prefetch("supports", queryset=Support.objects.prefetch_related("criteria").order_by("pk")),
-        Prefetch("recommendations", queryset=Recommendation.objects.order_by("due_on", "pk")),
-        "attachments",
-        Prefetch("events", queryset=VisitEvent.objects.select_related("actor")),
-    )
-
-    def get_object(self, queryset=None):
-        return access.get_visit_for_user(
-            self.request, self.kwargs["pk"], "view", self.get_queryset()
-        )
-
-    def get_context_data(self, **kwargs):
-        visit = self.object
-        user = self.request.user
-        title = _("Chuyến công tác xã %(commune)s ngày %(date)s") % {
-            "commune": visit.assignment.commune.name,
-            "date": visit.visited_on.strftime("%d/%m/%Y"),
-        }
-        supports = list(visit.supports.all())
-        return super().get_context_data(
-            page_title=title,
-            breadcrumbs=[(_("Chuyến công tác"), reverse("assignments:visit_list")), (title, None)],
-            supports=supports,
-            support_total=sum(s.amount_vnd for s in supports),
-            today=timezone.localdate(),
-            may={
-                "edit": access.may_edit_visit(user, visit),
-                "submit": access.may_submit_visit(user, visit),
-                "confirm": access.may_confirm_visit(user, visit),
-                "return": access.may_return_visit(user, visit),
-                "restore": access.may_restore_history(user),
-            },
-            **kwargs,
-        )
 
 
 class LeaderDetailView(LoginRequiredMixin, DetailView):

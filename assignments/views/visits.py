@@ -1,0 +1,73 @@
+"""The list of visits and a visit's page (with the workflow steps the user may take)."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Case, Prefetch, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView
+
+from core.listing import FilteredTableView
+
+from .. import access
+from ..filters import VisitFilter
+from ..models import FieldVisit, Member, Recommendation, Support, VisitEvent
+from ..tables import VisitTable
+
+# Head, deputy, then members (the role codes do not sort that way).
+ROLE_ORDER = Case(
+    *(When(role=role, then=Value(i)) for i, role in enumerate(Member.Role.values)), default=9
+)
+
+
+class VisitListView(FilteredTableView):
+    template_name = "assignments/visit_list.html"
+    table_class = VisitTable
+    filterset_class = VisitFilter
+    load_page_by_key = True  # three figures per row (support, recommendations)
+    page_title = _("Chuyến công tác")
+    breadcrumbs = ((_("Chuyến công tác"), None),)
+
+    def get_queryset(self):
+        return access.visits_visible_to(self.request.user, FieldVisit.objects.for_list())
+
+
+class VisitDetailView(LoginRequiredMixin, DetailView):
+    template_name = "assignments/visit_detail.html"
+    context_object_name = "visit"
+    queryset = FieldVisit.objects.select_related(
+        "assignment__commune__district",
+        "assignment__leader__agency",
+        "assignment__working_group",
+        "assignment__decision",
+    ).prefetch_related(
+        Prefetch("participants", queryset=Member.objects.order_by(ROLE_ORDER, "full_name")),
+        Prefetch("supports", queryset=Support.objects.prefetch_related("criteria").order_by("pk")),
+        Prefetch("recommendations", queryset=Recommendation.objects.order_by("due_on", "pk")),
+        "attachments",
+        Prefetch("events", queryset=VisitEvent.objects.select_related("actor")),
+    )
+
+    def get_object(self, queryset=None):
+        return access.get_visit_for_user(
+            self.request, self.kwargs["pk"], "view", self.get_queryset()
+        )
+
+    def get_context_data(self, **kwargs):
+        visit = self.object
+        user = self.request.user
+        title = _("Chuyến công tác xã %(commune)s ngày %(date)s") % {
+            "commune": visit.assignment.commune.name,
+            "date": visit.visited_on.strftime("%d/%m/%Y"),
+        }
+        supports = list(visit.supports.all())
+        return super().get_context_data(
+            page_title=title,
+            breadcrumbs=[(_("Chuyến công tác"), reverse("assignments:visit_list")), (title, None)],
+            supports=supports,
+            support_total=sum(s.amount_vnd for s in supports),
+            today=timezone.localdate(),
+            # The workflow steps the user may take now ("edit", "submit", "answer", …).
+            may={**access.steps_for(user, visit), "restore": access.may_restore_history(user)},
+            **kwargs,
+        )
