@@ -1,7 +1,9 @@
 """Demo data's life cycle: whether it is loaded, its accounts, removing it, its figures.
 
-The invented rows themselves are made by ``demo_data.load_demo_data``. Every demo
-row carries ``is_demo`` or hangs off the demo decision, so removal finds them all.
+The invented rows themselves are made by ``sampledata.laocai.load_demo_data``.
+Every demo row carries ``is_demo`` or hangs off the demo decision, so removal
+finds them all. Nothing invented is ever written in production mode
+(``refuse_in_production``); removing it stays allowed there.
 """
 
 import datetime
@@ -34,6 +36,24 @@ from communes.models import Assessment, Recognition
 
 class DemoDataError(Exception):
     """Demo data cannot be loaded or removed; the message says why and what to do."""
+
+
+PRODUCTION_REFUSAL = (
+    "Không {what}: máy chủ đang chạy ở chế độ production (DJANGO_ENV=production). "
+    "Dữ liệu bịa và tài khoản có mật khẩu công khai không được có trên máy chủ thật; "
+    "không có gì được ghi."
+)
+
+
+def refuse_in_production(what, error=DemoDataError):
+    """Raise `error` in production mode; callers ask before they open a transaction.
+
+    Demo data, demo accounts (whose passwords are written in this module and
+    printed by create_demo_accounts) and synthetic data never belong on a real
+    server.
+    """
+    if settings.PRODUCTION:
+        raise error(PRODUCTION_REFUSAL.format(what=what))
 
 
 def demo_data_loaded():
@@ -156,9 +176,18 @@ def remove_demo_data():
     return counts
 
 
-@transaction.atomic
 def create_demo_accounts():
-    """Create or reset the demo accounts; [(account, what happened)] and link notes."""
+    """Create or reset the demo accounts; [(account, what happened)] and link notes.
+
+    Refused in production mode (DemoDataError) before the database is opened: the
+    passwords are published.
+    """
+    refuse_in_production("tạo tài khoản mẫu")
+    with transaction.atomic():
+        return _create_demo_accounts()
+
+
+def _create_demo_accounts():
     groups = roles.ensure_roles()
     User = get_user_model()
     done = []

@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand
+"""Create (or reset) one demo account per role; refused in production mode."""
+
+from django.core.management.base import BaseCommand, CommandError
 
 from assignments.roles import ROLE_LABELS
 from sampledata import lifecycle as demo
@@ -7,11 +9,14 @@ from sampledata import lifecycle as demo
 class Command(BaseCommand):
     help = (
         "Tạo (hoặc đặt lại mật khẩu) một tài khoản mẫu cho mỗi vai trò và in bảng tài khoản. "
-        "Chỉ dùng để thử nghiệm."
+        "Chỉ dùng để thử nghiệm; không chạy ở chế độ production."
     )
 
     def handle(self, *args, **options):
-        done, notes = demo.create_demo_accounts()
+        try:
+            done, notes = demo.create_demo_accounts()
+        except demo.DemoDataError as exc:
+            raise CommandError(str(exc)) from exc
         rows = [("Tài khoản", "Mật khẩu", "Vai trò", "Được làm gì", "")]
         for account, outcome in done:
             role = ROLE_LABELS.get(account.role, "Quản trị hệ thống")

@@ -1,4 +1,5 @@
-"""Generate the synthetic national-scale dataset (reports.scale_data) for benchmarks."""
+"""Generate the synthetic national-scale dataset (sampledata.scale) for benchmarks; refused in
+production mode."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -14,7 +15,8 @@ class Command(BaseCommand):
         "quyết định giả lập với một phân công mỗi xã, kết quả 19 tiêu chí mỗi năm, chuyến công "
         "tác kèm hỗ trợ và kiến nghị. Ghi hàng loạt (bulk_create), trong một giao dịch, KHÔNG "
         "ghi lịch sử thay đổi cho các dòng này. Cần chạy load_reference trước. Giữ nguyên dữ "
-        "liệu tham chiếu và dữ liệu mẫu; đã có dữ liệu giả lập thì báo lỗi (dùng --clear)."
+        "liệu tham chiếu và dữ liệu mẫu; đã có dữ liệu giả lập thì báo lỗi (dùng --clear). "
+        "Không chạy ở chế độ production."
     )
 
     def add_arguments(self, parser):

@@ -1,3 +1,5 @@
+"""Load the Lào Cai demo data (sampledata.laocai); refused in production mode."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from assignments.models import FieldVisit, Recommendation
@@ -13,7 +15,8 @@ class Command(BaseCommand):
     help = (
         "Nạp dữ liệu mẫu (bịa) cho Quyết định 1599/QĐ-UBND: cơ quan, lãnh đạo, 127 phân công, "
         "tổ giúp việc, chuyến công tác, kết quả tiêu chí 2021–2025, công nhận. Cần chạy "
-        "load_reference trước. Đã nạp thì không thay đổi gì (--reset để xoá và nạp lại)."
+        "load_reference trước. Đã nạp thì không thay đổi gì (--reset để xoá và nạp lại). "
+        "Không chạy ở chế độ production."
     )
 
     def add_arguments(self, parser):

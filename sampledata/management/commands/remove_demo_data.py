@@ -1,3 +1,5 @@
+"""Remove the demo data and demo accounts (sampledata.lifecycle); allowed in production."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from core import security_log

@@ -17,7 +17,14 @@ from assignments.models import (
     Support,
 )
 from communes import scores
-from communes.models import Assessment, Commune, CriteriaScore, District, Province
+from communes.models import (
+    Assessment,
+    Commune,
+    CriteriaScore,
+    CriteriaSet,
+    District,
+    Province,
+)
 from sampledata import scale as scale_data
 from sampledata.laocai import DECISION_NUMBER
 
@@ -178,8 +185,8 @@ def test_reference_and_demo_data_are_untouched_by_generate_and_clear():
 
 
 @pytest.mark.django_db
-def test_missing_criteria_set_asks_for_load_reference(monkeypatch):
-    monkeypatch.setattr(scale_data, "NTM_SET", "no-such-set")
+def test_missing_criteria_set_asks_for_load_reference():
+    CriteriaSet.objects.filter(code="qd318-2021-2025").update(code="khac")
     before = all_counts()
 
     with pytest.raises(CommandError, match="load_reference"):

@@ -1,0 +1,116 @@
+"""The Lào Cai demo: Decision 1599's 127 pairs, groups, visits and criteria results.
+
+The real communes and criteria come from ``manage.py load_reference``; everything
+made here is invented (leader names, agencies' staff, visits, results), carries
+``is_demo`` where the model has it, or hangs off the demo decision, so that
+``remove_demo_data`` finds every row again. Generation is deterministic
+(``random.Random(SEED)``) for a given ``today``.
+
+``decision`` makes the decision and its pairs (agencies, leaders, working groups,
+assignments), ``results`` the criteria results and recognitions, ``visits`` the
+field visits with their support items and recommendations; this module loads
+them all in one transaction.
+"""
+
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from assignments.models import Decision
+from communes.models import Assessment, Commune, CriteriaSet
+from sampledata.lifecycle import (
+    DemoDataError,
+    demo_figures,
+    link_demo_accounts,
+    refuse_in_production,
+    remove_demo_rows,
+)
+
+from .decision import (
+    CRITERIA_SET_CODE,
+    DECISION_ISSUER,
+    DECISION_NUMBER,
+    DECISION_TITLE,
+    STARTED_ON,
+    TA_CHAI_CODE,
+    TA_CHAI_ENDED_ON,
+    YEARS,
+    create_assignments,
+    create_decision,
+)
+from .results import create_assessments, create_recognitions, plan_assessments
+from .visits import create_visits
+
+__all__ = [
+    "CRITERIA_SET_CODE",
+    "DECISION_ISSUER",
+    "DECISION_NUMBER",
+    "DECISION_TITLE",
+    "SEED",
+    "STARTED_ON",
+    "TA_CHAI_CODE",
+    "TA_CHAI_ENDED_ON",
+    "YEARS",
+    "DemoDataError",
+    "load_demo_data",
+]
+
+SEED = 1599
+
+
+def load_demo_data(*, reset=False, today=None):
+    """Create the demo data; None (and no change) if it is already loaded and not reset.
+
+    Refused in production mode (DemoDataError) before the database is opened.
+    """
+    refuse_in_production("nạp dữ liệu mẫu")
+    with transaction.atomic():
+        return _load(reset, today or timezone.localdate())
+
+
+def _load(reset, today):
+    # Asks for this demo's decision: synthetic scale data is demo data too, but not this.
+    loaded = Decision.objects.filter(is_demo=True, number=DECISION_NUMBER).exists()
+    if loaded and not reset:
+        return None
+    remove_demo_rows()
+    rng = random.Random(SEED)
+    communes, criteria = _reference()
+    if Decision.objects.filter(number=DECISION_NUMBER, issuer=DECISION_ISSUER).exists():
+        raise DemoDataError(
+            f"Đã có Quyết định {DECISION_NUMBER} thật trong cơ sở dữ liệu; "
+            "không nạp dữ liệu mẫu đè lên dữ liệu thật."
+        )
+    clash = Assessment.objects.filter(criterion__in=criteria, year__in=YEARS).exists()
+    if clash:
+        raise DemoDataError(
+            "Đã có kết quả đánh giá tiêu chí thật 2021–2025; không nạp dữ liệu mẫu đè lên."
+        )
+
+    decision = create_decision()
+    assignments, members_of = create_assignments(rng, decision, communes)
+    plans = plan_assessments(rng, communes, criteria)
+    create_visits(rng, assignments, members_of, plans, criteria, today)
+    create_assessments(plans, criteria)
+    create_recognitions(rng, plans, today)
+    link_demo_accounts()
+    return demo_figures()
+
+
+def _reference():
+    """The programme's communes and the 19 criteria of the period, or DemoDataError."""
+    communes = list(Commune.objects.in_programme().select_related("district").order_by("code"))
+    criteria_set = CriteriaSet.objects.filter(code=CRITERIA_SET_CODE).first()
+    criteria = list(criteria_set.criteria.order_by("number")) if criteria_set else []
+    if not communes or not criteria:
+        raise DemoDataError(
+            "Chưa có dữ liệu tham chiếu (127 xã và bộ tiêu chí "
+            f"{CRITERIA_SET_CODE}). Hãy chạy trước: python manage.py load_reference"
+        )
+    if len(criteria) != 19:
+        raise DemoDataError(
+            f"Bộ tiêu chí {CRITERIA_SET_CODE} có {len(criteria)} tiêu chí, cần 19. "
+            "Hãy chạy lại: python manage.py load_reference"
+        )
+    return communes, criteria

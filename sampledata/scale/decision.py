@@ -1,0 +1,130 @@
+"""The synthetic agencies, leaders, working groups and the one decision pairing them.
+
+Per province, its own copies of the provincial bodies of ``sampledata.names``
+(without the enterprises and the bodies named after Lào Cai); each agency's
+leaders help one commune each, with a working group of three to five members.
+"""
+
+from assignments.models import Agency, Assignment, Decision, Leader, Member, WorkingGroup
+from communes import text
+from sampledata.names import AGENCIES, GROUP_SIZES, STAFF_POSITIONS, full_name, placeholder_phone
+
+from .markers import SCALE_BLOC, SCALE_DECISION_NUMBER, SCALE_ISSUER, SCALE_TITLE, STARTED_ON
+from .writing import BATCH_SIZE
+
+AGENCY_NAMES = [
+    (name, short, kind, head, deputy)
+    for name, short, kind, head, deputy in AGENCIES
+    if kind != Agency.Kind.ENTERPRISE and "Lào Cai" not in name
+]
+
+
+def create_assignments(rng, communes, progress):
+    """One leader and group per commune; the assignments, each with its `team` (members)."""
+    by_province = {}
+    for commune in communes:
+        by_province.setdefault(commune.province, []).append(commune)
+    agency_of = _create_agencies(by_province)
+
+    leaders, groups, pairs = [], [], []
+    for province, its_communes in by_province.items():
+        its_agencies = agency_of[province]
+        for i, commune in enumerate(its_communes):
+            agency, head, deputy = its_agencies[i % len(its_agencies)]
+            name = full_name(rng)
+            leader = Leader(
+                full_name=name,
+                position=head if i < len(its_agencies) else deputy,
+                agency=agency,
+                phone=placeholder_phone(rng),
+                search_name=text.search_key(name),
+                is_demo=True,
+            )
+            group = WorkingGroup(
+                name=f"Tổ giúp việc {agency.short_name} – xã {commune.name}",
+                agency=agency,
+                established_on=STARTED_ON,
+                is_demo=True,
+            )
+            leaders.append(leader)
+            groups.append(group)
+            pairs.append((commune, leader, group))
+    Leader.objects.bulk_create(leaders, batch_size=BATCH_SIZE)
+    WorkingGroup.objects.bulk_create(groups, batch_size=BATCH_SIZE)
+    members = _create_members(rng, groups)
+    progress.done(
+        "Cơ quan, lãnh đạo, tổ giúp việc, thành viên",
+        sum(len(a) for a in agency_of.values()) + len(leaders) + len(groups) + len(members),
+    )
+
+    decision = Decision.objects.create(
+        number=SCALE_DECISION_NUMBER,
+        issuer=SCALE_ISSUER,
+        title=SCALE_TITLE,
+        period_start=2021,
+        period_end=2025,
+        is_demo=True,
+    )
+    assignments = Assignment.objects.bulk_create(
+        [
+            Assignment(
+                decision=decision,
+                leader=leader,
+                commune=commune,
+                working_group=group,
+                started_on=STARTED_ON,
+            )
+            for commune, leader, group in pairs
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    team_of = {}
+    for member in members:
+        team_of.setdefault(member.group_id, []).append(member)
+    for assignment in assignments:
+        assignment.team = team_of[assignment.working_group_id]
+    progress.done("Quyết định và phân công", 1 + len(assignments))
+    return assignments
+
+
+def _create_agencies(by_province):
+    """About one agency per three communes of each province; {province: [(agency, head's
+    title, deputy's title)]}."""
+    agencies, agency_of = [], {}
+    for province, its_communes in by_province.items():
+        count = min(len(AGENCY_NAMES), max(1, len(its_communes) // 3))
+        for name, short, kind, head, deputy in AGENCY_NAMES[:count]:
+            full = f"{name} – {province.name}"
+            short = f"{short} {province.code}"
+            agency = Agency(
+                name=full,
+                short_name=short,
+                kind=kind,
+                bloc=SCALE_BLOC,
+                search_name=text.search_key(f"{full} {short}"),
+                is_demo=True,
+            )
+            agencies.append(agency)
+            agency_of.setdefault(province, []).append((agency, head, deputy))
+    Agency.objects.bulk_create(agencies, batch_size=BATCH_SIZE)
+    return agency_of
+
+
+def _create_members(rng, groups):
+    """A head, a deputy and members; positions drawn whatever the role."""
+    members = []
+    for group in groups:
+        size = rng.choice(GROUP_SIZES)
+        roles = [Member.Role.HEAD, Member.Role.DEPUTY] + [Member.Role.MEMBER] * (size - 2)
+        members += [
+            Member(
+                group=group,
+                full_name=full_name(rng),
+                position=rng.choice(STAFF_POSITIONS),
+                role=role,
+                joined_on=STARTED_ON,
+            )
+            for role in roles
+        ]
+    Member.objects.bulk_create(members, batch_size=BATCH_SIZE)
+    return members
