@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 from communes.models import CriteriaSet
 from core.templatetags.ntm_format import number
 
-from .. import dashboard
+from .. import figures as dashboard
 from ..charts import Bar, Chart, bar_chart, column_chart
 from ..forms import DashboardFilterForm
 

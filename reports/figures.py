@@ -1,4 +1,4 @@
-"""The figures of the province dashboard, each aggregated in the database.
+"""The figures of the province dashboard (views/dashboard.py), each aggregated in the database.
 
 Every function runs one query (criteria_counts two), whatever the number of communes, assessments
 or visits: counts and sums are computed by SQL (aggregate, values + annotate);
