@@ -1,0 +1,180 @@
+"""The exports' anchors: the same cells as an export, written bare by openpyxl's write-only
+mode and by XlsxWriter's constant_memory mode, from the export's own query.
+
+``CELLS`` holds, per export that has anchors (a report's identifier in the registry, or
+"list" for the communes list's Excel button), its sheet names and its cells; ``WRITERS`` the
+two bare writers. An export without an entry is measured alone.
+"""
+
+import datetime
+import io
+import tempfile
+from pathlib import Path
+
+# The export anchors write the same cells as the export, from the same query (the export's
+# own query functions), bare: plain values, no styles, merges or print setup. "Same cells":
+# the file's every row (title block, headers, a group row and totals per district, data
+# rows, signature) and every cell of it, a cell the export fills with formatting only (the
+# border of an unmet criterion, of an empty note) being "" so that the anchor writes it too.
+# Rows come as (sheet number, values): the visit log's three sheets are written side by
+# side from one pass over the visits, as the export does.
+
+
+def _blank(values):
+    return ["" if value is None else value for value in values]
+
+
+def _title_rows(sheet, title, notes):
+    yield sheet, ["UBND TỈNH LÀO CAI"]
+    yield sheet, ["VĂN PHÒNG ĐIỀU PHỐI NÔNG THÔN MỚI"]
+    yield sheet, [title]
+    for note in notes:
+        yield sheet, [note]
+    yield sheet, []
+
+
+def _signature_rows(sheet, columns):
+    half = columns // 2
+    yield sheet, []
+    yield sheet, [None] * half + [f"Lào Cai, ngày {datetime.date.today():%d/%m/%Y}"]
+    yield sheet, ["NGƯỜI LẬP BIỂU"] + [None] * (half - 1) + ["THỦ TRƯỞNG ĐƠN VỊ"]
+    yield sheet, ["(Ký, ghi rõ họ tên)"] + [None] * (half - 1) + ["(Ký tên, đóng dấu)"]
+
+
+def _matrix_cells(year):
+    """The criteria matrix's cells as (0, row of plain values), from the export's query."""
+    from itertools import groupby
+    from operator import itemgetter
+
+    from communes.models import Commune
+    from reports.excel import matrix
+    from reports.queries import programme_criteria
+
+    criteria = list(programme_criteria().order_by("number"))
+    numbers = [c.number for c in criteria]
+    title = f"KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ XÃ NÔNG THÔN MỚI NĂM {year}"
+    yield from _title_rows(0, title, ["(Bộ tiêu chí theo Quyết định 318/QĐ-TTg ngày 08/03/2022)"])
+    yield 0, ["STT", "Mã xã", "Tên xã", *(f"TC{n}" for n in numbers), "Số tiêu chí đạt"]
+    yield 0, ["", "", "", *(c.name for c in criteria), ""]
+    communes = matrix.matrix_communes(Commune.objects.all(), None, year)
+    province = [0] * (len(numbers) + 1)
+    stt = 0
+    rows = matrix.matrix_rows(communes, year, numbers)
+    for (_id, district), members in groupby(rows, key=itemgetter(0, 1)):
+        yield 0, ["", "", district, *[""] * len(province)]
+        subtotal = [0] * len(province)
+        for *_district, code, name, flags in members:
+            stt += 1
+            yield 0, [stt, code, name, *(matrix.MET if f else "" for f in flags), sum(flags)]
+            subtotal = [a + b for a, b in zip(subtotal, [*flags, sum(flags)], strict=True)]
+        yield 0, ["", "", f"Cộng {district}", *subtotal]
+        province = [a + b for a, b in zip(province, subtotal, strict=True)]
+    yield 0, ["", "", "Toàn tỉnh", *province]
+    yield from _signature_rows(0, 3 + len(numbers) + 1)
+
+
+def _list_cells(year):
+    """The communes list export's cells as (0, row of plain values), from the page's query:
+    title block, filter notes, headers, one row per commune as the page shows it."""
+    from communes.models import Commune, CriteriaSet
+    from reports.queries import communes_for_list, programme_criteria
+
+    total = programme_criteria().count()
+    levels = dict(CriteriaSet.Level.choices)
+    yield from _title_rows(0, "DANH SÁCH XÃ", ["Bộ lọc: Loại: Xã", f"Xuất ngày: {year}"])
+    yield 0, ["Tên xã", "Huyện", "Loại", "Mức đạt chuẩn", f"Số tiêu chí đạt ({year})",
+              "Cơ quan được phân công", "Lãnh đạo phụ trách", "Lần đi cơ sở gần nhất"]  # fmt: skip
+    units = Commune.objects.in_era().filter(kind=Commune.Kind.RURAL)
+    for c in communes_for_list(year, units=units).order_by("sort_name", "code"):
+        yield 0, [c.name, c.district.name, c.get_kind_display(),
+                  str(levels.get(c.ntm_level, "Chưa công nhận")),
+                  "–" if c.criteria_met is None else f"{c.criteria_met}/{total}",
+                  c.active_agency_short or c.active_agency_name or "–",
+                  c.active_leader_name or "–", c.last_visit or "Chưa có"]  # fmt: skip
+
+
+def _visit_sheets(_year=None):
+    """The visit log's cells as (sheet 0–2, row of plain values), from the export's query."""
+    from itertools import groupby
+    from operator import itemgetter
+
+    from assignments.models import FieldVisit
+    from reports.excel import visits as log
+
+    specs = (log.VISITS_SHEET, log.SUPPORTS_SHEET, log.RECOMMENDATIONS_SHEET)
+    widths = [len(spec[2]) for spec in specs]
+    for sheet, (_name, title, _widths, headings) in enumerate(specs):
+        yield from _title_rows(sheet, title, ["(Tất cả chuyến công tác)", log.COUNTING_NOTE])
+        yield sheet, headings
+    counts = [0, 0, 0]
+    grand = 0
+    for district, entries in groupby(log.log_entries(FieldVisit.objects.all()), itemgetter(0)):
+        for sheet, width in enumerate(widths):
+            yield sheet, [district, *[""] * (width - 1)]
+        visits = support = 0
+        for _district, visit, supports, recommendations in entries:
+            counts[0] += 1
+            visits += 1
+            amount = sum(s.amount_vnd for s in supports)
+            support += amount
+            summaries = ["\n".join(map(log.support_summary, supports)), amount,
+                         "\n".join(map(log.recommendation_summary, recommendations))]  # fmt: skip
+            yield 0, _blank([counts[0], *visit, *summaries])
+            for item in supports:
+                counts[1] += 1
+                yield 1, _blank([counts[1], *visit[:4], visit.status, *item])
+            for item in recommendations:
+                counts[2] += 1
+                yield 2, _blank([counts[2], *visit[:4], *item])
+        yield 0, ["", "", f"Cộng {district} ({visits} chuyến)", *[""] * 8, support, ""]
+        yield 1, ["", "", f"Cộng {district}", *[""] * 7, support]
+        grand += support
+    yield 0, ["", "", f"Tổng cộng ({counts[0]} chuyến)", *[""] * 8, grand, ""]
+    yield from _signature_rows(0, widths[0])
+    yield 1, ["", "", "Tổng cộng", *[""] * 7, grand]
+
+
+def _bare_openpyxl(names, rows):
+    """A bare openpyxl write-only loop: each row appended as it comes. Returns the file size."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheets = [workbook.create_sheet(name) for name in names]
+    for sheet, values in rows:
+        sheets[sheet].append(values)
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return len(stream.getvalue())
+
+
+def _xlsxwriter(names, rows):
+    """XlsxWriter in constant_memory mode; every cell bordered (a blank is written only with a
+    format), dates dd/mm/yyyy. Returns the file size."""
+    import xlsxwriter
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "out.xlsx"
+        workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "tmpdir": folder})
+        cell = workbook.add_format({"border": 1, "valign": "top", "text_wrap": True})
+        date = workbook.add_format({"border": 1, "valign": "top", "num_format": "dd/mm/yyyy"})
+        sheets = [workbook.add_worksheet(name[:31]) for name in names]
+        next_row = [0] * len(sheets)
+        for index, values in rows:
+            sheet, r = sheets[index], next_row[index]
+            next_row[index] += 1
+            for c, value in enumerate(values):
+                if isinstance(value, datetime.date):
+                    sheet.write_datetime(r, c, value, date)
+                elif value is not None:
+                    sheet.write(r, c, value, cell)
+        workbook.close()
+        return path.stat().st_size
+
+
+# identifier → (sheet names, cells(year) yielding (sheet number, row of plain values)).
+CELLS = {
+    "matrix": (["Tieu chi"], _matrix_cells),
+    "visits": (["Chuyến công tác", "Hỗ trợ", "Kiến nghị"], _visit_sheets),
+    "list": (["Danh sach xa"], _list_cells),
+}
+WRITERS = {"openpyxl": _bare_openpyxl, "xlsxwriter": _xlsxwriter}
