@@ -6,8 +6,9 @@ transitions.STEPS.
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core import formats
 
 from .. import access
 from ..models import FieldVisit, VisitEvent
@@ -38,15 +39,14 @@ def _not_allowed(step, status):
 
 def _changed_meanwhile(visit):
     current = FieldVisit.objects.select_related("updated_by").get(pk=visit.pk)
-    who = current.updated_by
     return WorkflowError(
         _(
             "Chuyến công tác vừa được %(who)s thay đổi lúc %(when)s (trạng thái: “%(status)s”); "
             "chưa có gì được lưu. Hãy xem lại rồi thao tác lại."
         )
         % {
-            "who": (who.get_full_name() or who.username) if who else _("người khác"),
-            "when": timezone.localtime(current.updated_at).strftime("%H:%M %d/%m/%Y"),
+            "who": formats.display_name(current.updated_by),
+            "when": formats.moment(current.updated_at),
             "status": current.get_status_display(),
         }
     )
