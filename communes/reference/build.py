@@ -51,7 +51,8 @@ COMMUNE_KINDS = {
     "Thị trấn": Commune.Kind.TOWNSHIP,
 }
 
-# Units and changes the package lacks, by pre-2025 province code (DOMAIN.md).
+# Units and changes the package lacks, by pre-2025 province code: Xã Tà Chải, merged into
+# Thị trấn Bắc Hà by Resolution 1197/NQ-UBTVQH15 from 01/11/2024 (docs/domain.md).
 MISSING_COMMUNES = {
     "10": [
         {
@@ -75,7 +76,7 @@ MISSING_CHANGES = {
     ],
 }
 
-# Decision 318/QĐ-TTg of 08/03/2022 (DOMAIN.md). The advanced set's criteria
+# Decision 318/QĐ-TTg of 08/03/2022 (docs/domain.md). The advanced set's criteria
 # are not known to us: the office enters them.
 DECISION_318 = "Quyết định 318/QĐ-TTg ngày 08/03/2022"
 CRITERIA_SETS = [
