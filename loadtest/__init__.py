@@ -1,1 +1,2 @@
-"""Load and fault test of NTM Portal (issue 7): scripts/loadtest.sh runs it, not pytest."""
+"""Load and fault test of NTM Portal: scripts/loadtest.sh runs it, not pytest (see
+docs/performance.md)."""

@@ -22,6 +22,8 @@ from openpyxl import load_workbook
 from PIL import Image
 from requests.cookies import RequestsCookieJar
 
+from .report_forms import reports_on
+
 RUN_ID = os.environ.get("LOAD_RUN_ID") or time.strftime("%Y-%m-%d-%H%M%S")
 OUT = Path(os.environ.get("LOAD_DIR") or f"bench-output/loadtest-{RUN_ID}")
 # The purpose of every visit a load user posts starts with this (loadtest/check.py).
@@ -214,17 +216,19 @@ class Catalog:
     leaders: list = []
     agencies: list = []
     visits: list = []
-    matrix_districts: list = []
-    periods: list = []
+    reports: list = []  # Report, in the order of the reports page
+
+    @classmethod
+    def report(cls, identifier):
+        return next((r for r in cls.reports if r.identifier == identifier), None)
 
 
 def _ids(text, pattern):
     return sorted({int(m) for m in re.findall(pattern, text)})
 
 
-def _options(doc, name, form_action=None):
-    scope = f'//form[contains(@action, "{form_action}")]' if form_action else ""
-    return [v for v in doc.xpath(f'{scope}//select[@name="{name}"]/option/@value') if v]
+def _options(doc, name):
+    return [v for v in doc.xpath(f'//select[@name="{name}"]/option/@value') if v]
 
 
 def _last_page(text):
@@ -281,11 +285,9 @@ def discover(host):
     visits.update(_ids(confirmed, r"/chuyen-cong-tac/(\d+)/"))
     Catalog.visits = sorted(visits)
 
-    doc = lxml.html.fromstring(get("/bao-cao/"))
-    Catalog.matrix_districts = _options(doc, "district", "tieu-chi.xlsx")
-    Catalog.periods = [p for p in _options(doc, "period") if "-Q" in p]
+    Catalog.reports = reports_on(get("/bao-cao/"))
     session.close()
-    wanted = ("districts", "years", "communes", "leaders", "agencies", "visits")
+    wanted = ("districts", "years", "communes", "leaders", "agencies", "visits", "reports")
     missing = [name for name in wanted if not getattr(Catalog, name)]
     if missing:
         raise RuntimeError(f"Found no {', '.join(missing)} on the site: is the dataset loaded?")

@@ -9,8 +9,9 @@ office compiles its report while the working groups enter their visits):
 
 * 18 (60 %) OfficeBrowser: office staff and readers read dashboards, filtered
   lists and dossiers; most people who open the portal only read.
-* 6 (20 %) ExportingOffice: office staff download the criteria matrix, the
-  visit log, the periodic report and the lists in Excel for the report.
+* 6 (20 %) ExportingOffice: office staff download the reports of the reports
+  page (every report of the registry, reports/exporters.py) and the lists in
+  Excel for the report.
 * 5 (17 %) WorkingGroupMember: members of the Bản Vược and Y Tý groups record
   visits with support items, a recommendation and a 1 MB photo.
 * 1 ImportingOffice: the office imports a district's criteria matrix (rare,
@@ -18,7 +19,7 @@ office compiles its report while the working groups enter their visits):
 
 Locust shares the users out by these weights (at least one of each class when
 there are as many users as classes). Every request is named by its kind
-("dashboard", "export matrix (year)") so that the report groups them; names
+("dashboard", "export matrix") so that the report groups them; names
 starting with "export " are exports, the others pages.
 
 Environment (set by the script): LOAD_RUN_ID marks this run's visits and

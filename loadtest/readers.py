@@ -153,64 +153,22 @@ class OfficeBrowser(PortalUser):
 class ExportingOffice(PortalUser):
     """Office staff preparing reports, each download then read in Excel.
 
-    Task weights: the criteria matrix (of the whole dataset or of a district)
-    and the visit log of a district are what the office downloads most (3
-    each); the visit log of a quarter and a district's communes list come next
-    (2); whole-dataset lists, the periodic report and the annex are rarer (1).
+    Task weights: the reports of the reports page (13 in all, one report as
+    likely as another) are what the office downloads most, each with the values
+    its form offers and every select changed at even odds (a year, a district,
+    a period, a decision, a visit filter); a district's communes list comes next
+    (2); the whole communes list and the other lists are rarer (1). The reports
+    are those of the registry (reports/exporters.py), read from the reports page.
     """
 
     weight = 6
     wait_time = between(10, 30)  # reading the workbook
 
-    @task(3)
-    def matrix(self):
-        if self.ensure_login():
-            year = random.choice(Catalog.years)
-            self.export(url("/bao-cao/tieu-chi.xlsx", year=year), "export matrix (year)")
-
-    @task(3)
-    def matrix_district(self):
-        if self.ensure_login() and Catalog.matrix_districts:
-            year, district = random.choice(Catalog.years), random.choice(Catalog.matrix_districts)
-            self.export(
-                url("/bao-cao/tieu-chi.xlsx", year=year, district=district),
-                "export matrix (district, year)",
-            )
-
-    @task(3)
-    def visit_log_district(self):
-        if self.ensure_login():
-            district = random.choice(Catalog.districts)
-            self.export(
-                url("/bao-cao/chuyen-cong-tac.xlsx", district=district),
-                "export visit log (district)",
-            )
-
-    @task(2)
-    def visit_log_quarter(self):
-        if not self.ensure_login():
-            return
-        year, quarter = int(random.choice(Catalog.years)), random.randint(1, 4)
-        first = datetime.date(year, 3 * quarter - 2, 1)
-        after = datetime.date(year + quarter // 4, 3 * quarter % 12 + 1, 1)
-        last = after - datetime.timedelta(days=1)
-        self.export(
-            url("/bao-cao/chuyen-cong-tac.xlsx", date_from=dmy(first), date_to=dmy(last)),
-            "export visit log (quarter)",
-        )
-
-    @task(1)
-    def periodic(self):
-        if self.ensure_login() and Catalog.periods:
-            period = random.choice(Catalog.periods)
-            self.export(
-                url("/bao-cao/dinh-ky.xlsx", period=period), "export periodic report (quarter)"
-            )
-
-    @task(1)
-    def annex(self):
-        if self.ensure_login():
-            self.export("/bao-cao/phan-cong.xlsx", "export annex")
+    @task(13)
+    def report(self):
+        if self.ensure_login() and Catalog.reports:
+            report = random.choice(Catalog.reports)
+            self.export(url(report.url, **report.params()), f"export {report.identifier}")
 
     @task(2)
     def communes_list_district(self):

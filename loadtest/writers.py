@@ -152,12 +152,12 @@ class ImportingOffice(PortalUser):
 
     @task
     def import_cycle(self):
-        if not self.ensure_login() or not Catalog.matrix_districts:
+        matrix = Catalog.report("matrix")  # the criteria matrix: the file the import reads
+        if not self.ensure_login() or not matrix or not matrix.choices.get("district"):
             return
-        year, district = Catalog.years[0], random.choice(Catalog.matrix_districts)
+        year, district = Catalog.years[0], random.choice(matrix.choices["district"])
         response = self.export(
-            url("/bao-cao/tieu-chi.xlsx", year=year, district=district),
-            "export matrix (district, year)",
+            url(matrix.url, year=year, district=district), "export matrix (district, year)"
         )
         edited = flip_first_cell(response.content) if response.ok else None
         if edited is None:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load test (issue 7; `make loadtest`): gunicorn as in production on PostgreSQL, Locust
+# Load test (`make loadtest`): gunicorn as in production on PostgreSQL, Locust
 # headless (loadtest/locustfile.py), then a check for half-written data and a report in
 # bench-output/loadtest-<date-time>.md. Not a unit test; it asserts nothing by itself.
 #

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import random
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -12,7 +13,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from assignments.models import Assignment, FieldVisit
+from bench import exports as bench_exports
 from communes.models import Commune
+from loadtest.report_forms import reports_on
 from reports import exporters
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +190,43 @@ def test_the_reports_page_offers_no_form_to_an_account_without_a_role(roleless_c
     assert '<form method="get"' not in html
     assert html.count("Tài khoản của bạn không được tải báo cáo này.") == len(IDENTIFIERS)
     assert all(str(e.title) in html for e in exporters.registered())
+
+
+# --- the benchmark and the load test read the same registry ---------------------------------
+
+
+def test_the_benchmark_measures_every_registered_report_then_the_communes_list():
+    names = [name for name, _label in bench_exports.cases()]
+
+    assert names == [*IDENTIFIERS, bench_exports.LIST]
+    assert [bench_exports.url_of(name) for name in IDENTIFIERS] == [
+        e.download_url() for e in exporters.registered()
+    ]
+
+
+def test_the_load_test_finds_every_registered_report_on_the_reports_page(office_client):
+    html = office_client.get(reverse("reports:report_index")).content.decode()
+
+    reports = reports_on(html)
+
+    assert [(r.identifier, r.url) for r in reports] == [
+        (e.identifier, e.download_url()) for e in exporters.registered()
+    ]
+    matrix = reports[IDENTIFIERS.index("matrix")]
+    assert matrix.defaults == {"year": "2025", "district": ""}
+    assert len(matrix.choices["district"]) == 9 and "2021" in matrix.choices["year"]
+    assert reports[IDENTIFIERS.index("periodic")].defaults == {
+        "period": str(timezone.localdate().year)
+    }
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_what_the_load_test_sends_downloads_each_report(office_client, seed):
+    random.seed(seed)
+    html = office_client.get(reverse("reports:report_index")).content.decode()
+
+    for report in reports_on(html):
+        response = office_client.get(report.url, report.params())
+
+        assert response.status_code == 200, (report.identifier, report.params())
+        assert response["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -1,0 +1,47 @@
+"""The reports as the load test knows them: the forms of the reports page (/bao-cao/).
+
+The page draws one form per registered report (reports/exporters.py) with its
+identifier (``data-report``), its file's URL (``action``) and its fields, so
+the load test exports whatever the registry holds without a list of its own.
+No Locust here: tests/test_loadtest_reports.py reads the real page with it.
+"""
+
+import random
+from dataclasses import dataclass
+
+import lxml.html
+
+
+@dataclass
+class Report:
+    """A report as the reports page offers it: one form per registered report
+    (reports/exporters.py), so that the load test exports what the registry holds."""
+
+    identifier: str
+    url: str  # the form's action: the file
+    defaults: dict  # what the form sends as the page fills it
+    choices: dict  # each select's options (not the empty one)
+
+    @classmethod
+    def of_form(cls, form):
+        defaults = dict(form.form_values())
+        choices = {
+            name: [v for v in form.xpath(f'.//select[@name="{name}"]/option/@value') if v]
+            for name in form.xpath(".//select/@name")
+        }
+        return cls(form.get("data-report"), form.get("action"), defaults, choices)
+
+    def params(self):
+        """The page's values, each select changed to another of its options at even odds."""
+        params = dict(self.defaults)
+        for name, options in self.choices.items():
+            if options and random.random() < 0.5:
+                params[name] = random.choice(options)
+        return params
+
+
+def reports_on(html):
+    """Every report offered on the reports page `html`, in its order."""
+    return [
+        Report.of_form(form) for form in lxml.html.fromstring(html).xpath("//form[@data-report]")
+    ]
