@@ -36,6 +36,17 @@ class ImportBatch(models.Model):
         verbose_name=_("quyết định"),
     )
     year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True)
+    # Annex: from which day the file's new pairs take effect, and the decision amending
+    # `decision` that the file is the annex of (created on confirm); no number: the
+    # file is the annex of `decision` itself.
+    effective_on = models.DateField(_("hiệu lực từ ngày"), null=True, blank=True)
+    amendment_number = models.CharField(_("số quyết định sửa đổi"), max_length=50, blank=True)
+    amendment_issued_on = models.DateField(
+        _("ngày ban hành quyết định sửa đổi"), null=True, blank=True
+    )
+    amendment_title = models.CharField(
+        _("trích yếu quyết định sửa đổi"), max_length=500, blank=True
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

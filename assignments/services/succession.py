@@ -1,16 +1,31 @@
-"""Assignments over time: hand-over to a successor, decisions amending a decision."""
+"""Assignments over time: one assignment ends and its successor starts.
+
+:func:`succeed` is the one place where that happens; the office's hand-over
+(:func:`hand_over`), a decision amending a decision (:func:`amend_decision`) and
+the annex import (reports.imports) all go through it, so that everywhere:
+
+* the old assignment ends the day before its successor starts: a commune never
+  has two leaders in force on one day (nor, by the database's rule, two active
+  assignments under one decision);
+* the working group follows the new leader's agency (:func:`group_for`);
+* the old assignment gets one history entry for the whole change (end, reason,
+  successor), the successor one for its start.
+"""
 
 import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from ..models import Assignment, Decision, Leader
+from core.formats import day
+
+from ..models import Assignment, Decision, Leader, WorkingGroup
 from .errors import WorkflowError, plausible
 
-
-def _date(day):
-    return day.strftime("%d/%m/%Y")
+ONE_DAY = datetime.timedelta(days=1)
+NUMBER_LENGTH = Decision._meta.get_field("number").max_length
+TITLE_LENGTH = Decision._meta.get_field("title").max_length
+GROUP_NAME_LENGTH = WorkingGroup._meta.get_field("name").max_length
 
 
 def _end_assignment(assignment, *, ended_on, reason, note):
@@ -20,27 +35,102 @@ def _end_assignment(assignment, *, ended_on, reason, note):
     )
 
 
-def _succeed(old, *, decision, leader, ended_on, reason, note, started_on, by):
-    """End `old` and start its successor (same commune and working group) under `decision`.
+def _tag(instance, by, change_reason):
+    instance._history_user = by
+    if change_reason:
+        instance._change_reason = change_reason
+    return instance
 
-    The old one is ended first, so the commune never has two active assignments
-    under one decision; then it is saved once more with the successor link, which
-    records the whole change (end, reason, successor) as one history entry.
+
+def group_name(agency, commune):
+    """A new group's name, as the demo data and the office name theirs."""
+    name = _("Tổ giúp việc %(agency)s – xã %(commune)s") % {
+        "agency": agency.short_name or agency.name,
+        "commune": commune.name,
+    }
+    return name[:GROUP_NAME_LENGTH]
+
+
+def group_for(old, leader, started_on):
+    """The working group of `leader`'s assignment succeeding `old`.
+
+    The same group when the new leader is of the same agency; otherwise the group
+    of the new leader's agency that has already worked for the commune, or a new,
+    empty one of that agency (its members are added by the office).
     """
+    if leader.agency_id == old.leader.agency_id:
+        return old.working_group
+    known = (
+        WorkingGroup.objects.filter(
+            agency_id=leader.agency_id, assignments__commune_id=old.commune_id
+        )
+        .order_by("-assignments__started_on", "-pk")
+        .first()
+    )
+    if known is not None:
+        return known
+    agency = leader.agency
+    return WorkingGroup.objects.create(
+        name=group_name(agency, old.commune),
+        agency=agency,
+        established_on=started_on,
+        is_demo=agency.is_demo,  # removed with its agency when the demo data is removed
+    )
+
+
+def succeed(
+    old,
+    *,
+    leader,
+    started_on,
+    reason,
+    note="",
+    ended_on=None,
+    decision=None,
+    by=None,
+    change_reason="",
+):
+    """End `old` and start its successor for the same commune; the successor.
+
+    The successor is `leader`'s, under `decision` (default: old's), from
+    `started_on`; `old` ends on `ended_on`, by default the day before, and never
+    on or after `started_on`. Run it in a transaction: a refusal (WorkflowError)
+    after the first write must roll everything back. The old assignment is ended
+    first, so that the commune never has two active assignments under one
+    decision; then it is saved once more with the successor link, which records
+    the whole change as one history entry. `change_reason` goes into both history
+    entries (the import names its batch there).
+    """
+    ended_on = ended_on or started_on - ONE_DAY
+    if ended_on >= started_on:
+        raise WorkflowError(
+            _(
+                "Xã %(commune)s: lãnh đạo mới phải bắt đầu phụ trách sau ngày phân công cũ "
+                "kết thúc (%(end)s); một xã không có hai phân công cùng hiệu lực trong một ngày."
+            )
+            % {"commune": old.commune.name, "end": day(ended_on)}
+        )
+    if ended_on < old.started_on:
+        raise WorkflowError(
+            _(
+                "Xã %(commune)s: phân công hiện tại bắt đầu từ %(start)s, không thể kết thúc "
+                "ngày %(end)s."
+            )
+            % {"commune": old.commune.name, "start": day(old.started_on), "end": day(ended_on)}
+        )
+    group = group_for(old, leader, started_on)
     if not _end_assignment(old, ended_on=ended_on, reason=reason, note=note):
         raise WorkflowError(_("Phân công này đã kết thúc."))
     new = Assignment(
-        decision=decision,
+        decision=decision or old.decision,
         leader=leader,
         commune_id=old.commune_id,
-        working_group_id=old.working_group_id,
+        working_group=group,
         started_on=started_on,
     )
-    new._history_user = by
-    new.save()
+    _tag(new, by, change_reason).save()
     old.ended_on, old.end_reason, old.end_note, old.successor = ended_on, reason, note, new
-    old._history_user = by
-    old.save()
+    _tag(old, by, change_reason).save()
     return new
 
 
@@ -59,28 +149,34 @@ def hand_over(assignment, *, ended_on, reason, new_leader, note="", started_on=N
     """End an active assignment and start its successor in one step; the successor.
 
     `new_leader` is a Leader or the fields of a new one ({"full_name", "position",
-    "agency"}). The successor keeps the decision, the commune and the working group;
-    visits stay on the old assignment, which links to it (assignment.successor).
+    "agency"}). The successor keeps the decision and the commune, starts the day
+    after `ended_on` unless `started_on` (later) says otherwise, and has the
+    working group of the new leader's agency (group_for); visits stay on the old
+    assignment, which links to it (assignment.successor).
     """
     plausible(ended_on, started_on)
-    started_on = started_on or ended_on + datetime.timedelta(days=1)
+    started_on = started_on or ended_on + ONE_DAY
     if reason not in Assignment.EndReason.values:
         raise WorkflowError(_("Hãy chọn lý do kết thúc phân công."))
     if not isinstance(new_leader, Leader) and not all(
         (new_leader or {}).get(key) for key in ("full_name", "position", "agency")
     ):
         raise WorkflowError(_("Hãy ghi họ tên, chức vụ và cơ quan của lãnh đạo tiếp nhận."))
-    if started_on < ended_on:
+    if started_on <= ended_on:
         raise WorkflowError(
             _(
-                "Ngày lãnh đạo mới bắt đầu phụ trách (%(start)s) không được trước ngày kết thúc "
-                "phân công cũ (%(end)s)."
+                "Ngày lãnh đạo mới bắt đầu phụ trách (%(start)s) phải sau ngày kết thúc phân "
+                "công cũ (%(end)s): một xã không có hai lãnh đạo phụ trách trong cùng một ngày."
             )
-            % {"start": _date(started_on), "end": _date(ended_on)}
+            % {"start": day(started_on), "end": day(ended_on)}
         )
     try:
         with transaction.atomic():
-            old = Assignment.objects.select_for_update().get(pk=assignment.pk)
+            old = (
+                Assignment.objects.select_for_update(of=("self",))
+                .select_related("commune", "leader")
+                .get(pk=assignment.pk)
+            )
             if old.ended_on is not None:
                 raise WorkflowError(_("Phân công này đã kết thúc."))
             if ended_on < old.started_on:
@@ -89,7 +185,7 @@ def hand_over(assignment, *, ended_on, reason, new_leader, note="", started_on=N
                         "Ngày kết thúc (%(end)s) không được trước ngày bắt đầu phân công "
                         "(%(start)s)."
                     )
-                    % {"end": _date(ended_on), "start": _date(old.started_on)}
+                    % {"end": day(ended_on), "start": day(old.started_on)}
                 )
             if isinstance(new_leader, Leader):
                 if new_leader.pk == old.leader_id:
@@ -98,14 +194,13 @@ def hand_over(assignment, *, ended_on, reason, new_leader, note="", started_on=N
                     )
             else:
                 new_leader = Leader.objects.create(**new_leader)
-            return _succeed(
+            return succeed(
                 old,
-                decision=old.decision,
                 leader=new_leader,
+                started_on=started_on,
                 ended_on=ended_on,
                 reason=reason,
                 note=note.strip(),
-                started_on=started_on,
                 by=by,
             )
     except IntegrityError as exc:
@@ -125,9 +220,62 @@ def decision_family(decision):
     return family
 
 
+def family_root(decision):
+    """The original decision that `decision` amends, through any chain of amendments."""
+    seen = {decision.pk}
+    while decision.amends_id is not None and decision.amends_id not in seen:
+        seen.add(decision.amends_id)
+        decision = Decision.objects.get(pk=decision.amends_id)
+    return decision
+
+
 def active_under(decision):
     """Active assignments under the decision or its amendments, i.e. the pairs in force."""
     return Assignment.objects.active().filter(decision__in=decision_family(decision))
+
+
+def check_amendment(base, *, number, issued_on, title):
+    """(number, title) stripped, or WorkflowError: what a decision amending `base` needs."""
+    number, title = (number or "").strip(), (title or "").strip()
+    if not number or not title or issued_on is None:
+        raise WorkflowError(_("Hãy ghi số, ngày ban hành và trích yếu của quyết định mới."))
+    plausible(issued_on)
+    for value, limit, label in (
+        (number, NUMBER_LENGTH, _("Số quyết định")),
+        (title, TITLE_LENGTH, _("Trích yếu")),
+    ):
+        if len(value) > limit:
+            raise WorkflowError(
+                _("%(field)s dài quá %(limit)s ký tự.") % {"field": label, "limit": limit}
+            )
+    if Decision.objects.filter(number=number, issuer=base.issuer).exists():
+        raise WorkflowError(
+            _("Đã có Quyết định %(number)s của %(issuer)s.")
+            % {"number": number, "issuer": base.issuer}
+        )
+    return number, title
+
+
+def issue_amendment(base, *, number, issued_on, title):
+    """Create the decision amending `base` (checked as check_amendment does)."""
+    number, title = check_amendment(base, number=number, issued_on=issued_on, title=title)
+    return Decision.objects.create(
+        number=number,
+        issued_on=issued_on,
+        title=title,
+        issuer=base.issuer,
+        period_start=base.period_start,
+        period_end=base.period_end,
+        amends=base,
+    )
+
+
+def amendment_note(decision):
+    """The end note of an assignment replaced by an amending decision."""
+    return _("Thay thế theo Quyết định %(number)s ngày %(date)s") % {
+        "number": decision.number,
+        "date": day(decision.issued_on),
+    }
 
 
 def amend_decision(base, *, number, issued_on, title, pairs, by=None):
@@ -135,20 +283,12 @@ def amend_decision(base, *, number, issued_on, title, pairs, by=None):
 
     `pairs` is [(commune, new leader)]. Each listed commune's assignment in force
     under `base` (or an earlier amendment of it) ends the day before the new
-    decision is issued, and a successor starts under the new decision on that day,
-    with the same working group. Every other commune keeps its assignment.
+    decision is issued, and a successor starts under the new decision on that day
+    (succeed). Every other commune keeps its assignment.
     """
-    number, title = (number or "").strip(), (title or "").strip()
-    if not number or not title or issued_on is None:
-        raise WorkflowError(_("Hãy ghi số, ngày ban hành và trích yếu của quyết định mới."))
-    plausible(issued_on)
+    number, title = check_amendment(base, number=number, issued_on=issued_on, title=title)
     if not pairs:
         raise WorkflowError(_("Hãy chọn ít nhất một xã được phân công lại."))
-    if Decision.objects.filter(number=number, issuer=base.issuer).exists():
-        raise WorkflowError(
-            _("Đã có Quyết định %(number)s của %(issuer)s.")
-            % {"number": number, "issuer": base.issuer}
-        )
     seen = set()
     for commune, leader in pairs:
         if commune.pk in seen:
@@ -160,10 +300,9 @@ def amend_decision(base, *, number, issued_on, title, pairs, by=None):
             raise WorkflowError(
                 _("Xã %(commune)s: không tìm thấy lãnh đạo được chọn.") % {"commune": commune.name}
             )
-    ended_on = issued_on - datetime.timedelta(days=1)
     try:
         with transaction.atomic():
-            return _amend(base, number, issued_on, title, pairs, ended_on, by)
+            return _amend(base, number, issued_on, title, pairs, by)
     except IntegrityError as exc:
         raise WorkflowError(
             _(
@@ -174,13 +313,15 @@ def amend_decision(base, *, number, issued_on, title, pairs, by=None):
         ) from exc
 
 
-def _amend(base, number, issued_on, title, pairs, ended_on, by):
+def _amend(base, number, issued_on, title, pairs, by):
     in_force = {}
-    for old in active_under(base).select_for_update().filter(commune__in=[c for c, _l in pairs]):
+    communes = [c for c, _l in pairs]
+    locked = active_under(base).select_for_update(of=("self",)).filter(commune__in=communes)
+    for old in locked.select_related("commune", "leader"):
         if old.commune_id in in_force:
             raise WorkflowError(
                 _("Xã %(commune)s có hơn một phân công đang hiệu lực; hãy kiểm tra lại.")
-                % {"commune": next(c.name for c, _l in pairs if c.pk == old.commune_id)}
+                % {"commune": old.commune.name}
             )
         in_force[old.commune_id] = old
     for commune, leader in pairs:
@@ -195,40 +336,24 @@ def _amend(base, number, issued_on, title, pairs, ended_on, by):
                 _("Xã %(commune)s: lãnh đạo mới trùng với lãnh đạo đang phụ trách.")
                 % {"commune": commune.name}
             )
-        if ended_on < old.started_on:
+        if issued_on <= old.started_on:
             raise WorkflowError(
                 _(
                     "Xã %(commune)s: phân công hiện tại bắt đầu từ %(start)s, không thể kết "
                     "thúc trước ngày quyết định mới ban hành (%(issued)s)."
                 )
-                % {
-                    "commune": commune.name,
-                    "start": _date(old.started_on),
-                    "issued": _date(issued_on),
-                }
+                % {"commune": commune.name, "start": day(old.started_on), "issued": day(issued_on)}
             )
-    decision = Decision.objects.create(
-        number=number,
-        issued_on=issued_on,
-        title=title,
-        issuer=base.issuer,
-        period_start=base.period_start,
-        period_end=base.period_end,
-        amends=base,
-    )
-    note = _("Thay thế theo Quyết định %(number)s ngày %(date)s") % {
-        "number": number,
-        "date": _date(issued_on),
-    }
+    decision = issue_amendment(base, number=number, issued_on=issued_on, title=title)
+    note = amendment_note(decision)
     for commune, leader in pairs:
-        _succeed(
+        succeed(
             in_force[commune.pk],
-            decision=decision,
             leader=leader,
-            ended_on=ended_on,
+            started_on=issued_on,
             reason=Assignment.EndReason.AMENDED,
             note=note,
-            started_on=issued_on,
+            decision=decision,
             by=by,
         )
     return decision

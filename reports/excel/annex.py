@@ -11,6 +11,7 @@ from itertools import groupby
 
 from django.utils.text import slugify
 
+from assignments.services.succession import decision_family
 from core.excel import writer
 
 HEADINGS = ["STT", "Họ và tên", "Chức vụ", "Cơ quan, đơn vị", "Xã được phân công"]
@@ -37,9 +38,10 @@ def file_stem(decision):
 
 
 def annex_rows(decision, assignments, today):
-    """The decision's assignments active today, in the annex's order (district, commune)."""
+    """The decision's assignments active today, those of the decisions amending it
+    included, in the annex's order (district, commune)."""
     return (
-        assignments.filter(decision=decision)
+        assignments.filter(decision__in=decision_family(decision))
         .active(on=today)
         .select_related("leader__agency", "commune__district")
         .order_by("commune__district__code", "commune__sort_name", "commune__code", "pk")

@@ -4,7 +4,9 @@ Communes are matched with :func:`communes.text.match_key` within the row's
 district (names are unique only within a district: Lào Cai has two Thanh
 Bình). A name that matches nothing, or two communes, is a row error with the
 closest candidates, never a guess. Agencies are found by name or short name,
-leaders by name within their agency, or planned as new.
+leaders by name within their agency, or planned as new. The pairs in force are
+those of the decision's whole family (the original decision and its amendments);
+each new pair gets the day it takes effect from the upload's terms (terms.py).
 """
 
 import difflib
@@ -13,12 +15,15 @@ from collections import defaultdict
 from django.utils.translation import gettext as _
 
 from assignments.models import Agency, Assignment, Leader
+from assignments.services.succession import decision_family, family_root
 from communes import text
 from communes.models import Commune
+from core.formats import day
 
 from .annex_layout import read_rows, without_agency
 from .files import ImportFileError
 from .plan import CREATE, UNCHANGED, UPDATE, Plan, PlanRow
+from .terms import resolve
 
 NAME_LENGTH = Leader._meta.get_field("full_name").max_length
 POSITION_LENGTH = Leader._meta.get_field("position").max_length
@@ -90,9 +95,14 @@ class Reference:
         return ", ".join(f"{c.name} ({c.district.name})" for c in communes)
 
 
-def plan(grids, decision, reference=None):
-    """What importing these sheets into `decision` would do, row by row."""
+def plan(grids, decision, reference=None, terms=None):
+    """What importing these sheets into `decision` would do, row by row.
+
+    `terms` (terms.AnnexTerms) say which decision the file is and from when its
+    pairs take effect; by default the decision's own annex, effective today.
+    """
     reference = reference or Reference()
+    terms = terms or resolve(decision)
     raws = read_rows(grids, reference)
     if not raws:
         raise ImportFileError(
@@ -101,7 +111,7 @@ def plan(grids, decision, reference=None):
                 "(Họ và tên, Chức vụ, Cơ quan, Xã)."
             )
         )
-    matcher = _Matcher(decision, reference)
+    matcher = _Matcher(decision, reference, terms)
     result = Plan(kind="annex", extra=matcher.extra)
     for raw in raws:
         result.rows.append(matcher.row(raw))
@@ -109,9 +119,10 @@ def plan(grids, decision, reference=None):
 
 
 class _Matcher:
-    def __init__(self, decision, reference):
+    def __init__(self, decision, reference, terms):
         self.decision = decision
         self.reference = reference
+        self.terms = terms
         self.agencies = defaultdict(list)
         for agency in Agency.objects.all():
             for name in {agency.name, agency.short_name} - {""}:
@@ -121,11 +132,17 @@ class _Matcher:
             self.leaders[(leader.agency_id, text.match_key(leader.full_name, strip=False))].append(
                 leader
             )
-        assignments = Assignment.objects.filter(decision=decision).select_related("leader__agency")
+        family = decision_family(family_root(decision))
+        assignments = Assignment.objects.filter(decision__in=family).select_related(
+            "leader__agency", "commune"
+        )
         self.active = {}
         self.ended = {}
+        self.doubled = set()  # communes with two pairs in force: never guess which one goes
         for assignment in assignments.order_by("ended_on", "pk"):
             if assignment.ended_on is None:
+                if assignment.commune_id in self.active:
+                    self.doubled.add(assignment.commune_id)
                 self.active[assignment.commune_id] = assignment
             else:
                 self.ended[assignment.commune_id] = assignment  # the latest wins
@@ -278,8 +295,25 @@ class _Matcher:
         position_changes = id(leader) in self.extra["positions"]
         current = self.active.get(commune.pk)
         if current is not None:
+            if commune.pk in self.doubled:
+                result.fail(
+                    _(
+                        "Dòng %(row)s: xã %(commune)s có hơn một phân công đang hiệu lực theo "
+                        "quyết định này và các quyết định sửa đổi; hãy kiểm tra lại."
+                    )
+                    % {"row": result.row, "commune": commune.name}
+                )
+                return
             if current.leader_id == leader.pk and leader.pk and not position_changes:
                 result.action = UNCHANGED
+                return
+            start = self.terms.effective_on
+            if start <= current.started_on:
+                self.too_early(
+                    result,
+                    _("phân công hiện tại của xã %(commune)s bắt đầu từ %(day)s")
+                    % {"commune": commune.name, "day": day(current.started_on)},
+                )
                 return
             result.action = UPDATE
             result.previous = (
@@ -287,13 +321,13 @@ class _Matcher:
                 f"{current.leader.agency.name}"
             )
             result.target["current"] = current
+            result.starts = start
             return
         ended = self.ended.get(commune.pk)
         if ended is not None and ended.leader_id == leader.pk and not position_changes:
             result.action = UNCHANGED
             result.notes.append(
-                _("phân công đã kết thúc ngày %(day)s; không mở lại")
-                % {"day": ended.ended_on.strftime("%d/%m/%Y")}
+                _("phân công đã kết thúc ngày %(day)s; không mở lại") % {"day": day(ended.ended_on)}
             )
             return
         if ended is not None and ended.end_reason == Assignment.EndReason.MERGED:
@@ -302,11 +336,25 @@ class _Matcher:
                     "Dòng %(row)s: xã %(commune)s đã sáp nhập (phân công kết thúc ngày "
                     "%(day)s); không thể phân công mới."
                 )
-                % {
-                    "row": result.row,
-                    "commune": commune.name,
-                    "day": ended.ended_on.strftime("%d/%m/%Y"),
-                }
+                % {"row": result.row, "commune": commune.name, "day": day(ended.ended_on)}
+            )
+            return
+        start = self.terms.new_pair_start(self.decision, ended and ended.ended_on)
+        if start is None:
+            self.too_early(
+                result,
+                _("phân công trước của xã %(commune)s kéo dài đến hết ngày %(day)s")
+                % {"commune": commune.name, "day": day(ended.ended_on)},
             )
             return
         result.action = CREATE
+        result.starts = start
+
+    def too_early(self, result, what):
+        result.fail(
+            _(
+                "Dòng %(row)s: %(what)s; cặp mới phải có hiệu lực sau ngày đó (đang chọn "
+                "%(effective)s). Hãy chọn ngày hiệu lực muộn hơn."
+            )
+            % {"row": result.row, "what": what, "effective": day(self.terms.effective_on)}
+        )

@@ -1,5 +1,6 @@
 """What an import would do, row by row: shown as the preview, carried out on confirm."""
 
+import datetime
 from dataclasses import dataclass, field
 from operator import attrgetter
 
@@ -21,6 +22,7 @@ class PlanRow:
     position: str = ""
     agency: str = ""
     previous: str = ""
+    starts: datetime.date | None = None  # the day the new pair takes effect
     # matrix
     column: str = ""
     criterion: str = ""

@@ -6,10 +6,16 @@
 * :func:`apply` re-reads the kept file (its SHA-256 must not have changed),
   plans again against the database as it is now and writes every row in one
   transaction, or nothing when any row has an error. Annex applies of the same
-  decision are serialised by a lock on the decision's row, so the later one
-  plans against the earlier one's result. A batch already applied
+  decision (or of decisions amending it) are serialised by a lock on the
+  original decision's row, so the later one plans against the earlier one's
+  result. A batch already applied
   is not applied twice, and a file imported twice changes nothing the second
   time (every row is then "unchanged").
+
+An annex batch carries its terms (terms.py): which decision the file is and
+from which day its new pairs take effect. Each replaced assignment is ended and
+its successor started by assignments.services.succession.succeed, as a
+hand-over is.
 
 Every record written carries the importing user and the batch in its history.
 """
@@ -25,12 +31,14 @@ from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from assignments.models import Assignment, Decision
+from assignments.services import succession
+from assignments.services.errors import WorkflowError
 from communes import scores
 from communes.models import Assessment
 from core.iterables import chunks
 
 from ..models import ImportBatch
-from . import annex, matrix
+from . import annex, matrix, terms
 from .files import ImportFileError, load_grids, open_workbook, read_limited
 from .plan import CREATE, UPDATE
 
@@ -42,11 +50,12 @@ class ImportRefused(Exception):
     """Confirm or cancel was refused; nothing was written. The message is for the user."""
 
 
-def preview(kind, file, target, user, *, name=None):
+def preview(kind, file, target, user, *, name=None, annex_terms=None):
     """(ImportBatch, Plan) for an uploaded file; ImportFileError (batch recorded) if unusable.
 
     `file` is an UploadedFile or an open binary file; `target` the Decision
-    (annex) or the year (matrix).
+    (annex) or the year (matrix). `annex_terms` (terms.resolve) say which decision
+    an annex is and from when; by default the decision's own annex, effective today.
     """
     batch = ImportBatch(
         kind=kind,
@@ -55,12 +64,13 @@ def preview(kind, file, target, user, *, name=None):
     )
     if kind == ImportBatch.Kind.ANNEX:
         batch.decision = target
+        terms.store(batch, annex_terms or terms.resolve(target))
     else:
         batch.year = int(target)
     try:
         data = read_limited(file)
         batch.sha256 = hashlib.sha256(data).hexdigest()
-        result = _plan(kind, data, target)
+        result = _plan(batch, data)
     except ImportFileError as error:
         batch.status = ImportBatch.Status.FAILED
         batch.message = str(error)
@@ -84,7 +94,7 @@ def plan_for(batch):
     if hashlib.sha256(data).hexdigest() != batch.sha256:
         raise ImportRefused(_("Tệp đã lưu của lần nhập này đã bị thay đổi; hãy tải tệp lên lại."))
     try:
-        return _plan(batch.kind, data, _target(batch))
+        return _plan(batch, data)
     except ImportFileError as error:
         raise ImportRefused(str(error)) from error
 
@@ -105,10 +115,12 @@ def apply(batch, user):
                     _("Lần nhập này ở trạng thái “%(status)s”; không thể xác nhận.")
                     % {"status": locked.get_status_display()}
                 )
-            if locked.kind == ImportBatch.Kind.ANNEX:
-                # One annex apply at a time per decision: a second batch waits here and
-                # then plans against what the first one wrote (SQLite serialises anyway).
-                Decision.objects.select_for_update().filter(pk=locked.decision_id).first()
+            if locked.kind == ImportBatch.Kind.ANNEX and locked.decision is not None:
+                # One annex apply at a time per original decision (its amendments included):
+                # a second batch waits here and then plans against what the first one wrote
+                # (SQLite serialises anyway).
+                root = succession.family_root(locked.decision)
+                Decision.objects.select_for_update().filter(pk=root.pk).first()
             result = plan_for(locked)
             if result.has_errors:
                 raise ImportRefused(
@@ -178,9 +190,10 @@ def _target(batch):
     return batch.decision
 
 
-def _plan(kind, data, target):
-    if kind == ImportBatch.Kind.ANNEX:
-        return annex.plan(load_grids(data), target)
+def _plan(batch, data):
+    target = _target(batch)
+    if batch.kind == ImportBatch.Kind.ANNEX:
+        return annex.plan(load_grids(data), target, terms=terms.of(batch))
     with open_workbook(data) as book:
         return matrix.plan(book, int(target))
 
@@ -227,43 +240,47 @@ def _write_annex(result, batch, user):
     for leader, position in result.extra["positions"].values():
         leader.position = position
         leader.save(update_fields=["position", "search_name"])
-    decision = batch.decision
-    today = timezone.localdate()
-    for row in result.rows:
-        if row.action not in (CREATE, UPDATE):
-            continue
-        commune, leader = row.target["commune"], row.target["leader"]
-        if row.action == CREATE:
-            _tag(
-                Assignment(
-                    decision=decision,
-                    leader=leader,
-                    commune=commune,
-                    started_on=decision.issued_on or today,
-                ),
-                batch,
-                user,
-            ).save()
-            continue
-        current = row.target["current"]
-        day = max(today, current.started_on)
-        current.ended_on = day
-        current.end_reason = Assignment.EndReason.AMENDED
-        current.end_note = (
-            _("Thay đổi theo tệp Excel “%(file)s” (lần nhập #%(pk)s).")
-            % {"file": batch.file_name, "pk": batch.pk}
-        )[:500]
-        _tag(current, batch, user).save()
-        successor = Assignment(
-            decision=decision,
-            leader=leader,
-            commune=commune,
-            working_group=current.working_group,
-            started_on=day,
-        )
-        _tag(successor, batch, user).save()
-        current.successor = successor
-        _tag(current, batch, user).save(update_fields=["successor"])
+    rows = [row for row in result.rows if row.action in (CREATE, UPDATE)]
+    if not rows:
+        return
+    agreed = terms.of(batch)
+    try:
+        if agreed.amends:
+            decision = succession.issue_amendment(
+                batch.decision,
+                number=agreed.amendment_number,
+                issued_on=agreed.amendment_issued_on,
+                title=agreed.amendment_title,
+            )
+            note = succession.amendment_note(decision)
+        else:
+            decision = batch.decision
+            note = _(
+                "Thay theo phụ lục của Quyết định %(decision)s nhập từ tệp Excel “%(file)s” "
+                "(lần nhập #%(pk)s); không có quyết định sửa đổi."
+            ) % {"decision": decision.number, "file": batch.file_name, "pk": batch.pk}
+        for row in rows:
+            commune, leader = row.target["commune"], row.target["leader"]
+            if row.action == CREATE:
+                new = Assignment(
+                    decision=decision, leader=leader, commune=commune, started_on=row.starts
+                )
+                _tag(new, batch, user).save()
+                continue
+            succession.succeed(
+                row.target["current"],
+                leader=leader,
+                started_on=row.starts,
+                reason=agreed.end_reason,
+                note=note[:500],
+                decision=decision,
+                by=user,
+                change_reason=_reason(batch),
+            )
+    except WorkflowError as error:
+        raise ImportRefused(
+            _("%(error)s Chưa ghi gì.") % {"error": str(error).rstrip(".") + "."}
+        ) from error
 
 
 def _write_matrix(result, batch, user):

@@ -21,7 +21,7 @@ from assignments import access
 from core import security_log
 from core.excel import writer
 
-from ..imports import blank, service
+from ..imports import blank, service, terms
 from ..imports.files import ImportFileError
 from ..imports.forms import AnnexUploadForm, MatrixUploadForm, programme_years
 from ..models import ImportBatch
@@ -74,7 +74,9 @@ def import_annex(request):
         _(
             "Tệp phụ lục do văn phòng gõ: khối tiêu đề, dòng tiêu đề có các cột Họ và tên, "
             "Chức vụ, Cơ quan, Xã (thứ tự bất kỳ), các dòng huyện (“I. HUYỆN BÁT XÁT”) và "
-            "mỗi xã một dòng. Bạn sẽ xem trước từng dòng trước khi xác nhận."
+            "mỗi xã một dòng. Hãy cho biết tệp là phụ lục của chính quyết định hay của một "
+            "quyết định sửa đổi, và các cặp mới có hiệu lực từ ngày nào. Bạn sẽ xem trước "
+            "từng dòng trước khi xác nhận."
         ),
         "phu-luc",
     )
@@ -102,7 +104,7 @@ def _upload(request, kind, form_class, title, intro, template_kind):
     if request.method == "POST" and form.is_valid():
         try:
             batch, _plan = service.preview(
-                kind, form.cleaned_data["file"], form.target(), request.user
+                kind, form.cleaned_data["file"], form.target(), request.user, **form.options()
             )
         except ImportFileError as error:
             security_log.log(
@@ -157,6 +159,9 @@ def import_preview(request, pk):
         )
         rows = rows[:PREVIEW_ROWS]
     title = _("Lần nhập #%(pk)s: %(kind)s") % {"pk": batch.pk, "kind": batch.get_kind_display()}
+    annex_terms = None
+    if batch.kind == ImportBatch.Kind.ANNEX and batch.decision is not None:
+        annex_terms = terms.of(batch).describe(batch.decision)
     return render(
         request,
         "reports/import_preview.html",
@@ -167,6 +172,7 @@ def import_preview(request, pk):
             "plan": plan,
             "rows": rows,
             "problem": problem,
+            "annex_terms": annex_terms,
             "earlier": service.earlier_imports(batch).select_related("uploaded_by")[:5],
         },
     )

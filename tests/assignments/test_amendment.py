@@ -6,9 +6,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from assignments.models import Assignment, Decision
+from assignments.models import Assignment, Decision, WorkingGroup
 from assignments.services import errors, succession
-from tests.factories import make_leader
+from tests.factories import make_decision, make_group, make_leader
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,23 @@ def test_office_sees_the_base_decision_and_rows_to_fill(office_client):
 def test_three_communes_are_re_paired_and_the_other_124_stay(office_client, office_user):
     decision = base()
     olds = in_force(decision, 3)
-    pairs = [(old, make_leader()) for old in olds]
+    # The third commune was helped before by a group of the agency its new leader is from.
+    earlier = make_group(members=2)
+    Assignment.objects.create(
+        decision=make_decision(period_start=2016, period_end=2020),
+        leader=make_leader(agency=earlier.agency),
+        commune=olds[2].commune,
+        working_group=earlier,
+        started_on=datetime.date(2016, 1, 1),
+        ended_on=datetime.date(2020, 12, 31),
+        end_reason="other",
+    )
+    pairs = [
+        (olds[0], make_leader(agency=olds[0].leader.agency)),  # same agency: same group
+        (olds[1], make_leader()),  # an agency new to the commune: a new, empty group
+        (olds[2], make_leader(agency=earlier.agency)),  # that agency's group comes back
+    ]
+    groups = WorkingGroup.objects.count()
     untouched = snapshot(decision) - {
         row for row in snapshot(decision) if row[0] in {old.pk for old in olds}
     }
@@ -85,9 +101,20 @@ def test_three_communes_are_re_paired_and_the_other_124_stay(office_client, offi
         assert (old.ended_on, old.end_reason) == (datetime.date(2024, 3, 14), "amended")
         assert "2345/QĐ-UBND" in old.end_note
         assert (new.decision, new.leader, new.commune_id) == (new_decision, leader, old.commune_id)
-        assert new.working_group_id == old.working_group_id
         assert new.started_on == datetime.date(2024, 3, 15) and new.is_active
         assert new.history.get().history_user == office_user
+        assert old.history.first().successor_id == new.pk
+        assert old.history.filter(history_date__gte=new.history.get().history_date).count() == 1
+        assert new.working_group.agency == leader.agency
+    kept, moved, back = (Assignment.objects.get(predecessor=old) for old in olds)
+    assert kept.working_group_id == olds[0].working_group_id
+    assert moved.working_group.name == (
+        f"Tổ giúp việc {moved.leader.agency.name} – xã {moved.commune.name}"
+    )
+    assert not moved.working_group.members.exists()
+    assert moved.working_group.established_on == datetime.date(2024, 3, 15)
+    assert back.working_group == earlier
+    assert WorkingGroup.objects.count() == groups + 1
     assert len(untouched) == 124
     assert untouched <= snapshot(decision)
     assert decision.assignments.active().count() == 123

@@ -1,5 +1,6 @@
 """The office hands an assignment over: the old one ends, its successor starts
-with the same working group, in one step, never two active at once."""
+with the working group of the new leader's agency, in one step, never two in
+force on one day."""
 
 import datetime
 
@@ -7,10 +8,10 @@ import pytest
 from django.urls import reverse
 
 from assignments import access
-from assignments.models import Assignment, Leader
+from assignments.models import Assignment, Leader, WorkingGroup
 from assignments.services import errors, succession
 from sampledata import lifecycle as demo
-from tests.factories import make_leader, make_visit
+from tests.factories import make_decision, make_group, make_leader, make_visit
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +54,7 @@ def test_office_sees_the_current_assignment_and_the_form(office_client):
 def test_hand_over_to_an_existing_leader(office_client, office_user, member_a_user):
     old = ban_vuoc()
     visit = make_visit(assignment=old)
-    new_leader = make_leader(full_name="Trần Văn Bình")
+    new_leader = make_leader(agency=old.leader.agency, full_name="Trần Văn Bình")
 
     response = office_client.post(url(old), form(leader=new_leader.pk), follow=True)
 
@@ -107,7 +108,8 @@ def test_hand_over_to_a_new_leader_creates_the_leader(office_client):
 @pytest.mark.parametrize(
     ("overrides", "says"),
     [
-        ({"leader": "other", "started_on": "29/06/2024"}, "không được trước ngày kết thúc"),
+        ({"leader": "other", "started_on": "29/06/2024"}, "phải sau ngày kết thúc phân công cũ"),
+        ({"leader": "other", "started_on": "30/06/2024"}, "phải sau ngày kết thúc phân công cũ"),
         ({"leader": "other", "ended_on": "31/12/2020"}, "không được trước ngày bắt đầu"),
         ({"leader": "same"}, "trùng với lãnh đạo đang phụ trách"),
         ({}, "Hãy chọn hoặc nhập lãnh đạo tiếp nhận"),
@@ -130,6 +132,66 @@ def test_refused_hand_overs_explain_why_and_write_nothing(office_client, overrid
     old.refresh_from_db()
     assert old.is_active and old.successor is None
     assert (Assignment.objects.count(), Leader.objects.count()) == counts
+
+
+def test_hand_over_to_a_leader_of_another_agency_gives_the_commune_that_agencys_group(
+    office_client,
+):
+    old = ban_vuoc()
+    group_a = old.working_group
+    new_leader = make_leader(full_name="Trần Văn Bình")
+    groups = WorkingGroup.objects.count()
+
+    office_client.post(url(old), form(leader=new_leader.pk))
+
+    old.refresh_from_db()
+    new = old.successor
+    group = new.working_group
+    assert old.working_group == group_a  # the old assignment keeps its group
+    assert (group.agency, group.established_on) == (new_leader.agency, D(2024, 7, 1))
+    assert group.name == f"Tổ giúp việc {new_leader.agency.name} – xã Bản Vược"
+    assert not group.members.exists()  # the office adds the members
+    assert WorkingGroup.objects.count() == groups + 1
+    page = office_client.get(url(new)).content.decode()
+    assert "Tổ giúp việc " + new_leader.agency.name in page
+
+    # Handed back to the first agency: its group for Bản Vược comes back, nothing new.
+    back = succession.hand_over(
+        new, ended_on=D(2024, 12, 31), reason="other", new_leader=make_leader(group_a.agency)
+    )
+    assert back.working_group == group_a
+    assert WorkingGroup.objects.count() == groups + 1
+
+
+def test_the_agencys_group_of_an_earlier_decision_is_used_again():
+    old = ban_vuoc()
+    earlier = make_group(members=2)
+    Assignment.objects.create(
+        decision=make_decision(period_start=2016, period_end=2020),
+        leader=make_leader(agency=earlier.agency),
+        commune=old.commune,
+        working_group=earlier,
+        started_on=D(2016, 1, 1),
+        ended_on=D(2020, 12, 31),
+        end_reason="other",
+    )
+
+    new = succession.hand_over(
+        old, ended_on=D(2024, 6, 30), reason="transferred", new_leader=make_leader(earlier.agency)
+    )
+
+    assert new.working_group == earlier
+    assert new.working_group.members.count() == 2
+
+
+def test_on_every_day_one_leader_is_in_force(office_client):
+    old = ban_vuoc()
+
+    office_client.post(url(old), form(leader=make_leader().pk))
+
+    for day in (D(2024, 6, 29), D(2024, 6, 30), D(2024, 7, 1), D(2024, 7, 2)):
+        in_force = Assignment.objects.active(on=day).filter(commune=old.commune)
+        assert in_force.count() == 1, day
 
 
 def test_an_ended_assignment_cannot_be_handed_over(office_client):

@@ -1,5 +1,7 @@
 """The office imports a hand-typed annex in the browser: upload, preview, confirm."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -62,3 +64,42 @@ def test_office_imports_a_messy_annex_and_finds_the_assignment_updated(
     ban_vuoc.refresh_from_db()
     assert ban_vuoc.ended_on is not None and ban_vuoc.successor_id == new.pk
     assert active_assignment("Y Tý").pk == kept.pk
+
+
+def test_office_imports_an_amending_decisions_annex_from_a_chosen_day(page, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    decision = Decision.objects.get(number="1599/QĐ-UBND")
+    y_ty = active_assignment("Y Tý")
+    rows = [
+        ["Họ và tên", "Chức vụ", "Cơ quan", "Xã"],
+        ["Sần Thị Mai", "Phó Giám đốc", y_ty.leader.agency.name, "Y Tý"],
+    ]
+    path = tmp_path / "phu-luc-sua-doi.xlsx"
+    path.write_bytes(workbook_bytes(rows))
+
+    log_in(page, "vanphong", password_of("vanphong"))
+    page.goto(reverse("reports:import_annex"))
+    page.select_option("#id_decision", str(decision.pk))
+    page.get_by_label("một quyết định sửa đổi, bổ sung quyết định đã chọn").check()
+    page.fill("#id_amendment_number", "88/QĐ-UBND")
+    page.fill("#id_amendment_issued_on", "10/09/2024")
+    page.fill("#id_amendment_title", "Sửa đổi, bổ sung Phụ lục Quyết định 1599/QĐ-UBND")
+    page.fill("#id_effective_on", "15/09/2024")
+    page.set_input_files("#id_file", str(path))
+    page.get_by_role("button", name="Tải lên và xem trước").click()
+    page.wait_for_load_state()
+
+    assert "Các cặp mới có hiệu lực từ ngày 15/09/2024" in page.locator("main").inner_text()
+    row = page.locator(".plan-table tbody tr").first
+    assert "Y Tý" in row.inner_text() and "15/09/2024" in row.inner_text()
+    assert not Decision.objects.filter(number="88/QĐ-UBND").exists()
+
+    page.get_by_role("button", name="Xác nhận nhập").click()
+    page.wait_for_load_state()
+    amendment = Decision.objects.get(number="88/QĐ-UBND", amends=decision)
+    y_ty.refresh_from_db()
+    assert (y_ty.ended_on, y_ty.end_reason) == (datetime.date(2024, 9, 14), "amended")
+    assert (y_ty.successor.decision, y_ty.successor.started_on) == (
+        amendment,
+        datetime.date(2024, 9, 15),
+    )

@@ -169,6 +169,27 @@ def confirm(client, batch, action):
 
 
 valid = st.integers(0, 3).map(bool)  # three in four
+TERMS = ("source", "amendment_number", "amendment_issued_on", "amendment_title", "effective_on")
+
+
+@st.composite
+def annex_terms(draw):
+    """Which decision the file is and from when: the own annex, an amendment, or junk."""
+    if not draw(valid):
+        junk = st.one_of(st.sampled_from(["goc", "sua_doi", "31/02/2024", "01/01/9999"]), text())
+        return {name: draw(maybe(junk)) for name in TERMS}
+    effective = draw(st.sampled_from(["", "01/07/2024", "2025-01-02"]))
+    if draw(st.booleans()):
+        return {"source": draw(st.sampled_from(["goc", MISSING])), "effective_on": effective}
+    return {
+        "source": "sua_doi",
+        "amendment_number": draw(safe_text(50)),
+        "amendment_issued_on": draw(st.sampled_from(["10/09/2024", "2024-06-20"])),
+        "amendment_title": draw(safe_text(500)),
+        "effective_on": effective,
+    }
+
+
 ACTIONS = st.one_of(st.sampled_from(["confirm", "confirm", "cancel"]), maybe(text()))
 
 
@@ -184,6 +205,7 @@ def test_random_annex_uploads_and_confirmations(data, reference):
             "decision": str(decision.pk)
             if data.draw(valid)
             else data.draw(ids(*reference.decisions)),
+            **data.draw(annex_terms()),
             **data.draw(extra_fields()),
         }
         client = client_as(reference.people.get(persona))
@@ -205,9 +227,16 @@ def test_random_annex_uploads_and_confirmations(data, reference):
         event("applied")
         assert action == "confirm"
         target = batch.decision
+        amendment = Decision.objects.filter(amends=target).first()
+        if batch.amendment_number and batch.created_count + batch.updated_count:
+            assert amendment.number == batch.amendment_number.strip()
+            target = amendment
+        else:
+            assert amendment is None
         written = set(target.assignments.values_list("commune_id", flat=True))
-        if target == decision:
+        if batch.decision == decision:
             assert written == {c.pk for c in picked}
+            assert {a.started_on for a in target.assignments.all()} == {batch.effective_on}
         check_page(client.get(reverse("assignments:assignment_list"), {"decision": target.pk}))
 
 

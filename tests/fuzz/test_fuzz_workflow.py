@@ -186,6 +186,11 @@ def handover():
     return HandOver()
 
 
+def day_after(text):
+    day = datetime.datetime.strptime(text, "%d/%m/%Y").date() + datetime.timedelta(days=1)
+    return day.strftime("%d/%m/%Y")
+
+
 @st.composite
 def handover_posts(draw, h):
     honest = draw(st.integers(0, 2)) > 0
@@ -196,7 +201,8 @@ def handover_posts(draw, h):
         "ended_on": ended_on,
         "reason": draw(st.sampled_from(reasons)),
         "note": draw(st.one_of(st.just(""), safe_text(500))),
-        "started_on": draw(st.sampled_from(["", ended_on])),
+        # The successor starts after the old assignment's last day: never both in force.
+        "started_on": draw(st.sampled_from(["", day_after(ended_on)])),
     }
     if draw(st.booleans()):
         fields["leader"] = str(draw(st.sampled_from(h.leaders)))
@@ -249,13 +255,17 @@ def test_random_hand_overs(data, handover):
         ended_on = last(fields["ended_on"])
         assert ended_on in (old.ended_on.strftime("%d/%m/%Y"), old.ended_on.isoformat())
         assert old.end_reason == last(fields["reason"])
-        assert new.started_on >= old.ended_on
-        assert (new.commune_id, new.decision_id, new.working_group_id, new.ended_on) == (
+        assert new.started_on > old.ended_on
+        assert (new.commune_id, new.decision_id, new.ended_on) == (
             old.commune_id,
             old.decision_id,
-            old.working_group_id,
             None,
         )
+        # The working group follows the new leader's agency.
+        if new.leader.agency_id == old.leader.agency_id:
+            assert new.working_group_id == old.working_group_id
+        else:
+            assert new.working_group.agency_id == new.leader.agency_id
         added = Leader.objects.count() - before["assignments.Leader"][0]
         if last(fields.get("leader", MISSING)):
             assert (new.leader_id, added) == (int(last(fields["leader"])), 0)

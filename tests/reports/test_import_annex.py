@@ -1,9 +1,11 @@
 """Importing a decision's annex as the office really types it: preview, confirm, repeat."""
 
+import datetime
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from assignments.models import Agency, Assignment, Decision, Leader
 from reports.excel.annex import annex_workbook
@@ -142,12 +144,19 @@ def test_confirm_writes_the_rows_with_history_and_the_same_file_twice_changes_no
     assert ban_vuoc.leader.full_name == "Trần Thị Bình"
     assert ban_vuoc.leader.agency == named["ban_vuoc"].leader.agency
     old = Assignment.objects.get(pk=named["replaced"].pk)
-    assert (old.end_reason, old.successor.leader.full_name) == ("amended", "Nguyễn Văn Ánh")
-    assert old.successor.working_group == named["replaced"].working_group
+    # No amending decision was named: the end says so instead of "amended by decision".
+    assert (old.end_reason, old.successor.leader.full_name) == ("other", "Nguyễn Văn Ánh")
+    assert old.end_note == (
+        f"Thay theo phụ lục của Quyết định 1599/QĐ-UBND nhập từ tệp Excel “phu-luc.xlsx” "
+        f"(lần nhập #{batch.pk}); không có quyết định sửa đổi."
+    )
+    today = timezone.localdate()
+    assert (old.ended_on, old.successor.started_on) == (today - datetime.timedelta(days=1), today)
     assert old.successor.leader.agency.name == "Sở Tài chính"
+    assert old.successor.working_group.agency.name == "Sở Tài chính"
     assert Assignment.objects.get(pk=named["kept"].pk).ended_on is None
     records = Assignment.history.filter(history_change_reason__contains=f"#{batch.pk}")
-    assert records.count() == 1 + 2 * 3  # a create; per update: end, successor, link
+    assert records.count() == 1 + 2 * 2  # a create; per update: the successor, the old one
     assert set(records.values_list("history_user", flat=True)) == {office_user.pk}
 
     counts = (Assignment.objects.count(), Assignment.history.count(), Leader.objects.count())
@@ -227,7 +236,7 @@ def test_a_new_position_ends_the_assignment_and_starts_its_successor(decision, o
     current.refresh_from_db()
     leader.refresh_from_db()
     assert (current.end_reason, current.successor.leader, leader.position) == (
-        "amended", leader, new
+        "other", leader, new
     )  # fmt: skip
     assert current.successor.working_group == current.working_group
 

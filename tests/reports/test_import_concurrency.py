@@ -1,9 +1,9 @@
 """Two annex imports of one decision confirmed at the same moment, on PostgreSQL.
 
 Each confirm runs in its own thread with its own connection. Applying an annex
-locks the decision's row, so the later confirm waits, plans again against what
-the earlier one wrote, and the decision ends with exactly the pairs of the file
-applied last.
+locks the original decision's row, so the later confirm waits and plans again
+against what the earlier one wrote: the same file finds nothing left to do, a
+different one that would replace pairs started that same day is refused.
 
 These tests commit (`transaction=True`), and Django empties the database after
 each of them: the reference and demo data that tests/conftest.py loads once per
@@ -133,7 +133,12 @@ def pairs_in_force(decision):
     return {assignment.commune_id: assignment.leader.full_name for assignment in active}
 
 
-def test_two_different_annexes_confirmed_together_leave_the_last_ones_pairs(decision, office_user):
+def test_two_different_annexes_confirmed_together_the_later_plans_again_and_is_refused(
+    decision, office_user
+):
+    """Both files replace pairs from today. The later confirm waits for the earlier one,
+    plans against its result and finds pairs that started today: replacing them from
+    today would leave a pair in force for no day, so it is refused and writes nothing."""
     assignments = in_force(decision)
     names = new_names(40)
     # Overlapping changes: communes 10–19 get a different new leader in each file.
@@ -147,15 +152,14 @@ def test_two_different_annexes_confirmed_together_leave_the_last_ones_pairs(deci
 
     results, errors = confirm_together(list(files), office_user)
 
-    assert errors == []
-    batches = sorted((batch for batch, written in results.values()), key=lambda b: b.applied_at)
-    assert [written for _batch, written in results.values()] == [True, True]
-    first, last = batches
-    assert pairs_in_force(decision) == files[last.pk]
-    # The last one planned against the first one's result: it put back 10 leaders the
-    # first had replaced, replaced 10 of the first's new leaders and 10 more.
-    assert (first.updated_count, last.updated_count) == (20, 30)
-    assert (first.created_count, last.created_count) == (0, 0)
+    assert len(results) == 1 and len(errors) == 1
+    assert isinstance(errors[0], service.ImportRefused)
+    assert "Chưa ghi gì" in str(errors[0])
+    ((applied, written),) = results.values()
+    assert written and applied.updated_count == 20
+    assert pairs_in_force(decision) == files[applied.pk]
+    (refused,) = ImportBatch.objects.exclude(pk=applied.pk)
+    assert refused.status == ImportBatch.Status.PREVIEWED
 
 
 def test_the_same_annex_confirmed_twice_together_writes_its_pairs_once(decision, office_user):

@@ -1,23 +1,49 @@
 """Import an Excel file from the command line, through the same service as the pages.
 
-    manage.py import_excel annex FILE --decision ID [--dry-run] [--user USERNAME]
+    manage.py import_excel annex FILE --decision ID|NUMBER [--effective DD/MM/YYYY]
+        [--amendment-number NUMBER --amendment-date DD/MM/YYYY --amendment-title TEXT]
+        [--dry-run] [--user USERNAME]
     manage.py import_excel matrix FILE --year YYYY [--dry-run] [--user USERNAME]
+
+An annex is the annex of the decision itself, unless the three --amendment-*
+options describe the decision amending it that the file is the annex of (created
+on import). --effective: the day the new pairs take effect (default: the
+amending decision's issue date; for the decision's own annex, today).
 
 Prints the preview; applies it unless --dry-run or any row has an error.
 """
 
+import datetime
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from assignments.models import Decision
-from reports.imports import service
+from assignments.services.errors import out_of_range_message
+from core.formats import DATE_INPUT_FORMATS, day
+from reports.imports import service, terms
 from reports.imports.files import ImportFileError
 from reports.imports.plan import ERROR
 from reports.models import ImportBatch
 
+AMENDMENT_OPTIONS = ("amendment_number", "amendment_date", "amendment_title")
 LABELS = {"create": "THÊM MỚI", "update": "CẬP NHẬT", "unchanged": "KHÔNG ĐỔI", "error": "LỖI"}
+
+
+def parse_day(value, option):
+    """The day typed for `option` (dd/mm/yyyy or yyyy-mm-dd), or CommandError in Vietnamese."""
+    for pattern in DATE_INPUT_FORMATS:
+        try:
+            parsed = datetime.datetime.strptime(value.strip(), pattern).date()
+        except ValueError:
+            continue
+        if message := out_of_range_message(parsed):
+            raise CommandError(f"{option}: {message}")
+        return parsed
+    raise CommandError(
+        f"{option}: ngày “{value}” không hợp lệ; hãy ghi theo dạng dd/mm/yyyy, ví dụ 05/03/2024."
+    )
 
 
 class Command(BaseCommand):
@@ -26,19 +52,38 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=["annex", "matrix"])
         parser.add_argument("file", type=Path)
-        parser.add_argument("--decision", type=int, help="id của quyết định (annex)")
+        parser.add_argument(
+            "--decision", help="id hoặc số của quyết định (annex), ví dụ 1599/QĐ-UBND"
+        )
+        parser.add_argument(
+            "--effective",
+            help="các cặp mới có hiệu lực từ ngày DD/MM/YYYY (annex; mặc định: ngày ban hành "
+            "quyết định sửa đổi, hoặc hôm nay với phụ lục của chính quyết định)",
+        )
+        parser.add_argument(
+            "--amendment-number", help="số quyết định sửa đổi mà tệp là phụ lục của nó (annex)"
+        )
+        parser.add_argument(
+            "--amendment-date", help="ngày ban hành quyết định sửa đổi DD/MM/YYYY (annex)"
+        )
+        parser.add_argument("--amendment-title", help="trích yếu quyết định sửa đổi (annex)")
         parser.add_argument("--year", type=int, help="năm đánh giá (matrix)")
         parser.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
         parser.add_argument("--user", help="tên đăng nhập ghi vào lịch sử thay đổi")
 
     def handle(self, *args, kind, file, decision, year, dry_run, user, **options):
         target = self._target(kind, decision, year)
+        extra = {}
+        if kind == ImportBatch.Kind.ANNEX:
+            extra["annex_terms"] = self._terms(target, options)
+        elif any(options.get(name) for name in AMENDMENT_OPTIONS + ("effective",)):
+            raise CommandError("Các tuỳ chọn --effective, --amendment-… chỉ dùng khi nhập phụ lục.")
         user = self._user(user)
         if not file.is_file():
             raise CommandError(f"Không có tệp {file}.")
         try:
             with file.open("rb") as handle:
-                batch, plan = service.preview(kind, handle, target, user, name=file.name)
+                batch, plan = service.preview(kind, handle, target, user, name=file.name, **extra)
         except ImportFileError as error:
             raise CommandError(str(error)) from error
         self._print(batch, plan)
@@ -63,15 +108,46 @@ class Command(BaseCommand):
 
     def _target(self, kind, decision, year):
         if kind == ImportBatch.Kind.ANNEX:
-            if decision is None:
-                raise CommandError("Nhập phụ lục cần --decision ID.")
-            found = Decision.objects.filter(pk=decision).first()
-            if found is None:
-                raise CommandError(f"Không có quyết định id {decision}.")
-            return found
+            if not decision:
+                raise CommandError("Nhập phụ lục cần --decision ID (hoặc số quyết định).")
+            typed = decision.strip()
+            found = Decision.objects.filter(number=typed).order_by("pk")
+            if typed.isdecimal():  # an id; a number has its "/QĐ-…"
+                found = Decision.objects.filter(pk=int(typed)) if len(typed) < 19 else []
+            if len(found) != 1:
+                raise CommandError(
+                    f"Không có quyết định “{decision}” (ghi id hoặc số quyết định)."
+                    if not found
+                    else f"Có {len(found)} quyết định số “{decision}”; hãy ghi id của quyết định."
+                )
+            return found[0]
         if year is None:
             raise CommandError("Nhập bảng tiêu chí cần --year YYYY.")
         return year
+
+    def _terms(self, decision, options):
+        given = [options.get(name) for name in AMENDMENT_OPTIONS]
+        amendment = None
+        if any(given):
+            if not all(given):
+                raise CommandError(
+                    "Phụ lục của quyết định sửa đổi cần đủ --amendment-number, "
+                    "--amendment-date và --amendment-title."
+                )
+            amendment = {
+                "number": options["amendment_number"],
+                "issued_on": parse_day(options["amendment_date"], "--amendment-date"),
+                "title": options["amendment_title"],
+            }
+        effective = options.get("effective")
+        try:
+            return terms.resolve(
+                decision,
+                effective_on=parse_day(effective, "--effective") if effective else None,
+                amendment=amendment,
+            )
+        except terms.TermsError as error:
+            raise CommandError(str(error)) from error
 
     def _user(self, username):
         if not username:
@@ -84,6 +160,8 @@ class Command(BaseCommand):
     def _print(self, batch, plan):
         out = self.stdout
         out.write(f"Lần nhập #{batch.pk}: {batch.get_kind_display()} – {batch.target_label}")
+        if plan.kind == ImportBatch.Kind.ANNEX:
+            out.write(terms.of(batch).describe(batch.decision))
         if plan.kind == ImportBatch.Kind.MATRIX:
             out.write(f"Đọc {plan.extra['communes']} dòng xã.")
         out.write(
@@ -99,6 +177,8 @@ class Command(BaseCommand):
                 )
                 if row.previous:
                     line += f"  [thay cho {row.previous}]"
+                if row.starts:
+                    line += f"  từ {day(row.starts)}"
             else:
                 old = {None: "chưa đánh giá", True: "Đạt", False: "Chưa đạt"}[row.old]
                 new = {None: "?", True: "Đạt", False: "Chưa đạt"}[row.new]
