@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes import text
-from communes.models import Commune, District, Era
+from communes.models import Commune, District
 from core.listing import LongChoiceFilter, NarrowedChoiceFilter
 
 from .models import Agency, Assignment, Decision, FieldVisit, Support
@@ -19,12 +19,6 @@ YES = [("1", _("Có"))]
 
 COMMUNE_HINT = _("Chọn huyện rồi bấm “Lọc” để có danh sách xã.")
 AGENCY_HINT = _("Chọn huyện rồi bấm “Lọc” để có danh sách cơ quan giúp đỡ các xã của huyện.")
-
-
-def programme_districts():
-    # EXISTS, not a join with DISTINCT: 700 districts, not 10,000 assignments, at national scale.
-    assigned = Assignment.objects.filter(commune__district=OuterRef("pk"))
-    return District.objects.filter(Exists(assigned), era=Era.PRE_2025)
 
 
 def assigned_communes():
@@ -52,7 +46,7 @@ def district_filter(field_name):
     return LongChoiceFilter(  # 700 districts at national scale
         label=_("Huyện"),
         field_name=field_name,
-        queryset=programme_districts(),
+        queryset=District.objects.in_programme(),
         empty_label=_("Tất cả"),
         label_field="name",
     )

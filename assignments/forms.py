@@ -22,7 +22,6 @@ from core.fields import ModelMultipleIdsField
 from . import attachments
 from .models import Attachment, FieldVisit, Member, Recommendation, Support
 
-CRITERIA_SET = "qd318-2021-2025"
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 MAX_ROWS = 50
 # Forms a formset builds at most, whatever TOTAL_FORMS says: a tampered count would
@@ -250,7 +249,8 @@ class VisitForm(NoLabelSuffix, forms.ModelForm):
 
 
 def ntm_criteria():
-    return Criterion.objects.filter(criteria_set__code=CRITERIA_SET).order_by("number")
+    """The programme's 19 criteria a support item can aim at, in their order."""
+    return Criterion.objects.programme().order_by("number")
 
 
 class SupportForm(NoLabelSuffix, forms.ModelForm):

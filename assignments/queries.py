@@ -12,7 +12,6 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from communes.models import Assessment
-from communes.reference import NTM_SET
 
 from .models import FieldVisit, Recommendation, Support
 
@@ -125,10 +124,8 @@ def scorecards(assignments, today=None):
 
     met = defaultdict(dict)
     rows = (
-        Assessment.objects.filter(
-            commune__in={a.commune_id for a in assignments},
-            criterion__criteria_set__code=NTM_SET,
-        )
+        Assessment.objects.programme()
+        .filter(commune__in={a.commune_id for a in assignments})
         .values("commune", "year")
         .annotate(met=Count("pk", filter=Q(met=True)))
         .order_by()

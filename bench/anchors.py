@@ -46,11 +46,10 @@ def _matrix_cells(year):
     from itertools import groupby
     from operator import itemgetter
 
-    from communes.models import Commune
+    from communes.models import Commune, Criterion
     from reports.excel import matrix
-    from reports.queries import programme_criteria
 
-    criteria = list(programme_criteria().order_by("number"))
+    criteria = list(Criterion.objects.programme().order_by("number"))
     numbers = [c.number for c in criteria]
     title = f"KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ XÃ NÔNG THÔN MỚI NĂM {year}"
     yield from _title_rows(0, title, ["(Bộ tiêu chí theo Quyết định 318/QĐ-TTg ngày 08/03/2022)"])
@@ -76,10 +75,10 @@ def _matrix_cells(year):
 def _list_cells(year):
     """The communes list export's cells as (0, row of plain values), from the page's query:
     title block, filter notes, headers, one row per commune as the page shows it."""
-    from communes.models import Commune, CriteriaSet
-    from reports.queries import communes_for_list, programme_criteria
+    from communes.models import Commune, CriteriaSet, Criterion
+    from reports.queries import communes_for_list
 
-    total = programme_criteria().count()
+    total = Criterion.objects.programme().count()
     levels = dict(CriteriaSet.Level.choices)
     yield from _title_rows(0, "DANH SÁCH XÃ", ["Bộ lọc: Loại: Xã", f"Xuất ngày: {year}"])
     yield 0, ["Tên xã", "Huyện", "Loại", "Mức đạt chuẩn", f"Số tiêu chí đạt ({year})",

@@ -28,7 +28,6 @@ from communes.models import (
     District,
     Recognition,
 )
-from communes.reference import NTM_SET
 
 RECENT_VISIT_DAYS = 90
 LEVELS = (CriteriaSet.Level.NTM, CriteriaSet.Level.ADVANCED, CriteriaSet.Level.MODEL)
@@ -79,10 +78,10 @@ def programme_communes(district=None):
 
 
 def programme_districts():
-    """The districts that have communes in the programme, in Vietnamese order (one query)."""
+    """The programme's districts (District.objects.in_programme()), in Vietnamese order, as
+    (pk, name, sort_name) rows for the filter and the district chart (one query)."""
     return list(
-        District.objects.filter(communes__in=Commune.objects.in_programme())
-        .distinct()
+        District.objects.in_programme()
         .order_by("sort_name", "code")
         .values_list("pk", "name", "sort_name", named=True)
     )
@@ -90,10 +89,7 @@ def programme_districts():
 
 def _scores(district=None):
     """Per-commune, per-year results (CriteriaScore) of the programme's communes."""
-    return CriteriaScore.objects.filter(
-        criteria_set__code=NTM_SET,
-        commune__in=programme_communes(district),
-    )
+    return CriteriaScore.objects.programme().filter(commune__in=programme_communes(district))
 
 
 @dataclass(frozen=True)
@@ -155,11 +151,7 @@ def criteria_counts(year, assessed, district=None):
     bit n set when criterion n is met, so summing `met_mask & 2ⁿ` over the
     communes counts them 2ⁿ at a time.
     """
-    criteria = list(
-        Criterion.objects.filter(criteria_set__code=NTM_SET)
-        .order_by("number")
-        .values_list("number", "name")
-    )
+    criteria = list(Criterion.objects.programme().order_by("number").values_list("number", "name"))
     sums = (
         _scores(district)
         .filter(year=year)

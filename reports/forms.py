@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assignments.models import Decision
-from communes.models import Commune, CriteriaSet, District, Era
+from communes.models import CriteriaSet, District
 from core.widgets import LongSelect
 
 from . import queries
@@ -41,27 +41,20 @@ class DashboardFilterForm(forms.Form):
 # --- what the reports' forms offer ------------------------------------------------------
 
 
-def programme_years():
-    """The years of the programme's criteria set (2021–2025)."""
-    criteria_set = CriteriaSet.objects.filter(code=queries.PROGRAMME_CRITERIA_SET).first()
-    return list(range(criteria_set.first_year, criteria_set.last_year + 1)) if criteria_set else []
-
-
 def matrix_years():
-    """Years a matrix can be made for: assessed years and the programme's own years."""
-    return sorted(set(queries.assessment_years()) | set(programme_years()), reverse=True)
-
-
-def programme_districts():
-    programme = Commune.objects.in_programme()
-    return District.objects.filter(era=Era.PRE_2025, communes__in=programme).distinct()
+    """Years a matrix can be made for: assessed years and the programme's own years, newest
+    first."""
+    programme = CriteriaSet.objects.programme().years()
+    return sorted(set(queries.assessment_years()) | set(programme), reverse=True)
 
 
 def report_years():
-    """Years a periodic report can cover: from the programme's first year to this one."""
+    """Years a periodic report can cover: from the programme's first year to this one, newest
+    first."""
     this_year = timezone.localdate().year
-    first = min([*programme_years(), *queries.assessment_years(), this_year])
-    return list(range(max([this_year, *programme_years()]), first - 1, -1))
+    programme = CriteriaSet.objects.programme().years()
+    first = min([*programme, *queries.assessment_years(), this_year])
+    return list(range(max([this_year, *programme]), first - 1, -1))
 
 
 def default_decision():
@@ -130,7 +123,7 @@ class MatrixForm(ReportForm):
         assessed = queries.assessment_years()
         self.fields["year"].choices = [(y, y) for y in matrix_years()]
         self.fields["year"].initial = assessed[-1] if assessed else None
-        self.fields["district"].queryset = programme_districts().order_by("code")
+        self.fields["district"].queryset = District.objects.in_programme().order_by("code")
 
     def clean_year(self):
         year = self._or_initial("year")

@@ -30,7 +30,6 @@ from communes.models import (
     Criterion,
     Recognition,
 )
-from communes.reference import NTM_SET as PROGRAMME_CRITERIA_SET  # 19 criteria, QĐ 318/QĐ-TTg
 
 # Recognition levels from lowest to highest; a commune's NTM level is its highest.
 LEVEL_RANK = {
@@ -41,21 +40,14 @@ LEVEL_RANK = {
 
 
 def programme_criteria():
-    return Criterion.objects.filter(criteria_set__code=PROGRAMME_CRITERIA_SET)
-
-
-def programme_assessments():
-    return Assessment.objects.filter(criterion__criteria_set__code=PROGRAMME_CRITERIA_SET)
-
-
-def programme_scores():
-    """Per-commune, per-year results against the programme's set (communes.CriteriaScore)."""
-    return CriteriaScore.objects.filter(criteria_set__code=PROGRAMME_CRITERIA_SET)
+    """Criterion.objects.programme(); kept under this name for reports/imports/blank.py."""
+    return Criterion.objects.programme()
 
 
 def assessment_years():
     """Years with assessments against the programme's set, oldest first (one query)."""
-    return list(programme_scores().order_by("year").values_list("year", flat=True).distinct())
+    years = CriteriaScore.objects.programme().order_by("year").values_list("year", flat=True)
+    return list(years.distinct())
 
 
 def level_rank():
@@ -99,7 +91,11 @@ def communes_for_list(year, units=None):
     * last_visit: the date of the latest confirmed visit of any of its assignments.
     """
     units = Commune.objects.in_programme() if units is None else units
-    met = programme_scores().filter(commune=OuterRef("pk"), year=year).values("met")[:1]
+    met = (
+        CriteriaScore.objects.programme()
+        .filter(commune=OuterRef("pk"), year=year)
+        .values("met")[:1]
+    )
     best = (
         Recognition.objects.filter(commune=OuterRef("pk"), decided_on__year__lte=year)
         .annotate(rank=level_rank())
@@ -198,10 +194,10 @@ def dossier_commune_queryset():
 
 
 def _criteria_grid(commune):
-    criteria = list(programme_criteria().select_related("group").order_by("number"))
+    criteria = list(Criterion.objects.programme().select_related("group").order_by("number"))
     results = {
         (criterion_id, year): met
-        for criterion_id, year, met in programme_assessments()
+        for criterion_id, year, met in Assessment.objects.programme()
         .filter(commune=commune)
         .order_by()
         .values_list("criterion_id", "year", "met")

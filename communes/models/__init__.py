@@ -15,6 +15,8 @@ from .units import (
     CommuneManager,
     CommuneQuerySet,
     District,
+    DistrictManager,
+    DistrictQuerySet,
     Era,
     NamedUnit,
     Province,
@@ -23,28 +25,44 @@ from .units import (
 from .criteria import (
     CriteriaSet,
     CriteriaSetManager,
+    CriteriaSetQuerySet,
     Criterion,
     CriterionGroup,
+    CriterionManager,
+    CriterionQuerySet,
     Indicator,
     NumberedInSetManager,
 )
-from .results import Assessment, CriteriaScore, Recognition
+from .results import (
+    Assessment,
+    AssessmentQuerySet,
+    CriteriaScore,
+    CriteriaScoreQuerySet,
+    Recognition,
+)
 
 # isort: on
 
 __all__ = [
     "Assessment",
+    "AssessmentQuerySet",
     "Commune",
     "CommuneChange",
     "CommuneChangeManager",
     "CommuneManager",
     "CommuneQuerySet",
     "CriteriaScore",
+    "CriteriaScoreQuerySet",
     "CriteriaSet",
     "CriteriaSetManager",
+    "CriteriaSetQuerySet",
     "Criterion",
     "CriterionGroup",
+    "CriterionManager",
+    "CriterionQuerySet",
     "District",
+    "DistrictManager",
+    "DistrictQuerySet",
     "Era",
     "Indicator",
     "NamedUnit",

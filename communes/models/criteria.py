@@ -4,8 +4,27 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ..reference import NTM_SET
 
-class CriteriaSetManager(models.Manager):
+
+class CriteriaSetQuerySet(models.QuerySet):
+    def programme(self):
+        """The set of the 2021–2025 programme (Decision 318/QĐ-TTg, 19 criteria): one row,
+        none before ``load_reference``. The one place that says which set it is."""
+        return self.filter(code=NTM_SET)
+
+    def years(self):
+        """The years the sets apply to, oldest first: [2021, …, 2025] for programme().
+
+        Callers that offer the newest first reverse it themselves.
+        """
+        years = set()
+        for first, last in self.order_by().values_list("first_year", "last_year"):
+            years.update(range(first, last + 1))
+        return sorted(years)
+
+
+class CriteriaSetManager(models.Manager.from_queryset(CriteriaSetQuerySet)):
     def get_by_natural_key(self, code):
         return self.get(code=code)
 
@@ -49,6 +68,16 @@ class NumberedInSetManager(models.Manager):
 
     def get_by_natural_key(self, criteria_set_code, number):
         return self.get(criteria_set__code=criteria_set_code, number=number)
+
+
+class CriterionQuerySet(models.QuerySet):
+    def programme(self):
+        """The criteria of the programme's set (CriteriaSet.objects.programme())."""
+        return self.filter(criteria_set__code=NTM_SET)
+
+
+class CriterionManager(NumberedInSetManager.from_queryset(CriterionQuerySet)):
+    """The queryset's filters on the manager, plus lookup by natural key."""
 
 
 class CriterionGroup(models.Model):
@@ -98,7 +127,7 @@ class Criterion(models.Model):
     number = models.PositiveSmallIntegerField(_("số"))
     name = models.CharField(_("tên tiêu chí"), max_length=200)
 
-    objects = NumberedInSetManager()
+    objects = CriterionManager()
 
     class Meta:
         verbose_name = _("tiêu chí")

@@ -6,8 +6,21 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..reference import NTM_SET
 from .criteria import CriteriaSet, Criterion
 from .units import Commune
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def programme(self):
+        """Assessments against the programme's criteria (Criterion.objects.programme())."""
+        return self.filter(criterion__criteria_set__code=NTM_SET)
+
+
+class CriteriaScoreQuerySet(models.QuerySet):
+    def programme(self):
+        """Yearly results against the programme's set (CriteriaSet.objects.programme())."""
+        return self.filter(criteria_set__code=NTM_SET)
 
 
 class Assessment(models.Model):
@@ -27,6 +40,8 @@ class Assessment(models.Model):
     note = models.TextField(_("ghi chú"), blank=True)
     is_demo = models.BooleanField(_("dữ liệu mẫu"), default=False, editable=False)
     history = HistoricalRecords()
+
+    objects = AssessmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("đánh giá tiêu chí")
@@ -84,6 +99,8 @@ class CriteriaScore(models.Model):
     met = models.PositiveSmallIntegerField(_("số tiêu chí đạt"))
     # Criteria numbered 1–62 (communes.scores.MASK_BITS); a set has about 20.
     met_mask = models.BigIntegerField(_("các tiêu chí đạt (bit theo số tiêu chí)"))
+
+    objects = CriteriaScoreQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("kết quả tổng hợp tiêu chí")

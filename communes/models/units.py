@@ -3,7 +3,7 @@
 import datetime
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from .. import text
@@ -76,6 +76,23 @@ class Province(NamedUnit):
         ]
 
 
+class DistrictQuerySet(models.QuerySet):
+    def in_programme(self):
+        """The districts of the 2021–2025 programme: those with a commune in it.
+
+        Every page and export that offers or counts "the programme's districts"
+        reads this (the dashboard, the lists' filters, the reports' forms), so a
+        district the dashboard links to is one the lists accept. EXISTS, not a
+        join with DISTINCT: 700 districts, not 10,000 communes, at national scale.
+        """
+        communes = Commune.objects.in_programme().filter(district=OuterRef("pk"))
+        return self.filter(Exists(communes))
+
+
+class DistrictManager(UnitManager.from_queryset(DistrictQuerySet)):
+    """The queryset's filters on the manager, plus lookup by natural key."""
+
+
 class District(NamedUnit):
     class Kind(models.TextChoices):
         RURAL_DISTRICT = "huyen", _("Huyện")
@@ -87,6 +104,8 @@ class District(NamedUnit):
         Province, on_delete=models.PROTECT, related_name="districts", verbose_name=_("tỉnh")
     )
     kind = models.CharField(_("loại"), max_length=10, choices=Kind, default=Kind.RURAL_DISTRICT)
+
+    objects = DistrictManager()
 
     class Meta:
         verbose_name = _("huyện")

@@ -21,10 +21,8 @@ from operator import itemgetter
 
 from openpyxl.styles import Alignment
 
-from communes.models import Commune
+from communes.models import Commune, CriteriaScore, Criterion
 from core.excel import writer
-
-from .. import queries
 
 FIRST_DATA_ROW = 8
 MET = "Đạt"
@@ -56,7 +54,7 @@ def met_criteria(communes, year):
     yearly scores (CriteriaScore.met_mask), one row per commune.
     """
     rows = (
-        queries.programme_scores()
+        CriteriaScore.objects.programme()
         .filter(year=year, commune__in=communes)
         .values_list("commune_id", "met_mask")
         .order_by()
@@ -80,7 +78,7 @@ def matrix_rows(communes, year, numbers):
 
 def matrix_workbook(year, communes, *, whole_province=True, today):
     """The matrix of `year` for `communes` (a queryset already scoped to the user)."""
-    criteria = list(queries.programme_criteria().order_by("number"))
+    criteria = list(Criterion.objects.programme().order_by("number"))
     numbers = [criterion.number for criterion in criteria]
 
     workbook = writer.new_workbook()

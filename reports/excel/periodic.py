@@ -20,9 +20,8 @@ from django.utils.translation import gettext as _
 from openpyxl.chart import BarChart, Reference
 
 from assignments.models import FieldVisit, Recommendation, Support
+from communes.models import CriteriaScore
 from core.excel import writer
-
-from .. import queries
 
 PERIOD_CODE = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]))?$")
 ROMAN_QUARTERS = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -145,7 +144,7 @@ def period_rows(assignments, period):
 
     met = defaultdict(dict)  # commune → year → criteria met
     scores = (
-        queries.programme_scores()
+        CriteriaScore.objects.programme()
         .filter(commune__in=active.values("commune"), year__lte=period.year)
         .values_list("commune_id", "year", "met")
         .order_by()

@@ -10,7 +10,7 @@ from django.views.generic import DetailView
 
 from assignments import access
 from assignments.models import FieldVisit
-from communes.models import Commune
+from communes.models import Assessment, Commune, Criterion
 from core.listing import FilteredTableView
 
 from .. import queries
@@ -57,7 +57,7 @@ class CommuneListView(FilteredTableView):
         return kwargs
 
     def get_table_kwargs(self):
-        return {"year": self.year, "criteria_total": queries.programme_criteria().count()}
+        return {"year": self.year, "criteria_total": Criterion.objects.programme().count()}
 
     def get_table(self, **kwargs):
         table = super().get_table(**kwargs)
@@ -126,7 +126,7 @@ class CommuneDetailView(LoginRequiredMixin, DetailView):
         criteria assessments (by year), in one query."""
         by_year = {}
         assessments = (
-            queries.programme_assessments()
+            Assessment.objects.programme()
             .filter(commune=dossier.commune)
             .order_by("-year", "criterion__number")
             .values_list("pk", "year", "criterion__number")

@@ -28,7 +28,6 @@ from sampledata.lifecycle import (
 )
 
 from .decision import (
-    CRITERIA_SET_CODE,
     DECISION_ISSUER,
     DECISION_NUMBER,
     DECISION_TITLE,
@@ -43,7 +42,6 @@ from .results import create_assessments, create_recognitions, plan_assessments
 from .visits import create_visits
 
 __all__ = [
-    "CRITERIA_SET_CODE",
     "DECISION_ISSUER",
     "DECISION_NUMBER",
     "DECISION_TITLE",
@@ -101,16 +99,16 @@ def _load(reset, today):
 def _reference():
     """The programme's communes and the 19 criteria of the period, or DemoDataError."""
     communes = list(Commune.objects.in_programme().select_related("district").order_by("code"))
-    criteria_set = CriteriaSet.objects.filter(code=CRITERIA_SET_CODE).first()
+    criteria_set = CriteriaSet.objects.programme().first()
     criteria = list(criteria_set.criteria.order_by("number")) if criteria_set else []
     if not communes or not criteria:
         raise DemoDataError(
-            "Chưa có dữ liệu tham chiếu (127 xã và bộ tiêu chí "
-            f"{CRITERIA_SET_CODE}). Hãy chạy trước: python manage.py load_reference"
+            "Chưa có dữ liệu tham chiếu (127 xã và bộ tiêu chí của chương trình 2021–2025, "
+            "Quyết định 318/QĐ-TTg). Hãy chạy trước: python manage.py load_reference"
         )
     if len(criteria) != 19:
         raise DemoDataError(
-            f"Bộ tiêu chí {CRITERIA_SET_CODE} có {len(criteria)} tiêu chí, cần 19. "
+            f"Bộ tiêu chí {criteria_set.code} có {len(criteria)} tiêu chí, cần 19. "
             "Hãy chạy lại: python manage.py load_reference"
         )
     return communes, criteria

@@ -31,7 +31,6 @@ DECISION_TITLE = (
     "Về việc phân công lãnh đạo các cơ quan, đơn vị, doanh nghiệp giúp đỡ các xã xây dựng "
     "nông thôn mới giai đoạn 2021 – 2025"
 )
-CRITERIA_SET_CODE = "qd318-2021-2025"
 STARTED_ON = datetime.date(2021, 1, 1)  # the real start dates are not known
 YEARS = range(2021, 2026)
 TA_CHAI_CODE = "02872"

@@ -8,7 +8,6 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from communes.models import CriteriaSet
-from communes.reference import NTM_SET
 from sampledata.lifecycle import refuse_in_production
 
 from .decision import create_assignments
@@ -52,17 +51,17 @@ def generate_scale_data(scale=None, *, clear=False, today=None, write=None):
     refuse_in_production("tạo dữ liệu giả lập", error=ScaleDataError)
     scale = scale or Scale()
     scale.check()
-    criteria_set = CriteriaSet.objects.filter(code=NTM_SET).first()
+    criteria_set = CriteriaSet.objects.programme().first()
     criteria = list(criteria_set.criteria.order_by("number")) if criteria_set else []
     if len(criteria) != 19:
         raise ScaleDataError(
-            f"Chưa có bộ tiêu chí {NTM_SET} (19 tiêu chí). "
+            "Chưa có bộ 19 tiêu chí của chương trình 2021–2025 (Quyết định 318/QĐ-TTg). "
             "Hãy chạy trước: python manage.py load_reference"
         )
     years = range(criteria_set.first_year, criteria_set.first_year + scale.years)
     if years[-1] > criteria_set.last_year:
         raise ScaleDataError(
-            f"Bộ tiêu chí {NTM_SET} chỉ áp dụng {criteria_set.first_year}–"
+            f"Bộ tiêu chí {criteria_set.code} chỉ áp dụng {criteria_set.first_year}–"
             f"{criteria_set.last_year}: --years tối đa "
             f"{criteria_set.last_year - criteria_set.first_year + 1}."
         )

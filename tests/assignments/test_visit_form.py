@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from assignments.forms import CRITERIA_SET, parse_quantity, parse_vnd
+from assignments.forms import parse_quantity, parse_vnd
 from assignments.models import (
     Assignment,
     Attachment,
@@ -91,7 +91,7 @@ def test_member_records_a_visit_with_two_supports_a_recommendation_and_a_photo(
     member_a_client, member_a_user, media_root
 ):
     assignment = group_a(member_a_user)
-    criteria = list(Criterion.objects.filter(criteria_set__code=CRITERIA_SET, number__in=[2, 17]))
+    criteria = list(Criterion.objects.programme().filter(number__in=[2, 17]))
     data = visit_data(
         assignment,
         supports=[

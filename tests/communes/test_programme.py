@@ -1,0 +1,69 @@
+"""The programme's vocabulary on the managers: its criteria set, years, criteria, communes
+and districts (docs/domain.md: Decision 318/QĐ-TTg, 2021–2025, 127 xã of the old Lào Cai)."""
+
+import pytest
+
+from communes.models import (
+    Assessment,
+    Commune,
+    CriteriaScore,
+    CriteriaSet,
+    Criterion,
+    District,
+    Era,
+)
+
+
+@pytest.mark.django_db
+def test_the_programme_set_is_decision_318_for_2021_to_2025():
+    (criteria_set,) = CriteriaSet.objects.programme()
+
+    assert criteria_set.code == "qd318-2021-2025"
+    assert CriteriaSet.objects.programme().years() == [2021, 2022, 2023, 2024, 2025]
+    assert sorted(Criterion.objects.programme().values_list("number", flat=True)) == list(
+        range(1, 20)
+    )
+
+
+@pytest.mark.django_db
+def test_years_of_several_sets_are_their_union_oldest_first():
+    CriteriaSet.objects.create(code="thu-2026-2030", name="Thử", first_year=2026, last_year=2030)
+
+    assert CriteriaSet.objects.years() == list(range(2021, 2031))
+
+
+@pytest.mark.django_db
+def test_no_programme_set_means_no_years():
+    CriteriaSet.objects.programme().update(code="khac")
+
+    assert CriteriaSet.objects.programme().years() == []
+    assert not Criterion.objects.programme().exists()
+
+
+@pytest.mark.django_db
+def test_assessments_and_scores_of_the_programme_are_those_of_its_criteria():
+    other = CriteriaSet.objects.exclude(code="qd318-2021-2025").first()
+    programme = Assessment.objects.programme()
+
+    assert (
+        programme.count()
+        == Assessment.objects.filter(criterion__criteria_set__code="qd318-2021-2025").count()
+    )
+    assert programme.exists()
+    assert not CriteriaScore.objects.programme().filter(criteria_set=other).exists()
+    assert (
+        CriteriaScore.objects.programme().count()
+        == CriteriaScore.objects.filter(criteria_set__code="qd318-2021-2025").count()
+    )
+
+
+@pytest.mark.django_db
+def test_the_programme_has_127_communes_in_nine_districts_ta_chai_included():
+    communes = Commune.objects.in_programme()
+
+    assert communes.count() == 127
+    assert communes.filter(name="Tà Chải", valid_to__isnull=False).exists()
+    assert set(District.objects.in_programme().values_list("code", flat=True)) == {
+        "080", "082", "083", "084", "085", "086", "087", "088", "089"
+    }  # fmt: skip
+    assert not District.objects.in_programme().exclude(era=Era.PRE_2025).exists()
