@@ -14,6 +14,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core import formats
+
 from .models import Agency, Assignment, Leader, Member, Recommendation
 
 
@@ -47,7 +49,7 @@ class Digest:
 
     @property
     def text(self):
-        day = _date
+        day = formats.day
         lines = [
             _("Cơ quan: %(agency)s") % {"agency": self.agency.name},
             _("Tình hình đến ngày %(date)s") % {"date": day(self.today)},
@@ -90,10 +92,6 @@ class Digest:
             _("Thư này do NTM Portal gửi tự động; số liệu như trên trang Tổng quan."),
         ]
         return "\n".join(lines)
-
-
-def _date(day):
-    return day.strftime("%d/%m/%Y")
 
 
 def digests(today=None, days=None, agency=None):

@@ -8,12 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from communes import text
 from communes.models import Commune, District
+from core.formats import DATE_INPUT_FORMATS
 from core.listing import LongChoiceFilter, NarrowedChoiceFilter
 
 from .models import Agency, Assignment, Decision, FieldVisit, Support
 
-# Both the office's dd/mm/yyyy and the ISO form that links and date pickers send.
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 YES = [("1", _("Có"))]
 
 

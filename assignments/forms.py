@@ -17,12 +17,13 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Criterion
+from core import formats
 from core.fields import ModelMultipleIdsField
+from core.formats import DATE_INPUT_FORMATS
 
 from . import attachments
 from .models import Attachment, FieldVisit, Member, Recommendation, Support
 
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 MAX_ROWS = 50
 # Forms a formset builds at most, whatever TOTAL_FORMS says: a tampered count would
 # otherwise build (and draw) a thousand rows of 19 checkboxes each.
@@ -222,13 +223,13 @@ class VisitForm(NoLabelSuffix, forms.ModelForm):
         if day < assignment.started_on:
             raise ValidationError(
                 _("Ngày đi cơ sở trước ngày bắt đầu phân công (%(date)s).")
-                % {"date": assignment.started_on.strftime("%d/%m/%Y")},
+                % {"date": formats.day(assignment.started_on)},
                 code="before_assignment",
             )
         if assignment.ended_on and day > assignment.ended_on:
             raise ValidationError(
                 _("Ngày đi cơ sở sau ngày kết thúc phân công (%(date)s).")
-                % {"date": assignment.ended_on.strftime("%d/%m/%Y")},
+                % {"date": formats.day(assignment.ended_on)},
                 code="after_assignment",
             )
         return day

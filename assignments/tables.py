@@ -3,10 +3,10 @@
 import django_tables2 as tables
 from django.db.models import F
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core import formats
 from core.cells import ShortDateColumn
 from core.templatetags.ntm_format import number, vnd
 
@@ -92,7 +92,7 @@ class AssignmentTable(tables.Table):
         """(state, its details or None): the page draws them as a badge and small text."""
         if record.ended_on is None:
             return _("Đang phụ trách"), None
-        ended = date_format(record.ended_on, "SHORT_DATE_FORMAT")
+        ended = formats.day(record.ended_on)
         return _("Đã kết thúc"), f"{ended} – {record.get_end_reason_display()}"
 
     def render_status(self, record):

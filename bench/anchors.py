@@ -34,9 +34,11 @@ def _title_rows(sheet, title, notes):
 
 
 def _signature_rows(sheet, columns):
+    from core import formats
+
     half = columns // 2
     yield sheet, []
-    yield sheet, [None] * half + [f"Lào Cai, ngày {datetime.date.today():%d/%m/%Y}"]
+    yield sheet, [None] * half + [f"Lào Cai, ngày {formats.day(datetime.date.today())}"]
     yield sheet, ["NGƯỜI LẬP BIỂU"] + [None] * (half - 1) + ["THỦ TRƯỞNG ĐƠN VỊ"]
     yield sheet, ["(Ký, ghi rõ họ tên)"] + [None] * (half - 1) + ["(Ký tên, đóng dấu)"]
 

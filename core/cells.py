@@ -24,11 +24,12 @@ both with django-tables2's own output on every list.
 from django.db import models
 from django.template.base import render_value_in_context
 from django.templatetags.l10n import localize, unlocalize
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django_tables2 import A, Column, DateColumn, ManyToManyColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.utils import signature
+
+from core import formats
 
 KWARGS = frozenset(("value", "record", "column", "bound_column", "bound_row", "table"))
 
@@ -162,7 +163,7 @@ class ShortDateColumn(DateColumn):
         super().__init__(*args, short=True, **kwargs)
 
     def render(self, value):
-        return date_format(value, "SHORT_DATE_FORMAT")
+        return formats.day(value)
 
 
 def table_cells(table):

@@ -10,13 +10,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Prefetch
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history import utils as history_utils
 
+from core import formats
 from core.templatetags.ntm_format import number, vnd
 
 from ..models import Assignment, FieldVisit
@@ -210,7 +209,7 @@ def _kind(record):
 
 
 def _user_label(user):
-    return user.get_full_name() or user.get_username()
+    return formats.display_name(user)
 
 
 # How a related row is named in a difference: (select_related, label).
@@ -276,9 +275,9 @@ def _text(model_field, value, names):
     if isinstance(value, bool):
         return _("Có") if value else _("Không")
     if isinstance(value, datetime.datetime):
-        return date_format(timezone.localtime(value), "d/m/Y H:i")
+        return formats.moment(value)
     if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
+        return formats.day(value)
     if model_field.name == "amount_vnd":
         return vnd(value)
     if isinstance(value, Decimal):

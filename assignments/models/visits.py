@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from communes.models import Criterion
+from core import formats
 
 from .assignments import Assignment
 from .people import Member
@@ -105,7 +106,7 @@ class FieldVisit(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.assignment.commune.name} – {self.visited_on:%d/%m/%Y}"
+        return f"{self.assignment.commune.name} – {formats.day(self.visited_on)}"
 
 
 class VisitEvent(models.Model):
@@ -137,7 +138,7 @@ class VisitEvent(models.Model):
         ordering = ["visit", "created_at", "id"]
 
     def __str__(self):
-        return f"{self.get_action_display()} – {self.created_at:%d/%m/%Y %H:%M}"
+        return f"{self.get_action_display()} – {formats.moment(self.created_at)}"
 
 
 class SupportQuerySet(models.QuerySet):

@@ -4,6 +4,8 @@ import datetime
 
 from django.utils.translation import gettext as _
 
+from core import formats
+
 
 class WorkflowError(Exception):
     """A workflow step or an assignment change was refused; nothing was written.
@@ -22,9 +24,9 @@ def out_of_range_message(day):
     if EARLIEST <= day <= LATEST:
         return None
     return _("Ngày %(date)s nằm ngoài khoảng hợp lệ (%(earliest)s – %(latest)s).") % {
-        "date": f"{day.day:02d}/{day.month:02d}/{day.year:04d}",
-        "earliest": EARLIEST.strftime("%d/%m/%Y"),
-        "latest": LATEST.strftime("%d/%m/%Y"),
+        "date": formats.day(day),
+        "earliest": formats.day(EARLIEST),
+        "latest": formats.day(LATEST),
     }
 
 

@@ -7,8 +7,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.forms.models import construct_instance
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core import formats
 
 from .. import access
 from ..models import Attachment, FieldVisit, Recommendation
@@ -32,8 +33,8 @@ class VisitChanged(Exception):
             "biểu mẫu. Nội dung bạn gõ vẫn còn dưới đây: hãy xem bản mới nhất rồi lưu lại "
             "những gì còn cần."
         ) % {
-            "who": (who.get_full_name() or who.username) if who else _("người khác"),
-            "when": timezone.localtime(visit.updated_at).strftime("%d/%m/%Y %H:%M"),
+            "who": formats.display_name(who),
+            "when": formats.moment(visit.updated_at),
         }
         if visit.status not in access.EDITABLE_BY_GROUP:
             text += " " + _("Trạng thái hiện tại: “%(status)s”.") % {

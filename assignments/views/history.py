@@ -6,11 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from core import formats
 
 from .. import access
 from ..history.diff import load, object_label
@@ -93,7 +93,7 @@ def restore(request, model, pk, history_id):
                 "Đã khôi phục phiên bản lúc %(date)s. Việc khôi phục được ghi thành "
                 "một thay đổi mới trong lịch sử."
             )
-            % {"date": date_format(localtime(record.history_date), "d/m/Y H:i")},
+            % {"date": formats.moment(record.history_date)},
         )
     next_url = request.POST.get("next", "")
     # Only a path of this site: redirect() would take anything else for a view name.

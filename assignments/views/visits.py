@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
+from core import formats
 from core.listing import FilteredTableView
 
 from .. import access
@@ -58,7 +59,7 @@ class VisitDetailView(LoginRequiredMixin, DetailView):
         user = self.request.user
         title = _("Chuyến công tác xã %(commune)s ngày %(date)s") % {
             "commune": visit.assignment.commune.name,
-            "date": visit.visited_on.strftime("%d/%m/%Y"),
+            "date": formats.day(visit.visited_on),
         }
         supports = list(visit.supports.all())
         return super().get_context_data(

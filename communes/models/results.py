@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core import formats
+
 from ..reference import NTM_SET
 from .criteria import CriteriaSet, Criterion
 from .units import Commune
@@ -147,4 +149,4 @@ class Recognition(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.commune.name}: {self.get_level_display()} ({self.decided_on:%d/%m/%Y})"
+        return f"{self.commune.name}: {self.get_level_display()} ({formats.day(self.decided_on)})"

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from core import formats
+
 from .. import text
 
 
@@ -239,7 +241,7 @@ class CommuneChange(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.predecessor.name} → {self.successor.name} ({self.effective_on:%d/%m/%Y})"
+        return f"{self.predecessor.name} → {self.successor.name} ({formats.day(self.effective_on)})"
 
     def natural_key(self):
         return (*self.predecessor.natural_key(), *self.successor.natural_key(), self.effective_on)

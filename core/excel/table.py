@@ -14,11 +14,11 @@ import re
 from decimal import Decimal
 
 from django import forms
-from django.utils.formats import date_format
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django_tables2 import DateColumn, DateTimeColumn
 
+from core import formats
 from core.cells import ColumnCells
 
 from . import writer
@@ -36,7 +36,7 @@ def _display(field, value):
     if isinstance(value, bool):
         return _("Có") if value else _("Không")
     if isinstance(value, datetime.date):
-        return date_format(value, "SHORT_DATE_FORMAT")
+        return formats.day(value)
     if isinstance(value, Decimal) and value == value.to_integral_value():
         return str(int(value))
     return str(value)
@@ -122,7 +122,7 @@ def table_workbook(title, table, *, filters, today):
     sheet = writer.Sheet(workbook, _sheet_title(title), widths, freeze_columns=0)
     notes = [
         _("Bộ lọc: %s") % "; ".join(filters) if filters else _("Không lọc: mọi dòng."),
-        _("Xuất ngày %(date)s: %(n)s dòng.") % {"date": today.strftime("%d/%m/%Y"), "n": len(rows)},
+        _("Xuất ngày %(date)s: %(n)s dòng.") % {"date": formats.day(today), "n": len(rows)},
     ]
     order = describe_order(table)
     if order:

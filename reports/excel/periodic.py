@@ -21,6 +21,7 @@ from openpyxl.chart import BarChart, Reference
 
 from assignments.models import FieldVisit, Recommendation, Support
 from communes.models import CriteriaScore
+from core import formats
 from core.excel import writer
 
 PERIOD_CODE = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]))?$")
@@ -195,9 +196,10 @@ def _title_block(sheet, period, title):
         [writer.PROVINCE, writer.OFFICE],
         [title, f"{period.label.upper()}"],
         [
-            f"(Từ ngày {period.start:%d/%m/%Y} đến ngày {period.end:%d/%m/%Y}; chỉ tính các "
-            "chuyến công tác đã xác nhận. Số tiêu chí đạt đầu kỳ: kết quả đánh giá gần nhất "
-            f"trước năm {period.year}; cuối kỳ: kết quả năm {period.year}.)"
+            f"(Từ ngày {formats.day(period.start)} đến ngày {formats.day(period.end)}; "
+            "chỉ tính các chuyến công tác đã xác nhận. Số tiêu chí đạt đầu kỳ: "
+            f"kết quả đánh giá gần nhất trước năm {period.year}; "
+            f"cuối kỳ: kết quả năm {period.year}.)"
         ],
     )
 

@@ -21,6 +21,7 @@ from typing import NamedTuple
 from django.db.models import F
 
 from assignments.models import FieldVisit, Recommendation, Support
+from core import formats
 from core.excel import writer
 from core.iterables import chunks
 from core.templatetags.ntm_format import number
@@ -129,7 +130,7 @@ def support_summary(support):
 def recommendation_summary(recommendation):
     details = [recommendation.addressed_to]
     if recommendation.due_on:
-        details.append(f"hạn {recommendation.due_on:%d/%m/%Y}")
+        details.append(f"hạn {formats.day(recommendation.due_on)}")
     details.append(recommendation.status)
     return f"{recommendation.text} ({'; '.join(details)})"
 
@@ -137,7 +138,7 @@ def recommendation_summary(recommendation):
 def _scope_note(filters, today):
     if filters:
         return f"(Bộ lọc: {'; '.join(filters)})"
-    return f"(Tất cả chuyến công tác đến ngày {today:%d/%m/%Y})"
+    return f"(Tất cả chuyến công tác đến ngày {formats.day(today)})"
 
 
 # (sheet name, title, column widths, headings) of the log's three sheets

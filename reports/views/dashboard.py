@@ -6,12 +6,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
 from communes.models import CriteriaSet
+from core import formats
 from core.templatetags.ntm_format import number
 
 from .. import figures as dashboard
@@ -36,10 +36,6 @@ def link(name, **params):
     """A page's URL with its non-empty GET parameters (the URL contract between pages)."""
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
     return reverse(name) + (f"?{query}" if query else "")
-
-
-def short_date(day):
-    return date_format(day, "SHORT_DATE_FORMAT")
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
@@ -165,7 +161,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                     status="confirmed",
                     **place,
                 ),
-                _("từ %(date)s") % {"date": short_date(f.recent_since)},
+                _("từ %(date)s") % {"date": formats.day(f.recent_since)},
             ),
             Card(
                 _("phân công quá %(days)s ngày chưa đi cơ sở")
@@ -178,7 +174,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 _("kiến nghị quá hạn chưa giải quyết"),
                 number(f.overdue_recommendations),
                 link("assignments:assignment_list", overdue=1, **place),
-                _("hạn xử lý trước %(date)s") % {"date": short_date(f.today)},
+                _("hạn xử lý trước %(date)s") % {"date": formats.day(f.today)},
             ),
         ]
 

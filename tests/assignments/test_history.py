@@ -57,7 +57,7 @@ def test_history_page_shows_who_when_and_each_field_old_and_new(office_client, o
     assert response.status_code == 200
     assert "Lịch sử thay đổi" in html
     assert office_user.username in html
-    assert localtime(record.history_date).strftime("%d/%m/%Y %H:%M") in html
+    assert localtime(record.history_date).strftime("%H:%M %d/%m/%Y") in html
     # Field labels, the old and new value, choice labels rather than codes.
     assert "Mục đích" in html
     assert "<del>Kiểm tra tiêu chí giao thông</del> → <ins>Kiểm tra tiêu chí thủy lợi</ins>" in html
@@ -126,7 +126,10 @@ def test_office_restores_an_earlier_version_as_a_new_change(office_client, offic
     assert latest.history_user == office_user
     assert latest.history_change_reason == f"restore:{first.history_id}"
     assert visit.history.count() == 3
-    assert "Đã khôi phục phiên bản lúc" in messages_of(response)[0]
+    when = localtime(first.history_date).strftime("%H:%M %d/%m/%Y")
+    assert f"Đã khôi phục phiên bản lúc {when}." in messages_of(response)[0]
+    # The page says the same moment the same way.
+    assert f"Khôi phục phiên bản lúc {when}." in response.content.decode()
     entry = response.context["entries"][0]
     assert entry.kind == "restored"
     assert entry.restored_from == first.history_date

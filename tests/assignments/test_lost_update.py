@@ -78,7 +78,7 @@ def test_the_second_of_two_saves_is_refused_and_names_the_first_editor(
     assert second.status_code == 200
     visit = FieldVisit.objects.get(pk=draft.pk)
     html = second.content.decode()
-    when = timezone.localtime(visit.updated_at).strftime("%d/%m/%Y %H:%M")
+    when = timezone.localtime(visit.updated_at).strftime("%H:%M %d/%m/%Y")
     assert f"vừa được Lan Phạm Thị sửa lúc {when}" in html
     assert "Sửa của thành viên" in html and "Ghi chép dài của tôi" in html
     assert "5.000.000" in html

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from assignments.models import FieldVisit, Recommendation
 from communes.models import CriteriaSet
+from core import formats
 from sampledata import laocai
 
 
@@ -40,7 +41,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Ngày ban hành Quyết định {laocai.DECISION_NUMBER} và ngày bắt đầu thật của "
             "từng phân công chưa rõ: ngày ban hành để trống, mọi phân công ghi từ "
-            f"{laocai.STARTED_ON:%d/%m/%Y}."
+            f"{formats.day(laocai.STARTED_ON)}."
         )
         self.stdout.write(
             "Trang web hiển thị thông báo «DỮ LIỆU MẪU» cho tới khi chạy remove_demo_data."
