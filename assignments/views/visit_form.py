@@ -17,7 +17,9 @@ from django.views.decorators.http import require_POST
 from core import formats
 
 from .. import access, attachments
-from ..forms import AttachmentForm, FollowUpForm, RecommendationFormSet, SupportFormSet, VisitForm
+from ..forms.files import AttachmentForm
+from ..forms.rows import FollowUpForm, RecommendationFormSet, SupportFormSet
+from ..forms.visit import VisitForm
 from ..models import Attachment, FieldVisit, Recommendation, Support
 from ..services import visits
 from ..transitions import STEPS
