@@ -39,11 +39,6 @@ LEVEL_RANK = {
 }
 
 
-def programme_criteria():
-    """Criterion.objects.programme(); kept under this name for reports/imports/blank.py."""
-    return Criterion.objects.programme()
-
-
 def assessment_years():
     """Years with assessments against the programme's set, oldest first (one query)."""
     years = CriteriaScore.objects.programme().order_by("year").values_list("year", flat=True)

@@ -1,8 +1,8 @@
-"""The visit form, one module per part: the visit itself (visit), its support and
+"""The app's forms, one module per job: the visit itself (visit), its support and
 recommendation rows and the follow-up of earlier recommendations (rows), the files to
-attach (files), and what people type in them (fields: amounts, quantities, days).
-
-The workflow's, hand-over's and amendment's forms are in assignments/forms_workflow.py.
+attach (files), what people type in them (fields: amounts, quantities, days), the
+comments of the visit's workflow steps (workflow) and the hand-over and amendment of
+assignments (succession).
 """
 
 from .fields import (

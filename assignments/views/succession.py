@@ -11,8 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core import formats
+
 from .. import access
-from ..forms_workflow import AmendmentForm, HandOverForm, pair_formset
+from ..forms.succession import AmendmentForm, HandOverForm, pair_formset
 from ..models import Assignment, Decision, Leader
 from ..services import succession
 from ..services.errors import WorkflowError
@@ -56,7 +58,7 @@ def assignment_handover(request, pk):
                     "commune": assignment.commune.name,
                     "old": assignment.leader.full_name,
                     "new": successor.leader.full_name,
-                    "date": successor.started_on.strftime("%d/%m/%Y"),
+                    "date": formats.day(successor.started_on),
                 },
             )
             return redirect("assignments:leader_detail", pk=successor.leader_id)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import access
-from ..forms_workflow import AnswerForm, ReturnForm
+from ..forms.workflow import AnswerForm, ReturnForm
 from ..services import errors, workflow
 
 

@@ -12,6 +12,7 @@ from itertools import groupby
 from django.utils.text import slugify
 
 from assignments.services.succession import decision_family
+from core import formats
 from core.excel import writer
 
 HEADINGS = ["STT", "Họ và tên", "Chức vụ", "Cơ quan, đơn vị", "Xã được phân công"]
@@ -56,7 +57,7 @@ def annex_workbook(decision, assignments, today):
     """The annex workbook of `decision` over `assignments` (already scoped to the user)."""
     workbook = writer.new_workbook()
     sheet = writer.Sheet(workbook, "Phu luc", WIDTHS, freeze_columns=0)
-    issued = decision.issued_on.strftime("%d/%m/%Y") if decision.issued_on else "…/…/……"
+    issued = formats.day(decision.issued_on) if decision.issued_on else "…/…/……"
     sheet.title_block(
         [decision.issuer.upper()],
         [

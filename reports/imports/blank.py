@@ -4,12 +4,11 @@ Written with the exports' toolkit (core/excel/writer.py), so they print like
 the reports and hold no formula; the importers read them back as they are.
 """
 
-from communes.models import Commune
+from communes.models import Commune, Criterion
 from core.excel import writer
 
 from ..excel import annex as annex_export
 from ..excel import matrix as matrix_export
-from ..queries import programme_criteria
 
 
 def annex_template(today):
@@ -43,7 +42,7 @@ def template_communes(year):
 
 def matrix_template(year, today):
     """The matrix layout of `year` with every commune listed and every criterion cell empty."""
-    criteria = list(programme_criteria().order_by("number"))
+    criteria = list(Criterion.objects.programme().order_by("number"))
     workbook = writer.new_workbook()
     widths = [5, 8, 18] + [5] * len(criteria) + [9]
     sheet = writer.Sheet(

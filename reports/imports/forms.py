@@ -3,10 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assignments.forms_workflow import date_field
+from assignments.forms.succession import date_field
 from assignments.models import Decision
 from communes.models import CriteriaSet
-from communes.reference import NTM_SET
 
 from . import terms
 from .files import MAX_FILE_BYTES
@@ -114,10 +113,8 @@ class AnnexUploadForm(forms.Form):
 
 
 def programme_years():
-    criteria_set = CriteriaSet.objects.filter(code=NTM_SET).first()
-    if criteria_set is None:
-        return []
-    return list(range(criteria_set.last_year, criteria_set.first_year - 1, -1))
+    """The programme's years, newest first (the year most often imported on top)."""
+    return CriteriaSet.objects.programme().years()[::-1]
 
 
 class MatrixUploadForm(forms.Form):

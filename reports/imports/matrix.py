@@ -23,7 +23,6 @@ from openpyxl.utils import get_column_letter
 
 from communes import text
 from communes.models import Assessment, Commune, Criterion
-from communes.reference import NTM_SET
 
 from .files import ImportFileError, cell_name
 from .plan import CellChange, Plan, PlanRow
@@ -176,7 +175,7 @@ def plan(book, year):
                 "(mỗi cột một tiêu chí)."
             )
         )
-    criteria = {c.number: c for c in Criterion.objects.filter(criteria_set__code=NTM_SET)}
+    criteria = {c.number: c for c in Criterion.objects.programme()}
     unknown = sorted({n for n in header.numbers.values() if n not in criteria})
     if unknown:
         raise ImportFileError(

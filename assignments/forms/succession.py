@@ -1,16 +1,16 @@
-"""Forms of the visit workflow, the hand-over and the decision amendment."""
+"""Forms of assignments over time: the hand-over to a successor and the amendment of a decision
+(also the dates the annex import asks for)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune
+from core.formats import DATE_INPUT_FORMATS
 from core.widgets import LongSelect
 
-from .models import Agency, Assignment, Leader
-from .services import errors
-
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+from ..models import Agency, Assignment, Leader
+from ..services import errors
 
 
 def plausible_date(day):
@@ -25,7 +25,7 @@ def date_field(label, error_messages=None, **kwargs):
         input_formats=DATE_INPUT_FORMATS,
         validators=[plausible_date],
         widget=forms.DateInput(
-            format="%d/%m/%Y",
+            format=DATE_INPUT_FORMATS[0],
             attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off", "inputmode": "numeric"},
         ),
         error_messages={
@@ -33,24 +33,6 @@ def date_field(label, error_messages=None, **kwargs):
             **(error_messages or {}),
         },
         **kwargs,
-    )
-
-
-class ReturnForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Ý kiến trả lại"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={
-            "required": _("Hãy ghi ý kiến trả lại để tổ giúp việc biết cần bổ sung gì.")
-        },
-    )
-
-
-class AnswerForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Trả lời ý kiến của văn phòng"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Hãy ghi nội dung trả lời.")},
     )
 
 
