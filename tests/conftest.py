@@ -1,5 +1,6 @@
 """Shared fixtures: the test database holds the reference data, the demo data
-and one demo account per role; personas are those accounts.
+(generated as on DEMO_DAY, see tests/support/clock.py) and one demo account per
+role; personas are those accounts.
 
 Each test runs in a transaction that is rolled back, so tests may change the
 demo data freely.
@@ -11,10 +12,14 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
+from tests.support.clock import DEMO_DAY, on_demo_day
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
+    # The demo data's recent visits and due dates are counted back from "today": always
+    # the same day, so that what tests find in it does not depend on when they run.
+    with django_db_blocker.unblock(), on_demo_day():
         call_command("load_reference", verbosity=0)
         call_command("load_demo_data", verbosity=0)
         call_command("create_demo_accounts", verbosity=0)
@@ -28,6 +33,17 @@ def pytest_configure(config):
 def pytest_collection_modifyitems(config, items):
     # Browser tests last: what they save through the live server may be committed.
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture
+def today():
+    """The clock on DEMO_DAY (09:00, running) for this test; the day itself.
+
+    For a test whose result depends on the day: what counts as recent, stale or
+    overdue in the demo data, dated file names, this year's figures.
+    """
+    with on_demo_day():
+        yield DEMO_DAY
 
 
 def _user(username):

@@ -6,7 +6,6 @@ import pytest
 from django.conf import settings
 from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
-from django.utils import timezone
 
 from assignments.models import Assignment, FieldVisit, Recommendation, Support
 from communes.models import Assessment
@@ -60,14 +59,13 @@ def test_leader_page_shows_position_agency_and_commune(office_client):
     assert "Bản Vược" in html
 
 
-def test_leader_scorecard_matches_the_database(office_client):
+def test_leader_scorecard_matches_the_database(office_client, today):
     assignment = ban_vuoc()
     # Only confirmed visits, and the support and recommendations of those, count.
     visits = FieldVisit.objects.filter(assignment=assignment, status="confirmed")
     supports = Support.objects.filter(visit__assignment=assignment, visit__status="confirmed")
     recs = Recommendation.objects.filter(visit__assignment=assignment, visit__status="confirmed")
     resolved = Q(status=Recommendation.Status.RESOLVED)
-    today = timezone.localdate()
     years = Assessment.objects.filter(
         commune=assignment.commune, criterion__criteria_set__code=NTM_SET
     ).values_list("year", flat=True)
@@ -137,8 +135,7 @@ def stale_assignments(agency, today):
     return {a.pk for a in rows if a.last is None or a.last < cutoff}
 
 
-def test_agency_page_flags_stale_assignments_and_overdue_recommendations(office_client):
-    today = timezone.localdate()
+def test_agency_page_flags_stale_assignments_and_overdue_recommendations(office_client, today):
     agency = ban_vuoc().leader.agency
     # A new assignment of this agency with no visit at all is stale.
     quiet = make_assignment(leader=make_leader(agency=agency), commune=make_commune(name="Lặng Im"))

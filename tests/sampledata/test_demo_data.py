@@ -10,7 +10,6 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest
-from django.utils import timezone
 
 from assignments import roles
 from assignments.models import (
@@ -26,6 +25,7 @@ from assignments.models import (
 )
 from communes.models import Assessment, Commune, CriteriaSet, Criterion, Recognition
 from sampledata.lifecycle import DEMO_ACCOUNTS, demo_data_loaded
+from tests.support.clock import on_demo_day
 
 SET_318 = "qd318-2021-2025"
 NOTICE = "DỮ LIỆU MẪU"
@@ -41,8 +41,9 @@ def demo_data(django_db_setup, django_db_blocker):
     Each test runs in its own savepoint inside this transaction (the `db` fixture).
     """
     with django_db_blocker.unblock(), transaction.atomic():
-        run("load_reference")
-        run("load_demo_data")
+        with on_demo_day():
+            run("load_reference")
+            run("load_demo_data")
         yield
         transaction.set_rollback(True)
 
@@ -52,7 +53,8 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-pytestmark = pytest.mark.usefixtures("demo_data", "db")
+# The data is generated for today (recent visits, due dates): a reload must see the same day.
+pytestmark = pytest.mark.usefixtures("demo_data", "db", "today")
 
 
 def run(command, *args):
@@ -167,8 +169,7 @@ def test_every_working_group_has_three_to_five_members_led_by_one_head():
     assert {(3 <= g.size <= 5, g.heads) for g in groups} == {(True, 1)}
 
 
-def test_visits_are_a_few_hundred_none_in_the_future_and_some_assignments_are_stale():
-    today = timezone.localdate()
+def test_visits_are_a_few_hundred_none_in_the_future_and_some_assignments_are_stale(today):
     recent = FieldVisit.objects.filter(visited_on__gte=today - datetime.timedelta(days=90))
     stale = Assignment.objects.active().exclude(visits__in=recent)
 
