@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from tests.support.clock import DEMO_DAY, on_demo_day
 
@@ -33,6 +34,18 @@ def pytest_configure(config):
 def pytest_collection_modifyitems(config, items):
     # Browser tests last: what they save through the live server may be committed.
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test leaves the default language (Vietnamese) behind it.
+
+    A request in English activates English in this thread and nothing deactivates it:
+    the next test would read English text (core.formats.display_name(None) gave
+    "someone else" after tests/test_sessions.py or test_error_pages.py).
+    """
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
