@@ -37,6 +37,16 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """This test's own media folder: uploads never land in the repository's media/.
+
+    The live server of browser tests reads the same settings, so its uploads too.
+    """
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     """Each test leaves the default language (Vietnamese) behind it.
 

@@ -136,8 +136,7 @@ def test_the_matrix_lists_every_url_of_the_app():
 
 
 @pytest.fixture
-def o(office_user, member_a_user, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def o(office_user, member_a_user):
     a = Assignment.objects.select_related("leader").get(commune__name="Bản Vược", ended_on=None)
     b = Assignment.objects.select_related("leader").get(commune__name="Y Tý", ended_on=None)
     # Dated today: first in the visits list for whoever may see it.

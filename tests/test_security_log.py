@@ -29,11 +29,6 @@ def security(caplog):
     logger.removeHandler(caplog.handler)
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def browser(user=None):
     client = Client(REMOTE_ADDR=IP, HTTP_X_REQUEST_ID=REQUEST_ID)
     if user is not None:

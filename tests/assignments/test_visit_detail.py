@@ -86,10 +86,7 @@ def test_visit_page_lists_recommendations_with_due_date_status_and_resolution(of
     assert "Đã lắp 12 bóng đèn" in html
 
 
-def test_attachments_are_listed_by_name_without_a_link_to_the_file(
-    office_client, settings, tmp_path
-):
-    settings.MEDIA_ROOT = tmp_path
+def test_attachments_are_listed_by_name_without_a_link_to_the_file(office_client):
     visit = rich_visit()
     attachment = Attachment(visit=visit, original_name="bien-ban-hop-xa.pdf")
     attachment.file.save("bien-ban-hop-xa.pdf", ContentFile(b"%PDF-1.4"), save=True)

@@ -31,12 +31,6 @@ from tests.factories import make_recommendation, make_visit
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 def group_a(user):
     """The active assignment whose working group the user belongs to."""
     return Assignment.objects.get(working_group__members__user=user, ended_on__isnull=True)

@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db
 HUGE = "9" * 25  # an integer no database column holds
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def group_a():
     return demo.demo_assignment(demo.GROUP_A_COMMUNE)

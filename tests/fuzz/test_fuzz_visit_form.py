@@ -58,11 +58,6 @@ REC_FIELDS = ("text", "addressed_to", "due_on")
 VALID_FILES = ["a real JPEG", "a PDF", "a real JPEG with a hostile name"]
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 class Context:
     """What the examples draw from: group A's assignment, its members, the criteria, and
     ids that belong to someone else (group B's members, other visits' rows)."""
