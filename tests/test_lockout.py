@@ -2,10 +2,6 @@
 for a cool-off period, and the office can lift the lockout."""
 
 import datetime
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
@@ -14,9 +10,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.support.interpreter import environment, run_python
+
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parent.parent
 OFFICE_PC, OTHER_PC = "10.0.0.1", "10.0.0.2"
 
 
@@ -182,14 +179,7 @@ def client_ip_with(trusted_proxies, meta):
         "from axes.helpers import get_client_ip_address\n"
         f"print(get_client_ip_address(RequestFactory().get('/', **{meta!r})))\n"
     )
-    environment = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "ntm_portal.settings",
-        "NTM_TRUSTED_PROXIES": str(trusted_proxies),
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True
-    )
+    result = run_python(code, environment(NTM_TRUSTED_PROXIES=str(trusted_proxies)))
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 

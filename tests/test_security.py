@@ -2,7 +2,8 @@
 
 The production values come from the settings module itself, loaded in a fresh
 interpreter with DJANGO_ENV=production (tests/test_settings.py checks that it
-starts), so these tests follow any change to it.
+starts), so these tests follow any change to it. The pages are those of the
+permission matrix (tests/support/permission_matrix.py).
 """
 
 import hashlib
@@ -17,13 +18,17 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from assignments.models import FieldVisit
-from tests import test_permission_matrix as matrix
-from tests.test_settings import production_env, run_python
+from tests.support import permission_matrix as matrix
+from tests.support.interpreter import production_env, run_python
 
 pytestmark = pytest.mark.django_db
 
-# The permission matrix's test objects (a draft, a submitted visit, an attachment…).
-o = matrix.o
+
+@pytest.fixture
+def o(member_a_user):
+    """The permission matrix's objects (a draft, a submitted visit, an attachment…)."""
+    return matrix.objects(member_a_user)
+
 
 PRODUCTION_NAMES = [
     "SESSION_COOKIE_SECURE",

@@ -10,8 +10,8 @@ from django.urls import reverse
 from PIL import Image
 
 from assignments.models import Attachment, FieldVisit
-from tests.assignments.test_visit_form import counts, create_url, group_a, jpeg, visit_data
 from tests.factories import make_visit
+from tests.support.visit_form import counts, create_url, group_a, jpeg, visit_data
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from assignments.forms import RecommendationFormSet, SupportFormSet, VisitForm
 from assignments.models import FieldVisit, Support
 from assignments.services import visits, workflow
-from tests.assignments.test_visit_form import counts, group_a, visit_data
 from tests.factories import make_support, make_visit
+from tests.support.visit_form import counts, group_a, visit_data
 
 pytestmark = pytest.mark.django_db
 

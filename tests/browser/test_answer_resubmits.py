@@ -10,8 +10,7 @@ from assignments.models import FieldVisit, VisitEvent
 from sampledata import lifecycle as demo
 from sampledata.lifecycle import DEMO_ACCOUNTS
 from tests.factories import make_visit
-
-from .conftest import log_in
+from tests.support.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 

@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from assignments.models import Assignment, FieldVisit
 from sampledata.lifecycle import DEMO_ACCOUNTS
-
-from .conftest import log_in
+from tests.support.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 

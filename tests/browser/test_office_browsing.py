@@ -5,8 +5,7 @@ from django.urls import reverse
 
 from communes.models import Commune, District
 from sampledata.lifecycle import DEMO_ACCOUNTS
-
-from .conftest import log_in
+from tests.support.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 

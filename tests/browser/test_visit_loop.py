@@ -12,8 +12,7 @@ from PIL import Image
 from assignments.models import FieldVisit
 from reports.figures import recent_visit_count
 from sampledata.lifecycle import DEMO_ACCOUNTS
-
-from .conftest import log_in
+from tests.support.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 

@@ -6,10 +6,6 @@ and by the functions they call; removing demo data stays allowed.
 """
 
 import io
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -31,8 +27,8 @@ from assignments.models import (
 from communes.models import Assessment, Commune, CriteriaScore, District, Province, Recognition
 from sampledata import laocai, lifecycle
 from sampledata import scale as scale_data
+from tests.support.interpreter import production_env, run_python
 
-ROOT = Path(__file__).resolve().parents[2]
 REFUSAL = r"máy chủ đang chạy ở chế độ production \(DJANGO_ENV=production\)\..*không có gì được ghi"
 TINY = {"communes": 30, "districts": 3, "provinces": 1, "visits": 20, "years": 2}
 MODELS = (Province, District, Commune, Assessment, CriteriaScore, Recognition, Decision)
@@ -146,25 +142,9 @@ def test_a_production_server_refuses_before_it_touches_the_database(tmp_path, co
     The database URL points at a closed port, so a refusal that came too late would
     fail on the connection instead of printing the message.
     """
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "ntm_portal.settings",
-        "DJANGO_ENV": "production",
-        "SECRET_KEY": "x7Rq2-example-only-LmN8vKp3Zt6Wb9Yc4Hd1Jf5Gs0Ae_QwErTyUiOp",
-        "ALLOWED_HOSTS": "ntm.example.vn",
-        "DATABASE_URL": "postgres://ntm@127.0.0.1:1/no_such_database",
-        "STATIC_ROOT": str(tmp_path),
-    }
-    env = {k: v for k, v in env.items() if k not in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env = production_env(tmp_path, DATABASE_URL="postgres://ntm@127.0.0.1:1/no_such_database")
 
-    result = subprocess.run(
-        [sys.executable, "manage.py", command],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_python(["manage.py", command], env)
 
     assert result.returncode == 1
     assert "chế độ production (DJANGO_ENV=production)" in result.stderr
