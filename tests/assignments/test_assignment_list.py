@@ -131,7 +131,9 @@ def test_status_filter_separates_active_and_ended_assignments(office_client):
         Assignment.objects.filter(ended_on__isnull=False).values_list("pk", flat=True)
     )
     assert "Xã sáp nhập" in ended.content.decode()  # Tà Chải's end reason
-    assert all(a.ended_on is None for a in listed(active))
+    assert {a.pk for a in listed(active)} == set(
+        Assignment.objects.filter(ended_on__isnull=True).values_list("pk", flat=True)
+    )
 
 
 def test_overdue_and_open_recommendation_filters_match_the_database(office_client, today):

@@ -214,10 +214,11 @@ def test_agency_page_query_count_does_not_grow_with_leaders_and_assignments(
     agency = ban_vuoc().leader.agency
     # (+1: the menu asks the user's role)
     with django_assert_num_queries(13):
-        office_client.get(agency_url(agency.pk))
+        before = office_client.get(agency_url(agency.pk))
 
     for _ in range(3):
         add_assignment_with_activity(make_leader(agency=agency))
 
     with django_assert_num_queries(13):
-        office_client.get(agency_url(agency.pk))
+        after = office_client.get(agency_url(agency.pk))
+    assert len(after.context["rows"]) == len(before.context["rows"]) + 3

@@ -117,11 +117,12 @@ def test_query_count_does_not_grow_with_support_recommendations_and_participants
     with django_assert_num_queries(16):
         office_client.get(url(visit))
 
-    for _ in range(4):
+    for i in range(4):
         support = make_support(visit=visit)
         support.criteria.set(Support.objects.exclude(criteria=None).first().criteria.all())
-        make_recommendation(visit=visit)
+        make_recommendation(visit=visit, text=f"Kiến nghị thêm số {i}")
     visit.participants.add(*Member.objects.filter(group=visit.assignment.working_group))
 
     with django_assert_num_queries(16):
-        office_client.get(url(visit))
+        html = office_client.get(url(visit)).content.decode()
+    assert all(f"Kiến nghị thêm số {i}" in html for i in range(4))

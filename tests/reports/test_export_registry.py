@@ -221,7 +221,9 @@ def test_what_the_load_test_sends_downloads_each_report(office_client, seed):
     random.seed(seed)
     html = office_client.get(reverse("reports:report_index")).content.decode()
 
-    for report in reports_on(html):
+    reports = reports_on(html)
+    assert len(reports) == len(exporters.registered())
+    for report in reports:
         response = office_client.get(report.url, report.params())
 
         assert response.status_code == 200, (report.identifier, report.params())
