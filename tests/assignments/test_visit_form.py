@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from assignments.forms import parse_quantity, parse_vnd
 from assignments.models import Assignment, FieldVisit, Member, VisitEvent
@@ -113,7 +112,7 @@ OTHER_GROUP = "a member of group B"
     ],
 )
 def test_an_invalid_form_writes_nothing_and_keeps_everything_typed(
-    member_a_client, member_a_user, member_b_user, case, field, value, message
+    member_a_client, member_a_user, member_b_user, today, case, field, value, message
 ):
     assignment = group_a(member_a_user)
     data = visit_data(
@@ -122,7 +121,7 @@ def test_an_invalid_form_writes_nothing_and_keeps_everything_typed(
         recommendations=[{"text": "Đề nghị huyện hỗ trợ máy trộn", "addressed_to": "district"}],
     )
     if value == TOMORROW:
-        value = (timezone.localdate() + datetime.timedelta(days=1)).strftime("%d/%m/%Y")
+        value = (today + datetime.timedelta(days=1)).strftime("%d/%m/%Y")
     elif value == OTHER_GROUP:
         value = [Member.objects.get(user=member_b_user).pk]
     data[field] = value
