@@ -1,8 +1,6 @@
 """Field visits ("chuyến công tác") with their workflow steps, the support given, the
 recommendations made and the files attached, and the figures of the visits list."""
 
-import datetime
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Func, OuterRef, Q, Subquery
@@ -249,7 +247,7 @@ class Recommendation(models.Model):
         return self.text[:80]
 
     def is_overdue(self, on=None):
-        on = on or datetime.date.today()
+        on = on or timezone.localdate()
         return self.status != self.Status.RESOLVED and self.due_on is not None and self.due_on < on
 
 

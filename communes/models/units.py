@@ -1,9 +1,8 @@
 """Administrative units (provinces, districts, communes) of both maps, and their lineage."""
 
-import datetime
-
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import formats
@@ -59,7 +58,7 @@ class NamedUnit(models.Model):
         self.sort_name = text.sort_key(text.strip_prefix(text.clean(self.name)))
 
     def is_current(self, on=None):
-        on = on or datetime.date.today()
+        on = on or timezone.localdate()
         return (self.valid_from is None or self.valid_from <= on) and (
             self.valid_to is None or on <= self.valid_to
         )
@@ -129,7 +128,7 @@ class CommuneQuerySet(models.QuerySet):
         return self.filter(district=district)
 
     def current(self, on=None):
-        on = on or datetime.date.today()
+        on = on or timezone.localdate()
         return self.filter(
             Q(valid_from__isnull=True) | Q(valid_from__lte=on),
             Q(valid_to__isnull=True) | Q(valid_to__gte=on),
