@@ -13,10 +13,6 @@ import pytest
 from django.db import connections
 from django.test.testcases import LiveServerThread, _StaticFilesHandler
 
-# test_office_imports.py still imports log_in from here; the other tests take it from
-# tests.support.browser.
-from tests.support.browser import log_in  # noqa: F401
-
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the

@@ -8,8 +8,7 @@ from django.urls import reverse
 from assignments.models import Assignment, Decision
 from sampledata.lifecycle import DEMO_ACCOUNTS
 from tests.reports.import_workbooks import active_assignment, nfd, workbook_bytes
-
-from .conftest import log_in
+from tests.support.browser import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -21,7 +20,6 @@ def password_of(username):
 def test_office_imports_a_messy_annex_and_finds_the_assignment_updated(
     page, tmp_path, settings, screenshot
 ):
-    settings.MEDIA_ROOT = tmp_path
     decision = Decision.objects.get(number="1599/QĐ-UBND")
     ban_vuoc = active_assignment("Bản Vược")
     kept = active_assignment("Y Tý")
@@ -67,7 +65,6 @@ def test_office_imports_a_messy_annex_and_finds_the_assignment_updated(
 
 
 def test_office_imports_an_amending_decisions_annex_from_a_chosen_day(page, tmp_path, settings):
-    settings.MEDIA_ROOT = tmp_path
     decision = Decision.objects.get(number="1599/QĐ-UBND")
     y_ty = active_assignment("Y Tý")
     rows = [

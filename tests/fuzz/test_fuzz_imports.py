@@ -52,11 +52,6 @@ PERSONAS = ["office", "office", "office", "admin", "member_a", "reader", None]
 HEADER = ["STT", "Họ và tên", "Chức vụ", "Cơ quan, đơn vị", "Xã", "Huyện"]
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 class Reference:
     def __init__(self):
         self.people = users()

@@ -57,11 +57,6 @@ ACTIONS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def people():
     return users()

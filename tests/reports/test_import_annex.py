@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from assignments.models import Agency, Assignment, Decision, Leader
 from reports.excel.annex import annex_workbook
@@ -23,11 +22,6 @@ from .import_workbooks import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture
@@ -127,7 +121,7 @@ def test_uploading_writes_no_domain_row_before_confirm(messy, office_client):
 
 
 def test_confirm_writes_the_rows_with_history_and_the_same_file_twice_changes_nothing(
-    messy, decision, office_client, office_user
+    messy, decision, office_client, office_user, today
 ):
     data, named = messy
     office_client.post(
@@ -150,7 +144,6 @@ def test_confirm_writes_the_rows_with_history_and_the_same_file_twice_changes_no
         f"Thay theo phụ lục của Quyết định 1599/QĐ-UBND nhập từ tệp Excel “phu-luc.xlsx” "
         f"(lần nhập #{batch.pk}); không có quyết định sửa đổi."
     )
-    today = timezone.localdate()
     assert (old.ended_on, old.successor.started_on) == (today - datetime.timedelta(days=1), today)
     assert old.successor.leader.agency.name == "Sở Tài chính"
     assert old.successor.working_group.agency.name == "Sở Tài chính"

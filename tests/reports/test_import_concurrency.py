@@ -53,7 +53,6 @@ def session_data_afterwards(django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def session_data(transactional_db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
     load_session_data()
 
 

@@ -23,11 +23,6 @@ HEADER = ["STT", "Họ và tên", "Chức vụ", "Cơ quan", "Xã"]
 ROW = [1, "Nguyễn Văn An", "Giám đốc", "Sở Tài chính", "Bản Vược"]
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def decision():
     return Decision.objects.get(number="1599/QĐ-UBND")

@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 YEAR = 2025
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def assessments(year=YEAR):
     return {
         (a.commune.code, a.criterion.number): (a.met, a.is_demo)

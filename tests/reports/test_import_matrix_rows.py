@@ -22,11 +22,6 @@ YEAR = 2025
 DISTRICT = "Huyện Si Ma Cai"
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def state(year=YEAR):
     rows = Assessment.objects.filter(year=year).values_list(
         "commune__code", "criterion__number", "met"

@@ -43,11 +43,6 @@ GIVEN = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def reference():
     communes = list(Commune.objects.in_programme().select_related("district").order_by("code"))

@@ -27,11 +27,6 @@ EFFECTIVE = D(2024, 7, 1)  # before Tà Chải's merger (31/10/2024): 127 pairs 
 NEW_AGENCY = "Ban Quản lý các dự án thử nghiệm tỉnh"
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def decision():
     return Decision.objects.get(number="1599/QĐ-UBND")
@@ -207,14 +202,13 @@ def test_each_new_leader_has_their_own_agencys_group(decision, replacing, office
 
 
 def test_without_terms_a_pair_replaced_today_never_overlaps_the_old_one(
-    decision, replacing, office_user, office_client, monkeypatch
+    decision, replacing, office_user, office_client, monkeypatch, today
 ):
     """The old default (the decision's own annex, from today) no longer leaves both in force
     on the import day: today's export lists each commune once."""
     batch, _plan = service.preview("annex", upload(replacing.data), decision, office_user)
     service.apply(batch, office_user)
 
-    today = timezone.localdate()
     days = [today - ONE_DAY, today, today + ONE_DAY]
     wrong = one_in_force_each_day(decision, days)
     # Tà Chải merged on 31/10/2024: no pair in force since; every other commune has one.

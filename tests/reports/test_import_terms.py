@@ -21,11 +21,6 @@ D = datetime.date
 URL = reverse("reports:import_annex")
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def decision():
     return Decision.objects.get(number="1599/QĐ-UBND")
