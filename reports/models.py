@@ -109,3 +109,69 @@ class ImportBatch(models.Model):
     @property
     def is_pending(self):
         return self.status == self.Status.PREVIEWED
+
+
+class CommuneAlias(models.Model):
+    """A spelling of a commune's name that the office picked once in an import's preview.
+
+    The next annex with the same spelling typed under the same district matches
+    the commune by itself (and its preview says so). Made by confirming a pick,
+    never typed in the admin; removable there.
+    """
+
+    spelling = models.CharField(_("tên gõ trong tệp"), max_length=255)
+    # communes.text.match_key of the spelling: what a later file's name is compared with.
+    key = models.CharField(_("khoá so khớp"), max_length=255, db_index=True)
+    district = models.ForeignKey(
+        "communes.District",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("huyện ghi trong tệp"),
+        help_text=_("Để trống: tệp không ghi huyện cho dòng đó."),
+    )
+    commune = models.ForeignKey(
+        "communes.Commune",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("xã"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người chọn"),
+    )
+    created_at = models.DateTimeField(_("chọn lúc"))
+    batch = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="aliases",
+        verbose_name=_("lần nhập"),
+    )
+
+    class Meta:
+        verbose_name = _("tên gọi khác của xã")
+        verbose_name_plural = _("tên gọi khác của xã")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One commune per spelling and district typed under (or none).
+            models.UniqueConstraint(
+                fields=["district", "key"],
+                condition=Q(district__isnull=False),
+                name="commune_alias_one_per_district",
+            ),
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=Q(district__isnull=True),
+                name="commune_alias_one_without_district",
+            ),
+        ]
+
+    def __str__(self):
+        return f"“{self.spelling}” → {self.commune.name}"
