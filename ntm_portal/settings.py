@@ -242,6 +242,8 @@ CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 NTM_STALE_VISIT_DAYS = env_int("NTM_STALE_VISIT_DAYS", 90)
 # Uploaded images larger than this many pixels are refused (decompression bombs).
 NTM_ATTACHMENT_MAX_PIXELS = env_int("NTM_ATTACHMENT_MAX_PIXELS", 40_000_000)
+# An import previewed but not confirmed within this many hours expires (its file deleted).
+NTM_IMPORT_PREVIEW_HOURS = env_int("NTM_IMPORT_PREVIEW_HOURS", 24, minimum=1)
 
 # E-mail (the alerts digest): printed to the console until EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST", "")

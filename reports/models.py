@@ -1,16 +1,35 @@
 """The import log: every Excel file the office uploads, from preview to result."""
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 def stored_import_path(instance, filename):
     # Never the uploaded name: it is shown, not trusted.
     return f"imports/{uuid.uuid4().hex}.xlsx"
+
+
+def preview_lifetime():
+    """How long a preview waits for its confirmation (NTM_IMPORT_PREVIEW_HOURS)."""
+    return timedelta(hours=settings.NTM_IMPORT_PREVIEW_HOURS)
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    def waiting(self, now=None):
+        """Previews that may still be confirmed."""
+        cutoff = (now or timezone.now()) - preview_lifetime()
+        return self.filter(status=ImportBatch.Status.PREVIEWED, uploaded_at__gt=cutoff)
+
+    def stale(self, now=None):
+        """Previews past their time that nothing has marked expired yet."""
+        cutoff = (now or timezone.now()) - preview_lifetime()
+        return self.filter(status=ImportBatch.Status.PREVIEWED, uploaded_at__lte=cutoff)
 
 
 class ImportBatch(models.Model):
@@ -25,6 +44,8 @@ class ImportBatch(models.Model):
         APPLIED = "applied", _("Đã nhập")
         FAILED = "failed", _("Tệp bị từ chối")
         CANCELLED = "cancelled", _("Đã huỷ")
+        # Previewed and never confirmed within NTM_IMPORT_PREVIEW_HOURS: its file is deleted.
+        EXPIRED = "expired", _("Hết hạn")
 
     kind = models.CharField(_("loại"), max_length=10, choices=Kind)
     decision = models.ForeignKey(
@@ -80,6 +101,8 @@ class ImportBatch(models.Model):
         verbose_name=_("người xác nhận"),
     )
 
+    objects = ImportBatchQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("lần nhập dữ liệu")
         verbose_name_plural = _("lần nhập dữ liệu")
@@ -109,6 +132,20 @@ class ImportBatch(models.Model):
     @property
     def is_pending(self):
         return self.status == self.Status.PREVIEWED
+
+    @property
+    def expires_at(self):
+        """When this preview can no longer be confirmed."""
+        return self.uploaded_at + preview_lifetime()
+
+    def is_stale(self, now=None):
+        """A preview past its time, not yet marked expired."""
+        return self.is_pending and self.expires_at <= (now or timezone.now())
+
+    @property
+    def state(self):
+        """The status as the office should read it: a stale preview is expired already."""
+        return self.Status.EXPIRED if self.is_stale() else self.Status(self.status)
 
 
 class CommuneAlias(models.Model):

@@ -11,6 +11,8 @@
   result. A batch already applied
   is not applied twice, and a file imported twice changes nothing the second
   time (every row is then "unchanged").
+* A preview not confirmed within NTM_IMPORT_PREVIEW_HOURS expires (expiry.py):
+  it can no longer be confirmed and its file is deleted.
 
 An annex batch carries its terms (terms.py): which decision the file is and
 from which day its new pairs take effect. Each replaced assignment is ended and
@@ -38,7 +40,7 @@ from communes.models import Assessment
 from core.iterables import chunks
 
 from ..models import ImportBatch
-from . import annex, matrix, terms
+from . import annex, expiry, matrix, terms
 from .files import ImportFileError, load_grids, open_workbook, read_limited
 from .plan import CREATE, UPDATE
 
@@ -84,6 +86,8 @@ def preview(kind, file, target, user, *, name=None, annex_terms=None):
 
 def plan_for(batch):
     """The plan of a pending batch against the database as it is now."""
+    if expiry.expire(batch):
+        raise ImportRefused(expiry.expired_message(batch))
     if not batch.stored_file:
         raise ImportRefused(_("Tệp của lần nhập này không còn được lưu (đã nhập hoặc đã huỷ)."))
     try:
@@ -103,8 +107,10 @@ def apply(batch, user):
     """Write the batch's plan in one transaction; (batch, True) when written now.
 
     (batch, False) when it had already been applied: nothing is written twice.
-    ImportRefused, with nothing written, when any row has an error.
+    ImportRefused, with nothing written, when any row has an error or the preview has expired.
     """
+    if expiry.expire(batch):  # marked expired for good, whatever follows
+        raise ImportRefused(expiry.expired_message(batch))
     try:
         with transaction.atomic():
             locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
@@ -140,7 +146,7 @@ def apply(batch, user):
             with scores.deferred():  # the commune scores once, not once per assessment
                 write(result, locked, user)
             _count(locked, result)
-            _release_file(locked)
+            expiry.release_file(locked)
             locked.status = ImportBatch.Status.APPLIED
             locked.applied_at = timezone.now()
             locked.applied_by = user
@@ -153,6 +159,8 @@ def apply(batch, user):
 
 def cancel(batch, user):
     """Drop a pending batch and its kept file; nothing else changes."""
+    if expiry.expire(batch):
+        raise ImportRefused(expiry.expired_message(batch))
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if locked.status == ImportBatch.Status.CANCELLED:
@@ -162,7 +170,7 @@ def cancel(batch, user):
                 _("Lần nhập này ở trạng thái “%(status)s”; không thể huỷ.")
                 % {"status": locked.get_status_display()}
             )
-        _release_file(locked)
+        expiry.release_file(locked)
         locked.status = ImportBatch.Status.CANCELLED
         locked.save()
     return locked
@@ -203,14 +211,6 @@ def _count(batch, result):
     batch.updated_count = result.updated
     batch.unchanged_count = result.unchanged
     batch.error_count = result.errors
-
-
-def _release_file(batch):
-    """Forget the kept file; delete it once the transaction has committed."""
-    if batch.stored_file:
-        storage, name = batch.stored_file.storage, batch.stored_file.name
-        transaction.on_commit(lambda: storage.delete(name))
-        batch.stored_file = ""
 
 
 def _reason(batch):
