@@ -4,11 +4,15 @@ Thin views over reports.imports.service, which `manage.py import_excel` uses too
 Office only: anyone else gets 403, anonymous users the login page.
 """
 
+from datetime import timedelta
 from functools import wraps
+from typing import NamedTuple
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +31,8 @@ from ..imports.forms import AnnexUploadForm, MatrixUploadForm, programme_years
 from ..models import ImportBatch
 
 RECENT = 30
+# Refused files are listed apart (they need a corrected file) for this many days.
+FAILED_DAYS = 7
 # A national criteria matrix may change every one of its 190,000 cells: the page lists the first.
 PREVIEW_ROWS = 2000
 
@@ -49,18 +55,60 @@ def _crumbs(*trail):
 @require_GET
 @office_only
 def import_index(request):
-    batches = ImportBatch.objects.select_related("decision", "uploaded_by")[:RECENT]
     title = _("Nhập dữ liệu từ Excel")
+    groups = _batch_groups(timezone.now())
     return render(
         request,
         "reports/import_index.html",
         {
             "page_title": title,
             "breadcrumbs": [(title, "")],
-            "batches": batches,
+            "groups": groups,
+            "has_batches": any(group.batches for group in groups),
             "years": programme_years(),
         },
     )
+
+
+class BatchGroup(NamedTuple):
+    slug: str
+    heading: str
+    about: str  # what the group is, in a sentence
+    batches: list
+
+
+def _batch_groups(now):
+    """The import log, what needs the office first, as three BatchGroups."""
+    batches = ImportBatch.objects.select_related("decision", "uploaded_by")
+    waiting = batches.waiting(now)
+    failed = Q(status=ImportBatch.Status.FAILED, uploaded_at__gte=now - timedelta(days=FAILED_DAYS))
+    return [
+        BatchGroup(
+            "waiting",
+            _("Chờ xác nhận"),
+            _(
+                "Đã xem trước, chưa ghi gì: mở để xác nhận hoặc huỷ. Bản xem trước hết hạn "
+                "%(hours)s giờ sau khi tải lên."
+            )
+            % {"hours": settings.NTM_IMPORT_PREVIEW_HOURS},
+            list(waiting[:RECENT]),
+        ),
+        BatchGroup(
+            "failed",
+            _("Tệp bị từ chối trong %(days)s ngày qua") % {"days": FAILED_DAYS},
+            _(
+                "Không đọc được tệp hoặc tệp không đúng mẫu; không có gì được ghi. Hãy sửa tệp "
+                "rồi tải lên lại."
+            ),
+            list(batches.filter(failed)[:RECENT]),
+        ),
+        BatchGroup(
+            "done",
+            _("Đã xong"),
+            _("Đã nhập, đã huỷ hoặc hết hạn, mới nhất trước."),
+            list(batches.exclude(pk__in=waiting.values("pk")).exclude(failed)[:RECENT]),
+        ),
+    ]
 
 
 @require_http_methods(["GET", "POST"])
