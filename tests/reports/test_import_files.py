@@ -206,6 +206,7 @@ def test_annex_template_has_a_title_block_and_the_header(office_client):
         "Họ và tên",
         "Chức vụ",
         "Cơ quan, đơn vị",
+        "Huyện",
         "Xã được phân công",
     ]
     assert sheet.page_setup.orientation == "landscape"
