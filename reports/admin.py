@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from .models import ImportBatch
+from .models import CommuneAlias, ImportBatch
 
 
 @admin.register(ImportBatch)
@@ -33,4 +36,32 @@ class ImportBatchAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CommuneAlias)
+class CommuneAliasAdmin(admin.ModelAdmin):
+    """Spellings picked in import previews: listed to be checked, removed when wrong.
+
+    Made only by confirming a pick (who, when and which import are the record);
+    nothing here to add or edit.
+    """
+
+    list_display = ["spelling", "commune", "district", "created_by", "created_at", "import_batch"]
+    list_filter = [("commune__district", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["commune__district", "district", "created_by", "batch"]
+    search_fields = ["spelling", "key", "commune__name", "commune__search_name"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description=_("lần nhập"), ordering="batch")
+    def import_batch(self, alias):
+        if alias.batch_id is None:
+            return "—"
+        url = reverse("reports:import_preview", args=[alias.batch_id])
+        return format_html('<a href="{}">#{}</a>', url, alias.batch_id)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

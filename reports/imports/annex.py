@@ -1,15 +1,14 @@
 """The decision's annex: match its rows to the database and plan the changes.
 
-Communes are matched with :func:`communes.text.match_key` within the row's
-district (names are unique only within a district: Lào Cai has two Thanh
-Bình). A name that matches nothing, or two communes, is a row error with the
-closest candidates, never a guess. Agencies are found by name or short name,
+Communes are matched by reference.py within the row's district: exactly, or by
+an alias the office picked before. A name that matches nothing, or two
+communes, is a row error with the closest candidates, never a guess, until the
+office picks the commune for that row (`picks`). Agencies are found by name or short name,
 leaders by name within their agency, or planned as new. The pairs in force are
 those of the decision's whole family (the original decision and its amendments);
 each new pair gets the day it takes effect from the upload's terms (terms.py).
 """
 
-import difflib
 from collections import defaultdict
 
 from django.utils.translation import gettext as _
@@ -17,89 +16,29 @@ from django.utils.translation import gettext as _
 from assignments.models import Agency, Assignment, Leader
 from assignments.services.succession import decision_family, family_root
 from communes import text
-from communes.models import Commune
 from core.formats import day
 
 from .annex_layout import read_rows, without_agency
 from .files import ImportFileError
-from .plan import CREATE, UNCHANGED, UPDATE, Plan, PlanRow
+from .picks import PickError
+from .plan import CREATE, UNCHANGED, UPDATE, CommuneChoice, Plan, PlanRow
+from .reference import ALIAS, PICK, Reference
 from .terms import resolve
 
 NAME_LENGTH = Leader._meta.get_field("full_name").max_length
 POSITION_LENGTH = Leader._meta.get_field("position").max_length
 AGENCY_LENGTH = Agency._meta.get_field("name").max_length
 
-# --- matching names to the database ---------------------------------------------------
+__all__ = ["Reference", "plan"]
 
 
-class Reference:
-    """The programme's districts and communes, loaded once per import."""
-
-    def __init__(self):
-        self.communes = list(Commune.objects.in_programme().select_related("district"))
-        self.districts = {c.district_id: c.district for c in self.communes if c.district_id}
-        self._district_keys = defaultdict(list)
-        self._district_folded = defaultdict(list)
-        for district in self.districts.values():
-            self._district_keys[text.match_key(district.name)].append(district)
-            self._district_folded[text.search_key(district.name, strip=True)].append(district)
-        self._commune_keys = defaultdict(list)
-        self._commune_folded = defaultdict(list)
-        for commune in self.communes:
-            self._commune_keys[text.match_key(commune.name)].append(commune)
-            self._commune_folded[text.search_key(commune.name, strip=True)].append(commune)
-
-    def district(self, value):
-        found = self._district_keys.get(text.match_key(value)) or []
-        if len(found) == 1:
-            return found[0]
-        # The province's nine districts stay distinct without accents ("BAT XAT").
-        folded = self._district_folded.get(text.search_key(value, strip=True)) or []
-        return folded[0] if len(folded) == 1 else None
-
-    def commune(self, value, district):
-        """(commune, None) or (None, the reason with the closest candidates)."""
-        same_name = self._commune_keys.get(text.match_key(value), [])
-        if district is not None:
-            found = [c for c in same_name if c.district_id == district.pk]
-        else:
-            found = same_name
-        if len(found) == 1:
-            return found[0], None
-        if len(found) > 1:
-            return None, _(
-                "xã “%(value)s” có ở %(count)s huyện: %(candidates)s. Hãy ghi dòng huyện phía "
-                "trên (ví dụ “I. HUYỆN …”) hoặc cột Huyện."
-            ) % {"value": value, "count": len(found), "candidates": self.describe(found)}
-        candidates = same_name + [c for c in self.close(value) if c not in same_name]
-        where = (
-            _("không có xã “%(value)s” ở %(district)s")
-            % {"value": value, "district": district.name}
-            if district is not None
-            else _("không có xã “%(value)s” trong danh sách xã của chương trình") % {"value": value}
-        )
-        if candidates:
-            return None, where + _("; gần giống: %(candidates)s.") % {
-                "candidates": self.describe(candidates[:3])
-            }
-        return None, where + _("; không có tên xã nào gần giống.")
-
-    def close(self, value):
-        keys = difflib.get_close_matches(
-            text.search_key(value, strip=True), list(self._commune_folded), n=3, cutoff=0.6
-        )
-        return [commune for key in keys for commune in self._commune_folded[key]][:3]
-
-    @staticmethod
-    def describe(communes):
-        return ", ".join(f"{c.name} ({c.district.name})" for c in communes)
-
-
-def plan(grids, decision, reference=None, terms=None):
+def plan(grids, decision, reference=None, terms=None, picks=None):
     """What importing these sheets into `decision` would do, row by row.
 
     `terms` (terms.AnnexTerms) say which decision the file is and from when its
     pairs take effect; by default the decision's own annex, effective today.
+    `picks` ({row: commune id}) are the communes the office chose for rows whose
+    name matched none or two; PickError when one cannot be taken.
     """
     reference = reference or Reference()
     terms = terms or resolve(decision)
@@ -111,18 +50,28 @@ def plan(grids, decision, reference=None, terms=None):
                 "(Họ và tên, Chức vụ, Cơ quan, Xã)."
             )
         )
-    matcher = _Matcher(decision, reference, terms)
+    matcher = _Matcher(decision, reference, terms, picks or {})
     result = Plan(kind="annex", extra=matcher.extra)
     for raw in raws:
         result.rows.append(matcher.row(raw))
+    strays = sorted(set(matcher.picks) - {row.row for row in result.rows})
+    if strays:
+        matcher.refused.append(
+            _("Không có dòng phân công số %(rows)s trong tệp.")
+            % {"rows": ", ".join(map(str, strays))}
+        )
+    if matcher.refused:
+        raise PickError(matcher.refused)
     return result
 
 
 class _Matcher:
-    def __init__(self, decision, reference, terms):
+    def __init__(self, decision, reference, terms, picks):
         self.decision = decision
         self.reference = reference
         self.terms = terms
+        self.picks = picks
+        self.refused = []  # picks that cannot be taken
         self.agencies = defaultdict(list)
         for agency in Agency.objects.all():
             for name in {agency.name, agency.short_name} - {""}:
@@ -193,9 +142,8 @@ class _Matcher:
                 _("Dòng %(row)s: %(problems)s.") % {"row": raw.row, "problems": "; ".join(too_long)}
             )
             return result
-        commune, problem = self.reference.commune(raw.commune, raw.district)
+        commune = self.commune(raw, result)
         if commune is None:
-            result.fail(_("Dòng %(row)s: %(problem)s") % {"row": raw.row, "problem": problem})
             return result
         result.commune = commune.name
         result.district = commune.district.name
@@ -216,9 +164,41 @@ class _Matcher:
         result.position = self.extra["positions"].get(id(leader), (leader, leader.position))[1]
         result.agency = agency.name
         result.leader = leader.full_name
-        result.target = {"commune": commune, "leader": leader}
+        result.target.update(commune=commune, leader=leader)
         self.decide(result, commune, leader)
         return result
+
+    def commune(self, raw, result):
+        """The row's commune: matched, by alias, or picked by the office; else a row error."""
+        found = self.reference.match(raw.commune, raw.district, self.picks.get(raw.row))
+        if found.refused:
+            self.refused.append(
+                _("Dòng %(row)s: %(problem)s") % {"row": raw.row, "problem": found.refused}
+            )
+        if found.how in (PICK, ""):
+            result.choice = CommuneChoice(
+                typed=raw.commune,
+                district=raw.district,
+                candidates=found.candidates,
+                picked=found.commune,
+            )
+        if found.commune is None:
+            result.fail(_("Dòng %(row)s: %(problem)s") % {"row": raw.row, "problem": found.problem})
+            return None
+        if found.how == ALIAS:
+            result.matched_by = ALIAS
+            result.notes.append(
+                _("khớp theo tên gọi khác đã chọn trước: “%(typed)s” là xã %(commune)s")
+                % {"typed": raw.commune, "commune": found.commune.name}
+            )
+        elif found.how == PICK:
+            result.matched_by = PICK
+            result.notes.append(
+                _("xã đã chọn: “%(typed)s” là xã %(commune)s (ghi nhớ cho các lần nhập sau)")
+                % {"typed": raw.commune, "commune": found.commune.name}
+            )
+            result.target["alias"] = (raw.commune, raw.district, found.commune)
+        return found.commune
 
     def agency(self, typed, result):
         key = text.match_key(typed, strip=False)

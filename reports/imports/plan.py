@@ -8,6 +8,17 @@ CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
 
 
 @dataclass(slots=True)
+class CommuneChoice:
+    """A row whose commune the office picks in the preview (its name matched none, or two)."""
+
+    typed: str  # the commune as the file has it
+    district: object  # the row's District; None: any commune of the programme
+    candidates: list  # communes whose names are near, closest first
+    picked: object = None  # the Commune picked, once it is
+    options: list = field(default_factory=list)  # [(label, communes)] the page's select offers
+
+
+@dataclass(slots=True)
 class PlanRow:
     """One annex row, or one matrix cell with an error."""
 
@@ -23,6 +34,8 @@ class PlanRow:
     agency: str = ""
     previous: str = ""
     starts: datetime.date | None = None  # the day the new pair takes effect
+    choice: CommuneChoice | None = None  # the commune is (or was) the office's pick
+    matched_by: str = ""  # "alias" or "pick" when the commune name was not exact
     # matrix
     column: str = ""
     criterion: str = ""
@@ -110,6 +123,25 @@ class Plan:
     @property
     def error_rows(self):
         return sorted({row.row for row in self.rows if row.action == ERROR})
+
+    @property
+    def rows_to_pick(self):
+        """The rows waiting for the office to pick their commune."""
+        return sorted(
+            row.row
+            for row in self.rows
+            if row.action == ERROR and row.choice is not None and row.choice.picked is None
+        )
+
+    @property
+    def has_choices(self):
+        """Some row's commune is the office's to pick (picked already or not)."""
+        return any(getattr(row, "choice", None) is not None for row in self.rows)
+
+    @property
+    def only_picks_missing(self):
+        """Every error is a commune to pick: picking them is all the confirm needs."""
+        return self.has_errors and self.rows_to_pick == self.error_rows
 
     def for_display(self):
         """Errors first, then the rest in file order."""

@@ -42,6 +42,8 @@ from core.iterables import chunks
 from ..models import ImportBatch
 from . import annex, expiry, matrix, terms
 from .files import ImportFileError, load_grids, open_workbook, read_limited
+from .picks import PickError, remember_picks
+from .picks import errors_message as picks_message
 from .plan import CREATE, UPDATE
 
 # Assessments per statement when a matrix is written.
@@ -52,12 +54,14 @@ class ImportRefused(Exception):
     """Confirm or cancel was refused; nothing was written. The message is for the user."""
 
 
-def preview(kind, file, target, user, *, name=None, annex_terms=None):
+def preview(kind, file, target, user, *, name=None, annex_terms=None, picks=None):
     """(ImportBatch, Plan) for an uploaded file; ImportFileError (batch recorded) if unusable.
 
     `file` is an UploadedFile or an open binary file; `target` the Decision
     (annex) or the year (matrix). `annex_terms` (terms.resolve) say which decision
     an annex is and from when; by default the decision's own annex, effective today.
+    `picks` ({row: commune id}, picks.py): the communes chosen for rows whose name
+    matched none or two; PickError, with nothing recorded, when one cannot be taken.
     """
     batch = ImportBatch(
         kind=kind,
@@ -72,7 +76,7 @@ def preview(kind, file, target, user, *, name=None, annex_terms=None):
     try:
         data = read_limited(file)
         batch.sha256 = hashlib.sha256(data).hexdigest()
-        result = _plan(batch, data)
+        result = _plan(batch, data, picks)
     except ImportFileError as error:
         batch.status = ImportBatch.Status.FAILED
         batch.message = str(error)
@@ -84,8 +88,8 @@ def preview(kind, file, target, user, *, name=None, annex_terms=None):
     return batch, result
 
 
-def plan_for(batch):
-    """The plan of a pending batch against the database as it is now."""
+def plan_for(batch, picks=None):
+    """The plan of a pending batch against the database as it is now, with the office's picks."""
     if expiry.expire(batch):
         raise ImportRefused(expiry.expired_message(batch))
     if not batch.stored_file:
@@ -98,12 +102,12 @@ def plan_for(batch):
     if hashlib.sha256(data).hexdigest() != batch.sha256:
         raise ImportRefused(_("Tệp đã lưu của lần nhập này đã bị thay đổi; hãy tải tệp lên lại."))
     try:
-        return _plan(batch, data)
-    except ImportFileError as error:
+        return _plan(batch, data, picks)
+    except (ImportFileError, PickError) as error:
         raise ImportRefused(str(error)) from error
 
 
-def apply(batch, user):
+def apply(batch, user, picks=None):
     """Write the batch's plan in one transaction; (batch, True) when written now.
 
     (batch, False) when it had already been applied: nothing is written twice.
@@ -127,7 +131,9 @@ def apply(batch, user):
                 # (SQLite serialises anyway).
                 root = succession.family_root(locked.decision)
                 Decision.objects.select_for_update().filter(pk=root.pk).first()
-            result = plan_for(locked)
+            result = plan_for(locked, picks)
+            if result.has_errors and result.rows_to_pick:
+                raise ImportRefused(picks_message(result))
             if result.has_errors:
                 raise ImportRefused(
                     ngettext(
@@ -145,6 +151,8 @@ def apply(batch, user):
             write = _write_annex if locked.kind == ImportBatch.Kind.ANNEX else _write_matrix
             with scores.deferred():  # the commune scores once, not once per assessment
                 write(result, locked, user)
+            if locked.kind == ImportBatch.Kind.ANNEX:
+                remember_picks(result, locked, user)
             _count(locked, result)
             expiry.release_file(locked)
             locked.status = ImportBatch.Status.APPLIED
@@ -198,10 +206,10 @@ def _target(batch):
     return batch.decision
 
 
-def _plan(batch, data):
+def _plan(batch, data, picks=None):
     target = _target(batch)
     if batch.kind == ImportBatch.Kind.ANNEX:
-        return annex.plan(load_grids(data), target, terms=terms.of(batch))
+        return annex.plan(load_grids(data), target, terms=terms.of(batch), picks=picks)
     with open_workbook(data) as book:
         return matrix.plan(book, int(target))
 

@@ -25,9 +25,10 @@ from assignments import access
 from core import security_log
 from core.excel import writer
 
-from ..imports import blank, service, terms
+from ..imports import blank, picks, service, terms
 from ..imports.files import ImportFileError
 from ..imports.forms import AnnexUploadForm, MatrixUploadForm, programme_years
+from ..imports.reference import Reference
 from ..models import ImportBatch
 
 RECENT = 30
@@ -182,17 +183,22 @@ def import_preview(request, pk):
     batch = get_object_or_404(
         ImportBatch.objects.select_related("decision", "uploaded_by", "applied_by"), pk=pk
     )
+    picked = None
     if request.method == "POST":
-        return _act(request, batch)
+        response, picked = _act(request, batch)
+        if response is not None:
+            return response
+        batch.refresh_from_db()
     plan = problem = None
     rows = []
     if batch.is_pending:
         try:
-            plan = service.plan_for(batch)
+            plan = _plan_with(request, batch, picked)
         except service.ImportRefused as error:
             problem = str(error)
         else:
             rows = plan.for_display()
+            _offer_picks(plan)
     if len(rows) > PREVIEW_ROWS:
         messages.info(
             request,
@@ -226,13 +232,48 @@ def import_preview(request, pk):
     )
 
 
+def _plan_with(request, batch, picked):
+    """The batch's plan with the office's picks; without them (and why) when they do not fit."""
+    if picked:
+        try:
+            return service.plan_for(batch, picked)
+        except service.ImportRefused as error:
+            if not isinstance(error.__cause__, picks.PickError):
+                raise
+            messages.error(request, str(error))
+    return service.plan_for(batch)
+
+
+def _offer_picks(plan):
+    """Fill in what the select of each row waiting for its commune offers."""
+    if plan.kind != ImportBatch.Kind.ANNEX:
+        return
+    reference = None
+    for row in plan.rows:
+        if row.choice is not None:
+            reference = reference or Reference()
+            row.choice.options = picks.options(
+                reference, row.choice.district, row.choice.candidates
+            )
+
+
 def _act(request, batch):
+    """(the response, None), or (None, the picks) to show the preview again with them."""
     action = request.POST.get("action")
-    if action not in ("confirm", "cancel"):
-        return HttpResponseBadRequest(_("Thao tác không hợp lệ."))
+    if action not in ("confirm", "cancel", "check"):
+        return HttpResponseBadRequest(_("Thao tác không hợp lệ.")), None
+    chosen = {}
+    if action != "cancel" and batch.kind == ImportBatch.Kind.ANNEX:
+        try:
+            chosen = picks.from_post(request.POST)
+        except picks.PickError as error:
+            messages.error(request, str(error))
+            return redirect("reports:import_preview", pk=batch.pk), None
+    if action == "check":
+        return None, chosen
     try:
         if action == "confirm":
-            batch, done = service.apply(batch, request.user)
+            batch, done = service.apply(batch, request.user, picks=chosen)
             if done:
                 security_log.imported(request, "apply", batch)
                 messages.success(
@@ -255,7 +296,9 @@ def _act(request, batch):
             messages.info(request, _("Đã huỷ lần nhập; không có gì được ghi."))
     except service.ImportRefused as error:
         messages.error(request, str(error))
-    return redirect("reports:import_preview", pk=batch.pk)
+        if chosen and not isinstance(error.__cause__, picks.PickError):
+            return None, chosen  # the picks stay on the page, to be completed
+    return redirect("reports:import_preview", pk=batch.pk), None
 
 
 @require_GET

@@ -49,8 +49,11 @@ def active_assignment(commune_name, district_name=None):
     return queryset.get()
 
 
-def annex_rows_for(assignments):
-    """The annex of `assignments` as the office types it: district rows, then one row each."""
+def annex_rows_for(assignments, spellings=None):
+    """The annex of `assignments` as the office types it: district rows, then one row each.
+
+    `spellings` ({commune id: name}) types those communes' names another way.
+    """
     rows = [
         ["UBND TỈNH LÀO CAI"],
         ["PHỤ LỤC"],
@@ -64,7 +67,8 @@ def annex_rows_for(assignments):
             district = commune.district_id
             rows.append([None, commune.district.name.upper()])
         leader = assignment.leader
-        rows.append([stt, leader.full_name, leader.position, leader.agency.name, commune.name])
+        name = (spellings or {}).get(commune.pk, commune.name)
+        rows.append([stt, leader.full_name, leader.position, leader.agency.name, name])
     return rows
 
 

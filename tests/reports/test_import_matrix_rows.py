@@ -150,8 +150,8 @@ def test_a_cell_changed_meanwhile_refuses_the_whole_import(monkeypatch, office_u
     last = [row for row in plan.rows if row.action == "update"][-1]
     plan_for = service.plan_for
 
-    def plan_then_someone_edits(batch):
-        result = plan_for(batch)
+    def plan_then_someone_edits(batch, picks=None):
+        result = plan_for(batch, picks)
         Assessment.objects.filter(pk=last.assessment).update(met=last.new)
         return result
 

@@ -2,13 +2,17 @@
 
     manage.py import_excel annex FILE --decision ID|NUMBER [--effective DD/MM/YYYY]
         [--amendment-number NUMBER --amendment-date DD/MM/YYYY --amendment-title TEXT]
-        [--dry-run] [--user USERNAME]
+        [--choose ROW=CODE ...] [--dry-run] [--user USERNAME]
     manage.py import_excel matrix FILE --year YYYY [--dry-run] [--user USERNAME]
 
 An annex is the annex of the decision itself, unless the three --amendment-*
 options describe the decision amending it that the file is the annex of (created
 on import). --effective: the day the new pairs take effect (default: the
 amending decision's issue date; for the decision's own annex, today).
+
+--choose ROW=CODE (repeatable) picks the commune (its GSO code) of a row whose
+commune name matched no commune of its district, or two, as the preview's page
+does; the pick is remembered as an alias of that commune for the next files.
 
 Prints the preview; applies it unless --dry-run or any row has an error.
 """
@@ -22,9 +26,10 @@ from django.core.management.base import BaseCommand, CommandError
 from assignments.models import Decision
 from assignments.services.errors import out_of_range_message
 from core.formats import DATE_INPUT_FORMATS, day
-from reports.imports import service, terms
+from reports.imports import picks, service, terms
 from reports.imports.files import ImportFileError
 from reports.imports.plan import ERROR
+from reports.imports.reference import Reference
 from reports.models import ImportBatch
 
 AMENDMENT_OPTIONS = ("amendment_number", "amendment_date", "amendment_title")
@@ -67,25 +72,37 @@ class Command(BaseCommand):
             "--amendment-date", help="ngày ban hành quyết định sửa đổi DD/MM/YYYY (annex)"
         )
         parser.add_argument("--amendment-title", help="trích yếu quyết định sửa đổi (annex)")
+        parser.add_argument(
+            "--choose",
+            action="append",
+            default=[],
+            metavar="DÒNG=MÃ_XÃ",
+            help="chọn xã (mã xã của Tổng cục Thống kê) cho dòng có tên xã không khớp đúng một "
+            "xã, ví dụ --choose 12=02656; ghi nhớ làm tên gọi khác của xã (annex; lặp lại được)",
+        )
         parser.add_argument("--year", type=int, help="năm đánh giá (matrix)")
         parser.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
         parser.add_argument("--user", help="tên đăng nhập ghi vào lịch sử thay đổi")
 
-    def handle(self, *args, kind, file, decision, year, dry_run, user, **options):
+    def handle(self, *args, kind, file, decision, year, dry_run, user, choose, **options):
         target = self._target(kind, decision, year)
         extra = {}
         if kind == ImportBatch.Kind.ANNEX:
             extra["annex_terms"] = self._terms(target, options)
-        elif any(options.get(name) for name in AMENDMENT_OPTIONS + ("effective",)):
-            raise CommandError("Các tuỳ chọn --effective, --amendment-… chỉ dùng khi nhập phụ lục.")
+            if choose:
+                extra["picks"] = self._picks(choose)
+        elif any(options.get(name) for name in AMENDMENT_OPTIONS + ("effective",)) or choose:
+            raise CommandError(
+                "Các tuỳ chọn --effective, --amendment-…, --choose chỉ dùng khi nhập phụ lục."
+            )
         user = self._user(user)
         if not file.is_file():
             raise CommandError(f"Không có tệp {file}.")
         try:
             with file.open("rb") as handle:
                 batch, plan = service.preview(kind, handle, target, user, name=file.name, **extra)
-        except ImportFileError as error:
-            raise CommandError(str(error)) from error
+        except (ImportFileError, picks.PickError) as error:
+            raise CommandError(f"{error} Không ghi gì.") from error
         self._print(batch, plan)
         if plan.has_errors:
             service.cancel(batch, user)
@@ -96,7 +113,7 @@ class Command(BaseCommand):
             self.stdout.write("Chạy thử (--dry-run): không ghi gì.")
             return
         try:
-            batch, _done = service.apply(batch, user)
+            batch, _done = service.apply(batch, user, picks=extra.get("picks"))
         except service.ImportRefused as error:
             raise CommandError(str(error)) from error
         self.stdout.write(
@@ -149,6 +166,12 @@ class Command(BaseCommand):
         except terms.TermsError as error:
             raise CommandError(str(error)) from error
 
+    def _picks(self, choose):
+        try:
+            return picks.from_codes(choose, Reference())
+        except picks.PickError as error:
+            raise CommandError(f"{error} Không ghi gì.") from error
+
     def _user(self, username):
         if not username:
             return None
@@ -189,7 +212,19 @@ class Command(BaseCommand):
             if row.action == ERROR:
                 line = "; ".join(row.errors)
                 out.write(self.style.ERROR(line))
+                if row.choice is not None and row.choice.picked is None:
+                    out.write(self._pick_hint(row))
                 continue
             for note in row.notes:
                 line += f"  ({note})"
             out.write(line)
+
+    @staticmethod
+    def _pick_hint(row):
+        """How to pick the row's commune: --choose ROW=CODE with the closest communes' codes."""
+        near = ", ".join(
+            f"{row.row}={c.code} ({c.name}, {c.district.name})" for c in row.choice.candidates
+        )
+        return f"           chọn xã bằng --choose {row.row}=MÃ_XÃ" + (
+            f"; gần giống: {near}" if near else ""
+        )
