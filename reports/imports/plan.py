@@ -139,6 +139,11 @@ class Plan:
         return any(getattr(row, "choice", None) is not None for row in self.rows)
 
     @property
+    def picked(self):
+        """Rows matched by the office's pick: confirming remembers each as an alias."""
+        return sum(1 for row in self.rows if getattr(row, "matched_by", "") == "pick")
+
+    @property
     def only_picks_missing(self):
         """Every error is a commune to pick: picking them is all the confirm needs."""
         return self.has_errors and self.rows_to_pick == self.error_rows
