@@ -16,7 +16,11 @@ from django.utils.translation import gettext as _
 
 from communes import text
 
+from . import kinds, titles
 from .files import ImportFileError, cell_name
+from .names import looks_like_position, split_name, strip_honorific, without_agency
+
+__all__ = ["RawRow", "find_header", "header_role", "read_rows", "split_name", "without_agency"]
 
 STT, NAME, POSITION, AGENCY, COMMUNE, DISTRICT = (
     "stt",
@@ -26,7 +30,7 @@ STT, NAME, POSITION, AGENCY, COMMUNE, DISTRICT = (
     "commune",
     "district",
 )
-REQUIRED = {NAME, AGENCY, COMMUNE}
+REQUIRED = {NAME, COMMUNE}  # and AGENCY or POSITION
 COMMUNE_HEADERS = ("ten xa", "xa duoc", "xa giup", "xa phu trach", "xa nhan", "xa thi tran")
 DISTRICT_HEADERS = {"huyen", "ten huyen", "thuoc huyen", "huyen thi xa", "huyen thi xa thanh pho"}
 
@@ -70,9 +74,19 @@ def header_role(value):
 
 def find_header(grid):
     """(columns by role, first data row) of the sheet's header, or None."""
+    found = _find_header(grid)
+    return found[:2] if found else None
+
+
+def _find_header(grid):
+    """(columns by role, first data row, header row) of the sheet's header, or None.
+
+    A header names the leader's column and the commune's, and the agency's or the
+    position's: "Chức vụ, đơn vị" holding both (the agency is split from it).
+    """
     for row in range(1, grid.max_row + 1):
         roles = _roles(grid, row)
-        if not set(roles.values()) >= REQUIRED:
+        if not _is_header(set(roles.values())):
             continue
         first_data = row + 1
         # A two-row header: "Lãnh đạo" over "Họ và tên" | "Chức vụ".
@@ -88,9 +102,13 @@ def find_header(grid):
         columns = {}
         for column in sorted(roles):
             columns.setdefault(roles[column], column)
-        if set(columns) >= REQUIRED:
-            return columns, first_data
+        if _is_header(set(columns)):
+            return columns, first_data, row
     return None
+
+
+def _is_header(roles):
+    return roles >= REQUIRED and bool(roles & {AGENCY, POSITION})
 
 
 def _roles(grid, row):
@@ -148,92 +166,6 @@ def district_name(value):
     return _TRAILING_NOTE.sub("", value).strip()
 
 
-# --- names, honorifics, positions -----------------------------------------------------
-
-_HONORIFIC = re.compile(r"^(?:[đd]\s?/\s?c\b\.?|đồng chí\b|ông\b|bà\b)\s*:?\s*", re.IGNORECASE)
-_SEPARATOR = re.compile(r"\s+[–—-]\s+|\s*[,;:]\s*")
-POSITION_WORDS = (
-    "giam doc",
-    "pho ",
-    "chu tich",
-    "truong ",
-    "chanh ",
-    "bi thu",
-    "chi huy",
-    "tong giam doc",
-    "tong bien tap",
-    "hieu truong",
-    "uy vien",
-    "tinh uy vien",
-    "cuc truong",
-    "vien truong",
-    "thu truong",
-    "chu nhiem",
-    "dai ta",
-    "thuong ta",
-    "trung ta",
-    "thieu tuong",
-    "ke toan",
-    "chuyen vien",
-)
-
-
-def strip_honorific(value):
-    return _HONORIFIC.sub("", value.strip()).strip()
-
-
-def looks_like_position(value):
-    return (_folded(value) + " ").startswith(POSITION_WORDS)
-
-
-# First words of agencies, never of a person's name.
-ORGANISATION_WORDS = {
-    "sở", "ban", "ủy", "uỷ", "ubnd", "hội", "ngân", "trường", "viện", "cục", "tỉnh", "đài",
-    "báo", "liên", "phòng", "trung", "bộ", "văn", "công", "tổng", "chi", "thanh", "đảng",
-}  # fmt: skip
-
-
-def looks_like_name(value):
-    words = value.split()
-    return (
-        2 <= len(words) <= 6
-        and all(word[:1].isupper() for word in words)
-        and text.clean(words[0]) not in ORGANISATION_WORDS
-        and not looks_like_position(value)
-    )
-
-
-def split_name(cell):
-    """(name, position or "") from "Giám đốc Sở Tài chính – Đ/c Nguyễn Văn A" and the like."""
-    value = strip_honorific(cell)
-    for separator in _SEPARATOR.finditer(value):
-        left = strip_honorific(value[: separator.start()])
-        right = strip_honorific(value[separator.end() :])
-        if looks_like_name(left) and right and not looks_like_name(right):
-            return left, right
-        if looks_like_name(right) and left and not looks_like_name(left):
-            return right, left
-    # "Nguyễn Văn A Phó Giám đốc": a line break in the cell that became a space.
-    words = value.split()
-    for i in range(2, len(words) - 1):
-        rest = " ".join(words[i:])
-        if looks_like_position(rest) and looks_like_name(" ".join(words[:i])):
-            return " ".join(words[:i]), rest
-    return value, ""
-
-
-def without_agency(position, agency_names):
-    """ "Giám đốc Sở Tài chính" → "Giám đốc" when the row's agency is Sở Tài chính."""
-    words = position.split()
-    for name in agency_names:
-        size = len(name.split())
-        if name and len(words) > size:
-            tail = " ".join(words[-size:])
-            if text.match_key(tail, strip=False) == text.match_key(name, strip=False):
-                return " ".join(words[:-size])
-    return position
-
-
 # --- reading the rows -----------------------------------------------------------------
 
 
@@ -247,6 +179,9 @@ class RawRow:
     district: object = None  # District, or None when unknown
     district_text: str = ""
     error: str = ""
+    # The whole title as typed when the position and the agency were split from one
+    # cell ("Phó Giám đốc Sở Tư pháp"); empty when each had its own cell.
+    split_from: str = ""
 
 
 def _text(value):
@@ -257,24 +192,37 @@ def _text(value):
     return str(value).strip()
 
 
-def read_rows(grids, reference):
-    """The data rows of the first sheet with a recognisable header."""
+def read_rows(grids, reference, known=None):
+    """The data rows of the first sheet with a recognisable annex header.
+
+    A workbook of another kind (kinds.py) is refused with one sentence saying what
+    it is. `known` (titles.KnownAgencies) are the agencies a title cell is split
+    against; by default the portal's.
+    """
+    other = None
     for grid in grids:
-        found = find_header(grid)
+        found = _find_header(grid)
+        kind = kinds.recognise(grid, found[2] if found else None)
+        if kind is not None:
+            other = other or kind
+            continue
         if found is not None:
-            return list(_rows(grid, *found, reference))
+            known = known if known is not None else titles.KnownAgencies.load()
+            return list(_rows(grid, found[0], found[1], reference, known))
+    if other is not None:
+        raise other.error()
     raise no_header_error()
 
 
-def _rows(grid, columns, first_data, reference):
+def _rows(grid, columns, first_data, reference, known):
     current = None
     for row in range(first_data, grid.max_row + 1):
         values = grid.row(row)
         filled = [(c, v) for c, v in enumerate(values, start=1) if v is not None]
-        if not filled:
+        # Cells of this row, not the lower part of cells merged over several rows.
+        own = [(c, v) for c, v in filled if (row, c) not in grid.continued]
+        if not own:
             continue
-        if all((row, c) in grid.continued for c, _v in filled):
-            continue  # the lower part of cells merged over several rows
         if _is_signature(values, _cell(grid, row, columns, COMMUNE)):
             break  # everything below belongs to the signature block
         if all(_is_number_token(v) for _c, v in filled) or _is_total(values):
@@ -285,9 +233,11 @@ def _rows(grid, columns, first_data, reference):
         if formula:
             yield RawRow(row=row, error=_formula_error(row, formula))
             continue
-        texts = {_text(v) for _c, v in filled if not _is_number_token(v)}
+        texts = {_text(v) for _c, v in own if not _is_number_token(v)}
+        if not texts:
+            continue  # a number beside cells merged from above: a blank row inside a merge
         if len(texts) == 1:
-            label = texts.pop()
+            label = next(iter(texts))
             district = reference.district(district_name(label))
             if district is not None:
                 current = district
@@ -300,18 +250,33 @@ def _rows(grid, columns, first_data, reference):
                     % {"row": row, "value": label},
                 )
                 continue
-            current = None  # a heading we do not know: match communes province-wide
-            if label != _cell(grid, row, columns, COMMUNE) or label in {
-                _cell(grid, row, columns, NAME),
-                _cell(grid, row, columns, AGENCY),
-            }:
-                continue  # a heading that names no district ("KHỐI CÁC SỞ, NGÀNH")
-        yield _data_row(grid, row, columns, current, reference)
+            if any((row + 1, c) in grid.continued for c, _v in own):
+                continue  # only the top of a cell merged over the rows below: not a heading
+            alone = len(own) == len(filled)
+            if alone and (
+                label != _cell(grid, row, columns, COMMUNE)
+                or label in {_cell(grid, row, columns, NAME), _cell(grid, row, columns, AGENCY)}
+            ):
+                current = None  # a heading that names no district: match communes province-wide
+                continue  # ("KHỐI CÁC SỞ, NGÀNH")
+        yield _data_row(grid, row, columns, current, reference, known)
+
+
+# The roles whose cells hold text of their own: a cell merged into one of them from
+# another's column (Chức vụ and Cơ quan merged into one) belongs to the first.
+_TEXT_ROLES = (NAME, POSITION, AGENCY, COMMUNE, DISTRICT)
 
 
 def _cell(grid, row, columns, role):
     column = columns.get(role)
-    return _text(grid.value(row, column)) if column else ""
+    if not column:
+        return ""
+    first = grid.merged_from.get((row, column))
+    if first is not None and any(
+        columns.get(other) == first for other in _TEXT_ROLES if other != role
+    ):
+        return ""
+    return _text(grid.value(row, column))
 
 
 def _formula_error(row, columns):
@@ -321,7 +286,7 @@ def _formula_error(row, columns):
     ) % {"row": row, "cells": ", ".join(cell_name(row, c) for c in columns)}
 
 
-def _data_row(grid, row, columns, current, reference):
+def _data_row(grid, row, columns, current, reference, known):
     def cell(role):
         return _cell(grid, row, columns, role)
 
@@ -331,6 +296,7 @@ def _data_row(grid, row, columns, current, reference):
     raw.name = name.title() if name.isupper() else name
     raw.position = strip_honorific(cell(POSITION)) or position
     raw.agency = cell(AGENCY)
+    _split_title(raw, known)
     raw.commune = cell(COMMUNE)
     if cell(DISTRICT):
         raw.district_text = cell(DISTRICT)
@@ -343,3 +309,18 @@ def _data_row(grid, row, columns, current, reference):
     elif current is not None:
         raw.district_text = current.name
     return raw
+
+
+def _split_title(raw, known):
+    """The position and the agency typed in one cell, the other left empty (titles.py)."""
+    if raw.position and not raw.agency:
+        found = titles.split_title(raw.position, known)
+    elif raw.agency and not raw.position:
+        found = titles.split_title(raw.agency, known)
+        if found is not None and not looks_like_position(found.position):
+            found = None  # "Công ty Điện lực Lào Cai" is an agency, not a title
+    else:
+        return
+    if found is not None:
+        raw.split_from = raw.position or raw.agency
+        raw.position, raw.agency = found

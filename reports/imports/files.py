@@ -143,6 +143,9 @@ class Grid:
     max_column: int = 0
     # Cells filled from a merged range that starts in an earlier row.
     continued: set = field(default_factory=set)
+    # (row, column) -> the first column of the merged range that filled the cell, for
+    # cells right of that column: "Chức vụ" and "Cơ quan" merged into one cell.
+    merged_from: dict = field(default_factory=dict)
     # Formula cells with no cached value: their value is unknown.
     formulas_without_value: set = field(default_factory=set)
 
@@ -186,6 +189,8 @@ class Row(NamedTuple):
     continued: frozenset
     # Columns holding a formula with no cached value: their value is unknown.
     formulas_without_value: frozenset
+    # {column: the first column of its merged range} for columns right of that column.
+    merged_from: dict | None = None
 
     def value(self, column):
         return self.values[column - 1] if column <= len(self.values) else None
@@ -286,13 +291,13 @@ def _rows(title, raw_rows, merged, formulas):
                 % {"sheet": title, "max": MAX_ROWS}
             )
         values = [clean_value(value) for value in raw[:MAX_COLUMNS]]
-        continued = _NONE
+        continued, merged_from = _NONE, None
         if starting or active:
             for merge in starting.pop(number, ()):
                 min_col = merge[1]
                 active.append((merge, values[min_col - 1] if min_col <= len(values) else None))
             active = [(merge, top) for merge, top in active if merge[2] >= number]
-            continued = _fill(number, values, active)
+            continued, merged_from = _fill(number, values, active)
         missing = _NONE
         if number in formulas:
             missing = frozenset(
@@ -300,12 +305,16 @@ def _rows(title, raw_rows, merged, formulas):
                 for column in formulas[number]
                 if column > len(values) or values[column - 1] is None
             )
-        yield Row(number, values, continued, missing)
+        yield Row(number, values, continued, missing, merged_from)
 
 
 def _fill(number, values, active):
-    """Copy each merged range's top-left value into its other cells of this row."""
-    continued = set()
+    """Copy each merged range's top-left value into its other cells of this row.
+
+    Returns the columns continued from an earlier row, and {column: first column}
+    of the columns right of their range's first column.
+    """
+    continued, merged_from = set(), {}
     for (min_row, min_col, _max_row, max_col), top in active:
         last = min(max_col, MAX_COLUMNS)
         if top is not None and len(values) < last:
@@ -317,7 +326,9 @@ def _fill(number, values, active):
                 values[column - 1] = top
             if number > min_row:
                 continued.add(column)
-    return frozenset(continued) if continued else _NONE
+            if column > min_col:
+                merged_from[column] = min_col
+    return (frozenset(continued) if continued else _NONE), (merged_from or None)
 
 
 def _caused_by(error, kind):
@@ -360,6 +371,8 @@ def _grid(title, rows):
                 grid.values[(row.number, column)] = value
                 grid.max_column = max(grid.max_column, column)
         grid.continued.update((row.number, column) for column in row.continued)
+        for column, first in (row.merged_from or {}).items():
+            grid.merged_from[(row.number, column)] = first
         for column in row.formulas_without_value:
             grid.formulas_without_value.add((row.number, column))
             grid.max_column = max(grid.max_column, column)

@@ -3,9 +3,13 @@
 import datetime
 import io
 import unicodedata
+import zipfile
+from xml.etree import ElementTree
 
 import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import range_boundaries
 
 from assignments.models import Assignment
 from communes.models import Commune
@@ -106,3 +110,67 @@ def matrix_cells(data):
                 if cell.column_letter in numbers:
                     cells[(code, numbers[cell.column_letter])] = cell.coordinate
     return cells
+
+
+SHEET_XML = "xl/worksheets/sheet1.xml"
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def rewritten(data, entry, change):
+    """The workbook `data` with the bytes of ZIP entry `entry` replaced by change(bytes)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            target.writestr(item, change(content) if item.filename == entry else content)
+    return out.getvalue()
+
+
+def as_office_saves(data):
+    """`data` with the covered cells of its merged ranges written as Excel and LibreOffice
+    write them: an empty styled <c r="D5" s="0"/> in each row of the range (openpyxl
+    leaves them out), including a row that holds nothing else."""
+
+    def tag(name):
+        return f"{{{MAIN}}}{name}"
+
+    def change(xml):
+        ElementTree.register_namespace("", MAIN)
+        root = ElementTree.fromstring(xml)
+        sheet_data = root.find(tag("sheetData"))
+        rows = {int(row.get("r")): row for row in sheet_data}
+        for merge in root.iter(tag("mergeCell")):
+            min_col, min_row, max_col, max_row = range_boundaries(merge.get("ref"))
+            for number in range(min_row, max_row + 1):
+                if number not in rows:
+                    rows[number] = ElementTree.Element(tag("row"), {"r": str(number)})
+                    later = [r for r in rows if r > number and rows[r] in list(sheet_data)]
+                    at = list(sheet_data).index(rows[min(later)]) if later else len(sheet_data)
+                    sheet_data.insert(at, rows[number])
+                row = rows[number]
+                for column in range(min_col, max_col + 1):
+                    ref = f"{get_column_letter(column)}{number}"
+                    if (number, column) == (min_row, min_col) or row.find(
+                        f"{tag('c')}[@r='{ref}']"
+                    ) is not None:
+                        continue
+                    cells = list(row)
+                    at = next(
+                        (
+                            i
+                            for i, cell in enumerate(cells)
+                            if range_boundaries(f"{cell.get('r')}:{cell.get('r')}")[0] > column
+                        ),
+                        len(cells),
+                    )
+                    row.insert(at, ElementTree.Element(tag("c"), {"r": ref, "s": "0"}))
+        return ElementTree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+    return rewritten(data, SHEET_XML, change)
+
+
+def downloaded(client, url, params=None):
+    """The bytes of the file the portal serves at `url` (a report or a list's Excel button)."""
+    response = client.get(url, params or {})
+    assert response.status_code == 200, response.status_code
+    return b"".join(response.streaming_content)
