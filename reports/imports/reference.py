@@ -78,11 +78,6 @@ class Reference:
             )
         return self._scopes[key]
 
-    def commune(self, value, district):
-        """(commune, None) or (None, the reason with the closest candidates)."""
-        found = self.match(value, district)
-        return found.commune, found.problem or None
-
     def match(self, value, district, pick=None):
         """The CommuneMatch of `value` typed under `district` (None: no district).
 

@@ -40,6 +40,7 @@ SAME_CLASS, OTHER_INITIAL = 1, 3
 MARK, TONE = 1, 1
 NEAR_RHYME = 1
 SYLLABLE = 5  # a syllable missing or added
+LONGEST = 60  # characters; the longest commune names have about 25
 
 
 def _split(word):
@@ -142,7 +143,13 @@ def limit(typed):
 
 
 def closest(typed, communes, *, count=3):
-    """The communes whose names are near `typed`, closest first (at most `count`)."""
+    """The communes whose names are near `typed`, closest first (at most `count`).
+
+    Text longer than any commune's name (a note typed in the cell) has none: it is not
+    compared letter by letter with every commune.
+    """
+    if len(str(typed)) > LONGEST:
+        return []
     most = limit(typed)
     scored = []
     for commune in communes:

@@ -59,7 +59,7 @@ def test_without_choices_the_command_names_the_rows_and_the_codes_to_choose(anne
     path, _pairs = annex_file
     out = io.StringIO()
     decision = Decision.objects.get(number="1599/QĐ-UBND")
-    with pytest.raises(CommandError, match=r"còn 2 lỗi \(dòng 6, 8\)"):
+    with pytest.raises(CommandError, match=r"còn 2 lỗi \(dòng 6, 8\)\. Chọn xã .* --choose"):
         call_command("import_excel", "annex", str(path), "--decision", str(decision.pk), stdout=out)
     printed = out.getvalue()
     assert "Dòng 6: không có xã “Xàng Ma Sáo” ở Huyện Bát Xát" in printed

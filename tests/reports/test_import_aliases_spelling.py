@@ -144,6 +144,8 @@ def test_each_kind_of_slip_puts_the_commune_first(district, typed, meant, other)
 def test_a_name_far_from_every_commune_has_no_candidate():
     reference = Reference()
     assert spelling.closest("Hà Nội Mới", reference.scope(None)) == []
+    # A note typed in the cell is not compared letter by letter with every commune.
+    assert spelling.closest("Bản Vược " * 500, reference.scope(None)) == []
 
 
 def test_the_distance_counts_one_slip_as_one():

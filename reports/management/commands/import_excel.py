@@ -107,7 +107,10 @@ class Command(BaseCommand):
         if plan.has_errors:
             service.cancel(batch, user)
             rows = ", ".join(map(str, plan.error_rows))
-            raise CommandError(f"Không ghi gì: còn {plan.errors} lỗi (dòng {rows}).")
+            hint = ""
+            if plan.kind == ImportBatch.Kind.ANNEX and plan.rows_to_pick:
+                hint = " Chọn xã cho dòng có tên xã không khớp bằng --choose DÒNG=MÃ_XÃ."
+            raise CommandError(f"Không ghi gì: còn {plan.errors} lỗi (dòng {rows}).{hint}")
         if dry_run:
             service.cancel(batch, user)
             self.stdout.write("Chạy thử (--dry-run): không ghi gì.")
