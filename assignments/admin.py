@@ -24,7 +24,16 @@ from .models import (
 
 
 class HistorySearchAdmin(AutocompleteIdsMixin, AccentInsensitiveSearchMixin, SimpleHistoryAdmin):
-    pass
+    """An admin whose saves and deletes say in the history that they came from the admin."""
+
+    def save_model(self, request, obj, form, change):
+        reason = _("Sửa trong trang quản trị") if change else _("Thêm trong trang quản trị")
+        obj._change_reason = str(reason)
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        obj._change_reason = str(_("Xoá trong trang quản trị"))
+        super().delete_model(request, obj)
 
 
 @admin.register(Decision)

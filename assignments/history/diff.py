@@ -71,6 +71,12 @@ class Entry:
         return _("Hệ thống") if user is None else _user_label(user)
 
     @property
+    def reason(self):
+        """Where the change came from, when it was recorded: "Nhập từ tệp … (lần nhập #N)",
+        "Sửa trong trang quản trị" (a restore says so by its kind)."""
+        return "" if self.kind == "restored" else self.record.history_change_reason or ""
+
+    @property
     def may_be_restored(self):
         """Every version but the current state of a live object."""
         return not (self.object_exists and self.is_latest)

@@ -4,9 +4,10 @@ Communes are matched by reference.py within the row's district: exactly, or by
 an alias the office picked before. A name that matches nothing, or two
 communes, is a row error with the closest candidates, never a guess, until the
 office picks the commune for that row (`picks`). Agencies are found by name or short name,
-leaders by name within their agency, or planned as new. The pairs in force are
-those of the decision's whole family (the original decision and its amendments);
-each new pair gets the day it takes effect from the upload's terms (terms.py).
+leaders by name within their agency, or planned as new; a commune's present leader named
+under another agency is that leader with the agency corrected, not a second leader. The
+pairs in force are those of the decision's whole family (the original decision and its
+amendments); each new pair gets the day it takes effect from the upload's terms (terms.py).
 """
 
 from collections import defaultdict
@@ -97,9 +98,11 @@ class _Matcher:
                 self.ended[assignment.commune_id] = assignment  # the latest wins
         self.seen_communes = {}
         # Rows that share a new agency or leader share one object, created once;
-        # "positions" holds {id(leader): (leader, new position)}.
-        self.extra = {"new_agencies": {}, "new_leaders": {}, "positions": {}}
+        # "positions" holds {id(leader): (leader, new position)}, "agencies" {id(leader):
+        # (leader, the agency the file gives them)}: corrections of known leaders.
+        self.extra = {"new_agencies": {}, "new_leaders": {}, "positions": {}, "agencies": {}}
         self.position_rows = {}
+        self.moved = {}  # (id(agency), name key): a known leader the file puts in that agency
 
     def row(self, raw):
         result = PlanRow(
@@ -158,7 +161,7 @@ class _Matcher:
         if agency is None:
             return result
         position = without_agency(raw.position, {raw.agency, agency.name, agency.short_name})
-        leader = self.leader(agency, raw.name, position, result)
+        leader = self.leader(agency, raw.name, position, result, commune)
         if leader is None:
             return result
         result.position = self.extra["positions"].get(id(leader), (leader, leader.position))[1]
@@ -223,7 +226,7 @@ class _Matcher:
         result.notes.append(_("cơ quan mới"))
         return new
 
-    def leader(self, agency, name, position, result):
+    def leader(self, agency, name, position, result, commune=None):
         key = (id(agency), text.match_key(name, strip=False))
         found = self.leaders.get((agency.pk, key[1]), []) if agency.pk else []
         if len(found) > 1:
@@ -232,7 +235,13 @@ class _Matcher:
                 % {"row": result.row, "agency": agency.name, "count": len(found), "name": name}
             )
             return None
-        leader = found[0] if found else self.extra["new_leaders"].get(key)
+        leader = found[0] if found else self.extra["new_leaders"].get(key) or self.moved.get(key)
+        if leader is None and commune is not None:
+            leader = self.corrected(commune, agency, key, result)
+            if result.errors:
+                return None
+        elif leader is not None and not self.same_agency(leader, agency, result):
+            return None
         if leader is None:
             if not position:
                 result.fail(
@@ -271,8 +280,50 @@ class _Matcher:
         self.position_rows.setdefault(id(leader), result.row)
         return leader
 
+    def corrected(self, commune, agency, key, result):
+        """The leader of the commune's pair in force when the row names them under another
+        agency (whose own leaders have no one of that name): the same person, their agency
+        corrected, rather than a second leader of the same name and a new pair."""
+        current = self.active.get(commune.pk)
+        if current is None or commune.pk in self.doubled:
+            return None
+        known = self.leaders.get((current.leader.agency_id, key[1]), [])
+        leader = next((each for each in known if each.pk == current.leader_id), None)
+        if leader is None or not self.same_agency(leader, agency, result):
+            return None
+        self.extra["agencies"][id(leader)] = (leader, agency)
+        self.moved[key] = leader
+        self.position_rows.setdefault(id(leader), result.row)
+        result.notes.append(
+            _("cơ quan của lãnh đạo: %(old)s → %(new)s")
+            % {"old": leader.agency.name, "new": agency.name}
+        )
+        return leader
+
+    def same_agency(self, leader, agency, result):
+        """False (a row error) when an earlier row gave this leader another agency."""
+        planned = self.extra["agencies"].get(id(leader), (leader, leader.agency))[1]
+        first = self.position_rows.get(id(leader))
+        if first is None or planned is agency or (agency.pk and planned.pk == agency.pk):
+            return True
+        result.fail(
+            _(
+                "Dòng %(row)s: lãnh đạo %(name)s ghi cơ quan “%(agency)s”, khác với dòng "
+                "%(first)s (“%(planned)s”)."
+            )
+            % {
+                "row": result.row,
+                "name": leader.full_name,
+                "agency": agency.name,
+                "first": first,
+                "planned": planned.name,
+            }
+        )
+        return False
+
     def decide(self, result, commune, leader):
-        position_changes = id(leader) in self.extra["positions"]
+        corrected = self.extra["positions"].keys() | self.extra["agencies"].keys()
+        position_changes = id(leader) in corrected
         current = self.active.get(commune.pk)
         if current is not None:
             if commune.pk in self.doubled:

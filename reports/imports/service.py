@@ -222,8 +222,12 @@ def _count(batch, result):
 
 
 def _reason(batch):
-    # history_change_reason holds 100 characters.
-    return (_("Nhập Excel lần #%(pk)s: %(file)s") % {"pk": batch.pk, "file": batch.file_name})[:100]
+    """Where a change came from, in its history: "Nhập từ tệp “…” (lần nhập #N)"."""
+    text = _("Nhập từ tệp “%(file)s” (lần nhập #%(pk)s)")
+    # history_change_reason holds 100 characters: a long file name gives way, not the number.
+    room = 100 - len(text % {"file": "", "pk": batch.pk})
+    name = batch.file_name if len(batch.file_name) <= room else batch.file_name[: room - 1] + "…"
+    return text % {"file": name, "pk": batch.pk}
 
 
 def _tag(instance, batch, user):
@@ -244,10 +248,17 @@ def _write_annex(result, batch, user):
     for agency in result.extra["new_agencies"].values():
         agency.save()
     for leader in result.extra["new_leaders"].values():
-        leader.save()
+        _tag(leader, batch, user).save()
+    # Corrections of known leaders: one save each, whatever the file changed.
+    corrected = {}
     for leader, position in result.extra["positions"].values():
         leader.position = position
-        leader.save(update_fields=["position", "search_name"])
+        corrected.setdefault(id(leader), (leader, set()))[1].update({"position", "search_name"})
+    for leader, agency in result.extra["agencies"].values():
+        leader.agency = agency
+        corrected.setdefault(id(leader), (leader, set()))[1].add("agency")
+    for leader, fields in corrected.values():
+        _tag(leader, batch, user).save(update_fields=sorted(fields))
     rows = [row for row in result.rows if row.action in (CREATE, UPDATE)]
     if not rows:
         return

@@ -36,7 +36,7 @@ def code_cells(data):
 
 
 def batch_history(batch):
-    return Assessment.history.filter(history_change_reason__contains=f"#{batch.pk}:")
+    return Assessment.history.filter(history_change_reason__contains=f"(lần nhập #{batch.pk})")
 
 
 def si_ma_cai():

@@ -1,0 +1,185 @@
+"""Corrections after an import: a later file that names a commune's leader with another
+position or agency updates that leader (no second leader of the same name), the admin
+edits assignments, and the change history ("Lịch sử thay đổi") says where each change
+came from, as the office reads it."""
+
+import pytest
+from django.urls import reverse
+
+from assignments.history.registry import history_url
+from assignments.models import Agency, Assignment, Decision, Leader
+from reports.imports import service
+from reports.models import ImportBatch
+
+from .import_workbooks import active_assignment, upload, workbook_bytes
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["STT", "Họ và tên", "Chức vụ", "Cơ quan, đơn vị", "Xã"]
+
+
+@pytest.fixture
+def decision():
+    return Decision.objects.get(number="1599/QĐ-UBND")
+
+
+@pytest.fixture
+def y_ty():
+    return active_assignment("Y Tý")
+
+
+@pytest.fixture
+def other_agency(y_ty):
+    """A known agency with no leader of Y Tý's leader's name."""
+    name = y_ty.leader.full_name
+    return Agency.objects.exclude(pk=y_ty.leader.agency_id).exclude(leaders__full_name=name)[0]
+
+
+def preview(rows, decision):
+    data = workbook_bytes([HEADER, *rows])
+    return service.preview("annex", upload(data, "sua-phu-luc.xlsx"), decision, None)
+
+
+def confirm(client, batch):
+    url = reverse("reports:import_preview", args=[batch.pk])
+    return client.post(url, {"action": "confirm"}, follow=True).content.decode()
+
+
+def history_page(client, obj):
+    response = client.get(history_url(obj))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_new_position_is_an_update_of_the_leader_and_the_history_names_the_import(
+    decision, y_ty, office_client, today
+):
+    leader = y_ty.leader
+    new = "Giám đốc" if leader.position != "Giám đốc" else "Phó Giám đốc"
+    leaders = Leader.objects.count()
+    batch, plan = preview([[1, leader.full_name, new, leader.agency.name, "Y Tý"]], decision)
+    (row,) = plan.rows
+    assert (row.action, row.leader, row.position) == ("update", leader.full_name, new)
+    assert f"chức vụ: {leader.position} → {new}" in row.notes
+
+    assert "1 cập nhật" in confirm(office_client, batch)
+    leader.refresh_from_db()
+    assert (leader.position, Leader.objects.count()) == (new, leaders)
+    y_ty.refresh_from_db()
+    assert y_ty.successor.leader == leader
+    source = f"Nhập từ tệp “sua-phu-luc.xlsx” (lần nhập #{batch.pk})"
+    page = history_page(office_client, y_ty)
+    assert source in page
+    assert f"(lần nhập #{batch.pk}); không có quyết định sửa đổi." in page  # the end note
+    assert source in history_page(office_client, y_ty.successor)
+
+
+def test_another_known_agency_moves_the_same_leader_instead_of_making_a_second_one(
+    decision, y_ty, other_agency, office_client, today
+):
+    leader, old_agency = y_ty.leader, y_ty.leader.agency
+    leaders = Leader.objects.count()
+    row = [1, leader.full_name, leader.position, other_agency.name, "Y Tý"]
+    batch, plan = preview([row], decision)
+    (planned,) = plan.rows
+    assert (planned.action, planned.leader, planned.agency) == (
+        "update", leader.full_name, other_agency.name
+    )  # fmt: skip
+    assert planned.notes == [f"cơ quan của lãnh đạo: {old_agency.name} → {other_agency.name}"]
+
+    confirm(office_client, batch)
+    leader.refresh_from_db()
+    assert (leader.agency, Leader.objects.count()) == (other_agency, leaders)
+    current = Assignment.objects.active().get(commune=y_ty.commune)
+    assert current.leader == leader
+    assert current.working_group.agency == other_agency  # the group follows the agency
+    assert f"(lần nhập #{batch.pk})" in history_page(office_client, current)
+
+
+def test_a_new_agency_spelling_moves_the_leader_to_that_new_agency(decision, y_ty, office_user):
+    leader = y_ty.leader
+    leaders = Leader.objects.count()
+    row = [1, leader.full_name, leader.position, "Trung tâm Thử Nghiệm Tên Mới", "Y Tý"]
+    batch, plan = preview([row], decision)
+    assert plan.rows[0].notes == [
+        "cơ quan mới",
+        f"cơ quan của lãnh đạo: {leader.agency.name} → Trung tâm Thử Nghiệm Tên Mới",
+    ]
+    service.apply(batch, office_user)
+    leader.refresh_from_db()
+    assert leader.agency.name == "Trung tâm Thử Nghiệm Tên Mới"
+    assert Leader.objects.count() == leaders
+
+
+def test_a_namesake_in_the_named_agency_is_that_other_leader(decision, y_ty, other_agency):
+    namesake = Leader.objects.create(
+        full_name=y_ty.leader.full_name, position="Phó Giám đốc", agency=other_agency
+    )
+    row = [1, namesake.full_name, namesake.position, other_agency.name, "Y Tý"]
+    batch, plan = preview([row], decision)
+    (planned,) = plan.rows
+    assert (planned.action, planned.target["leader"]) == ("update", namesake)
+    assert planned.notes == []
+    assert planned.previous.startswith(f"{y_ty.leader.full_name}, {y_ty.leader.position} – ")
+
+
+@pytest.mark.parametrize("moved_first", [True, False])
+def test_one_leader_with_two_agencies_in_one_file_is_an_error(
+    decision, y_ty, other_agency, moved_first
+):
+    leader = y_ty.leader
+    elsewhere = Assignment.objects.active().exclude(leader=leader).order_by("pk")[0]
+    moved = [1, leader.full_name, leader.position, other_agency.name, "Y Tý"]
+    kept = [2, leader.full_name, leader.position, leader.agency.name, elsewhere.commune.name]
+    rows = [moved, kept] if moved_first else [kept, moved]
+    batch, plan = preview(rows, decision)
+    second = plan.rows[1]
+    assert second.action == "error"
+    assert f"lãnh đạo {leader.full_name} ghi cơ quan “" in second.errors[0]
+    assert "khác với dòng 2" in second.errors[0]
+    with pytest.raises(service.ImportRefused):
+        service.apply(batch, None)
+    leader.refresh_from_db()
+    assert leader.agency == y_ty.leader.agency
+
+
+def test_an_admin_correction_says_so_in_the_history(office_client, y_ty, office_user):
+    other = Leader.objects.exclude(pk=y_ty.leader_id).order_by("pk")[0]
+    response = office_client.post(
+        reverse("admin:assignments_assignment_change", args=[y_ty.pk]),
+        {
+            "decision": y_ty.decision_id,
+            "leader": other.pk,
+            "commune": y_ty.commune_id,
+            "working_group": y_ty.working_group_id or "",
+            "started_on": y_ty.started_on.strftime("%d/%m/%Y"),
+            "ended_on": "",
+            "end_reason": "",
+            "end_note": "",
+            "successor": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page = history_page(office_client, y_ty)
+    newest = page[page.index('<li class="history-entry') :]
+    newest = newest[: newest.index("</li>\n")]
+    assert '<p class="history-reason muted">Sửa trong trang quản trị</p>' in newest
+    assert f"<del>{y_ty.leader.full_name}</del> → <ins>{other.full_name}</ins>" in newest
+    assert ImportBatch.objects.count() == 0
+
+
+def test_a_long_file_name_gives_way_to_the_import_number_in_the_history(decision, y_ty):
+    name = "phu-luc-" + "rat-dai-" * 20 + ".xlsx"
+    row = [1, y_ty.leader.full_name, "Phó Chủ tịch Thử", y_ty.leader.agency.name, "Y Tý"]
+    batch, _plan = service.preview(
+        "annex", upload(workbook_bytes([HEADER, row]), name), decision, None
+    )
+    service.apply(batch, None)
+    (reason,) = set(
+        Assignment.history.filter(history_change_reason__contains=f"#{batch.pk})").values_list(
+            "history_change_reason", flat=True
+        )
+    )
+    assert len(reason) == 100
+    assert reason.startswith("Nhập từ tệp “phu-luc-rat-dai-")
+    assert reason.endswith(f"…” (lần nhập #{batch.pk})")
