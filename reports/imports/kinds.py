@@ -61,13 +61,25 @@ VISIT_COLUMNS = frozenset(
         "tinh trang",
         "ngay giai quyet",
         "ket qua xu ly",
+        # as offices title their own logs
+        "ngay di",
+        "ngay cong tac",
+        "ngay lam viec",
+        "thoi gian",
+        "noi dung",
+        "noi dung lam viec",
+        "thanh phan",
+        "thanh phan doan",
+        "ket qua",
+        "kinh phi ho tro",
+        "so tien",
     }
 )
 KINDS = (
     Kind(
-        gettext_lazy("bảng kết quả thực hiện bộ tiêu chí (mỗi xã một dòng, mỗi tiêu chí một cột)"),
+        gettext_lazy("bảng kết quả thực hiện bộ tiêu chí"),
         ("ket qua thuc hien bo tieu chi",),
-        frozenset({"ma xa", "so tieu chi dat"}),
+        frozenset({"ma xa", "so tieu chi dat", "tong so tieu chi dat", "xep loai"}),
         criteria=True,
     ),
     Kind(
@@ -106,19 +118,19 @@ KINDS = (
         VISIT_COLUMNS,
     ),
     Kind(
-        gettext_lazy("danh sách chuyến công tác (tải từ trang Chuyến công tác)"),
+        gettext_lazy("danh sách chuyến công tác tải từ trang Chuyến công tác"),
         ("chuyen cong tac",),
         VISIT_COLUMNS,
     ),
     Kind(
-        gettext_lazy("danh sách xã (tải từ trang Danh sách xã)"),
+        gettext_lazy("danh sách xã tải từ trang Danh sách xã"),
         ("danh sach xa",),
         frozenset(
             {"loai", "muc dat chuan", "so tieu chi dat", "lan di co so gan nhat", "lan di gan nhat"}
         ),
     ),
     Kind(
-        gettext_lazy("danh sách phân công (tải từ trang Phân công)"),
+        gettext_lazy("danh sách phân công tải từ trang Phân công"),
         ("phan cong lanh dao giup do xa",),
         frozenset(
             {
@@ -187,9 +199,11 @@ def _at(grid, row):
     ]
     best = None
     for kind in KINDS:
-        columns = [value for key, value in cells if key in kind.headers]
-        if kind.criteria:
-            columns += [value for _key_, value in cells if criterion_number(value)]
+        columns = [
+            value
+            for key, value in cells
+            if key in kind.headers or (kind.criteria and criterion_number(value))
+        ]
         columns = list(dict.fromkeys(columns))
         if len(columns) < THRESHOLD:
             continue

@@ -173,4 +173,6 @@ def downloaded(client, url, params=None):
     """The bytes of the file the portal serves at `url` (a report or a list's Excel button)."""
     response = client.get(url, params or {})
     assert response.status_code == 200, response.status_code
-    return b"".join(response.streaming_content)
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
