@@ -293,7 +293,6 @@ class _Matcher:
             return None
         self.extra["agencies"][id(leader)] = (leader, agency)
         self.moved[key] = leader
-        self.position_rows.setdefault(id(leader), result.row)
         result.notes.append(
             _("cơ quan của lãnh đạo: %(old)s → %(new)s")
             % {"old": leader.agency.name, "new": agency.name}

@@ -96,6 +96,24 @@ def test_another_known_agency_moves_the_same_leader_instead_of_making_a_second_o
     assert f"(lần nhập #{batch.pk})" in history_page(office_client, current)
 
 
+def test_a_new_position_and_agency_in_one_row_update_the_same_leader(
+    decision, y_ty, other_agency, office_user
+):
+    leader, old_agency = y_ty.leader, y_ty.leader.agency
+    new = "Giám đốc" if leader.position != "Giám đốc" else "Phó Giám đốc"
+    leaders = Leader.objects.count()
+    batch, plan = preview([[1, leader.full_name, new, other_agency.name, "Y Tý"]], decision)
+    (row,) = plan.rows
+    assert (row.action, row.position, row.agency) == ("update", new, other_agency.name)
+    assert row.notes == [
+        f"cơ quan của lãnh đạo: {old_agency.name} → {other_agency.name}",
+        f"chức vụ: {leader.position} → {new}",
+    ]
+    service.apply(batch, office_user)
+    leader.refresh_from_db()
+    assert (leader.position, leader.agency, Leader.objects.count()) == (new, other_agency, leaders)
+
+
 def test_a_new_agency_spelling_moves_the_leader_to_that_new_agency(decision, y_ty, office_user):
     leader = y_ty.leader
     leaders = Leader.objects.count()
