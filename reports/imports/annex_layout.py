@@ -7,6 +7,13 @@ then rows grouped by district ("I. HUYỆN BÁT XÁT", "Huyện Bát Xát", "BÁ
 alone in the row). Blank rows, total rows ("Tổng cộng", "Cộng"), rows of
 column numbers and the lower part of cells merged over several rows are
 skipped; the signature block ends the table.
+
+A cell merged over several rows (an agency over the consecutive leaders it
+sends, a district or a position) gives its value to each of them, and a blank
+row inside it stays a blank row. A cell merged across the position and agency
+columns, or a whole title typed in the position cell, is split by titles.py
+(RawRow.split_from keeps what was typed). A workbook of another kind (the visit
+log, the criteria matrix …) is refused at its header by kinds.py.
 """
 
 import re

@@ -3,9 +3,10 @@
 The portal's own files (the visit log, the criteria matrix and its blank, the
 periodic report, the lists' Excel downloads) and files laid out like them hold
 columns an annex never has: "Ngày", "Mục đích", "Kiến nghị", "TC1" … "TC19",
-"Mức đạt chuẩn". A sheet whose header row holds two or more of one kind's
-columns is of that kind, whatever the file is called; the title above the header
-("NHẬT KÝ CHUYẾN CÔNG TÁC …") tells two kinds with the same columns apart. The
+"Mức đạt chuẩn". A sheet whose header row holds three or more of one kind's
+columns (two under the kind's title, or when the sheet has no annex header at
+all) is of that kind, whatever the file is called; the title above the header
+("NHẬT KÝ CHUYẾN CÔNG TÁC …") also tells two kinds with the same columns apart. The
 importer refuses such a file with one sentence naming what it is and what an
 annex needs, instead of reading its rows as leaders.
 """
@@ -21,8 +22,10 @@ from communes import text
 from .files import ImportFileError
 from .matrix import criterion_number
 
-# Two columns of one kind make a sheet that kind; an annex has none of them.
+# Columns of one kind that make a sheet that kind (an annex has none of them): two
+# under the kind's title or on a sheet with no annex header, three beside an annex's.
 THRESHOLD = 2
+BESIDE_AN_ANNEX_HEADER = 3
 # How far down a sheet without an annex header the header of another kind is looked for.
 SEARCH_ROWS = 30
 TITLE_ROWS = 10
@@ -184,13 +187,13 @@ def recognise(grid, header_row=None):
     rows = [header_row] if header_row else range(1, min(grid.max_row, SEARCH_ROWS) + 1)
     best = None
     for row in rows:
-        found = _at(grid, row)
+        found = _at(grid, row, BESIDE_AN_ANNEX_HEADER if header_row else THRESHOLD)
         if found is not None and (best is None or found[0] > best[0]):
             best = found
     return best[1] if best else None
 
 
-def _at(grid, row):
+def _at(grid, row, needed):
     cells = _header_cells(grid, row)
     titles = [
         key
@@ -205,9 +208,9 @@ def _at(grid, row):
             if key in kind.headers or (kind.criteria and criterion_number(value))
         ]
         columns = list(dict.fromkeys(columns))
-        if len(columns) < THRESHOLD:
-            continue
         titled = any(_titled(line, kind) for line in titles)
+        if len(columns) < (THRESHOLD if titled else needed):
+            continue
         score = (titled, len(columns))
         if best is None or score > best[0]:
             best = (score, Found(kind, grid.title, columns))

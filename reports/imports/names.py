@@ -45,6 +45,15 @@ POSITION_WORDS = (
     "can bo",
     "q ",
     "quyen ",
+    # as offices shorten them: PGĐ, GĐ, PCT, TGĐ, CVP, PCVP, PTB
+    "pgd ",
+    "gd ",
+    "pct ",
+    "tgd ",
+    "ptgd ",
+    "cvp ",
+    "pcvp ",
+    "ptb ",
 )
 
 

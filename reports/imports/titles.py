@@ -24,7 +24,8 @@ the agency column empty. :func:`split_title` finds where the agency begins:
    the word ("Phó Chánh Văn phòng Văn phòng UBND tỉnh") rule 2 already takes
    the second one.
 
-A title with no agency word ("Giám đốc") is not split: the agency is missing.
+A title with no agency word ("Giám đốc"), or with nothing after it ("Giám đốc
+Sở"; Tỉnh đoàn, VNPT and the like stand alone), is not split: the agency is missing.
 """
 
 import re
@@ -88,6 +89,10 @@ AGENCY_WORDS = (
     "bidv",
     "evn",
 )
+# Agency words that are a whole agency on their own ("Bí thư Tỉnh đoàn", "Giám đốc
+# VNPT"); any other needs a word after it ("Sở" alone names no agency).
+STANDALONE = ("tỉnh đoàn", "tỉnh ủy", "huyện ủy", "thành ủy", "viettel", "vnpt", "agribank",
+              "vietcombank", "vietinbank", "bidv", "evn")  # fmt: skip
 # Bodies whose office or board is an agency of its own: "Chánh Văn phòng UBND tỉnh"
 # heads the Văn phòng UBND tỉnh, while "Chánh Văn phòng Sở Y tế" works for the Sở.
 BODIES = (
@@ -124,6 +129,7 @@ def _phrases(values):
 
 
 _AGENCY_WORDS = _phrases(AGENCY_WORDS)
+_STANDALONE = _phrases(STANDALONE)
 _BODIES = _phrases(BODIES)
 _POSITION_PHRASES = _phrases(POSITION_PHRASES)
 
@@ -218,6 +224,8 @@ def split_title(value, known=None):
         agency = words[start.index :]
         if not position or _has_second_title(" ".join(agency)):
             continue
+        if len(agency) == start.length and not _starts(_keys(agency), 0, _STANDALONE):
+            continue  # "Giám đốc Sở": the agency word alone names no agency
         if is_complete(position):
             return Title(position, _agency(agency))
         after = starts[number + 1] if number + 1 < len(starts) else None

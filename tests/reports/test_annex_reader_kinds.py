@@ -155,3 +155,27 @@ def test_a_workbook_with_no_recognisable_header_keeps_the_header_message(decisio
     assert str(refused.value) == (
         "Không tìm thấy dòng tiêu đề: cần các cột Họ và tên, Chức vụ, Cơ quan, Xã."
     )
+
+
+def test_an_office_typed_visit_log_is_recognised_by_its_columns(decision, office_user):
+    data = workbook_bytes(
+        [
+            ["SỔ THEO DÕI ĐI CƠ SỞ"],
+            ["STT", "Ngày đi", "Xã", "Lãnh đạo", "Cơ quan", "Nội dung làm việc", "Kết quả"],
+            [1, "12/03/2025", "Bản Vược", "Nguyễn Văn An", "Sở Tài chính", "Khảo sát", "Tốt"],
+        ]
+    )
+    with pytest.raises(ImportFileError, match="^Tệp này là nhật ký chuyến công tác .*Ngày đi"):
+        service.preview("annex", upload(data), decision, office_user)
+
+
+def test_an_annex_with_two_columns_a_list_also_has_is_still_an_annex(decision, office_user):
+    # An amending decision's annex: which decision and what happens to the pair.
+    data = workbook_bytes(
+        [
+            ["STT", "Họ và tên", "Chức vụ", "Cơ quan", "Xã", "Quyết định", "Trạng thái"],
+            [1, "Nguyễn Văn An", "Giám đốc", "Sở Tài chính", "Bản Vược", "1599", "Thay thế"],
+        ]
+    )
+    _batch, plan = service.preview("annex", upload(data), decision, office_user)
+    assert [(row.commune, row.errors) for row in plan.rows] == [("Bản Vược", [])]

@@ -69,6 +69,10 @@ TRICKY = [
     ("Trưởng phòng Kế hoạch – Tài chính Sở Tài chính", "Trưởng phòng Kế hoạch – Tài chính",
      "Sở Tài chính"),
     ("Hiệu trưởng trường Cao đẳng Lào Cai", "Hiệu trưởng", "Trường Cao đẳng Lào Cai"),
+    ("PGĐ Sở Tư pháp", "PGĐ", "Sở Tư pháp"),
+    ("Phó Giám đốc, Sở Tư pháp", "Phó Giám đốc", "Sở Tư pháp"),
+    ("Phó Giám đốc - Sở Tư pháp", "Phó Giám đốc", "Sở Tư pháp"),
+    ("Giám đốc VNPT", "Giám đốc", "VNPT"),
 ]  # fmt: skip
 
 
@@ -78,7 +82,8 @@ def test_a_title_splits_where_its_agency_begins(title, position, agency):
 
 
 @pytest.mark.parametrize(
-    "title", ["Giám đốc", "Phó Giám đốc phụ trách", "Chánh", "Trưởng phòng Nghiệp vụ", ""]
+    "title",
+    ["Giám đốc", "Phó Giám đốc phụ trách", "Chánh", "Trưởng phòng Nghiệp vụ", "Giám đốc Sở", ""],
 )
 def test_a_title_naming_no_agency_is_not_split(title):
     assert split_title(title) is None
