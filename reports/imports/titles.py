@@ -88,11 +88,30 @@ AGENCY_WORDS = (
     "vietinbank",
     "bidv",
     "evn",
+    # as offices shorten them
+    "vp",
+    "ttr",
+    "bql",
+    "bqlda",
+    "bch",
+    "bđbp",
+    "ca",
+    "bhxh",
+    "kbnn",
+    "cty",
+    "nh",
+    "nhcsxh",
+    "nhnn",
+    "hnd",
+    "hlhpn",
+    "hccb",
+    "lđlđ",
+    "mttq",
 )
 # Agency words that are a whole agency on their own ("Bí thư Tỉnh đoàn", "Giám đốc
 # VNPT"); any other needs a word after it ("Sở" alone names no agency).
 STANDALONE = ("tỉnh đoàn", "tỉnh ủy", "huyện ủy", "thành ủy", "viettel", "vnpt", "agribank",
-              "vietcombank", "vietinbank", "bidv", "evn")  # fmt: skip
+              "vietcombank", "vietinbank", "bidv", "evn", "bhxh", "kbnn")  # fmt: skip
 # Bodies whose office or board is an agency of its own: "Chánh Văn phòng UBND tỉnh"
 # heads the Văn phòng UBND tỉnh, while "Chánh Văn phòng Sở Y tế" works for the Sở.
 BODIES = (

@@ -3,7 +3,7 @@ position and the agency; the preview can show the title as typed (RawRow.split_f
 
 import pytest
 
-from assignments.models import Agency
+from assignments.models import Agency, Leader
 from reports.imports import annex
 from reports.imports import annex_layout as layout
 from reports.imports.files import load_grids
@@ -190,3 +190,20 @@ def test_split_titles_plan_with_the_known_agency_and_a_new_one():
         ("Lê Văn Cường", "Giám đốc", "Trung tâm Khuyến nông tỉnh"),
     ]
     assert "cơ quan mới" in plan.rows[2].notes
+
+
+def test_every_known_agency_after_every_position_splits_back_exactly():
+    known = KnownAgencies.load()
+    positions = set(Leader.objects.values_list("position", flat=True)) | {"Chánh Văn phòng"}
+    agencies = list(Agency.objects.all())
+    assert len(positions) >= 10 and len(agencies) >= 30
+    wrong = []
+    for agency in agencies:
+        for position in positions:
+            for typed in {agency.name, agency.short_name} - {""}:
+                if split_title(f"{position} {typed}", known) != (position, typed):
+                    wrong.append((position, typed, split_title(f"{position} {typed}", known)))
+            # Full names start with an agency word: split without knowing the agency too.
+            if split_title(f"{position} {agency.name}") != (position, agency.name):
+                wrong.append((position, agency.name, split_title(f"{position} {agency.name}")))
+    assert wrong == []
