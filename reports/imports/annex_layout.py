@@ -106,12 +106,23 @@ def _find_header(grid):
         if len(below) >= 2 and all(header_role(value) for value in below.values()):
             roles.update({column: header_role(value) for column, value in below.items()})
             first_data = row + 2
-        columns = {}
+        columns = Columns()
         for column in sorted(roles):
-            columns.setdefault(roles[column], column)
+            first = columns.setdefault(roles[column], column)
+            if first != column and grid.merged_from.get((row, column)) == first:
+                columns.spans.setdefault(roles[column], []).append(column)
         if _is_header(set(columns)):
             return columns, first_data, row
     return None
+
+
+class Columns(dict):
+    """{role: its column}; `spans` {role: [further columns]} of a header cell merged
+    across several columns ("Chức vụ, đơn vị" over two): their cells are read as one."""
+
+    def __init__(self):
+        super().__init__()
+        self.spans = {}
 
 
 def _is_header(roles):
@@ -279,11 +290,17 @@ def _cell(grid, row, columns, role):
     if not column:
         return ""
     first = grid.merged_from.get((row, column))
+    value = _text(grid.value(row, column))
     if first is not None and any(
         columns.get(other) == first for other in _TEXT_ROLES if other != role
     ):
-        return ""
-    return _text(grid.value(row, column))
+        value = ""
+    more = [
+        _text(grid.value(row, c))
+        for c in getattr(columns, "spans", {}).get(role, ())
+        if (row, c) not in grid.merged_from
+    ]
+    return " ".join(part for part in [value, *more] if part)
 
 
 def _formula_error(row, columns):

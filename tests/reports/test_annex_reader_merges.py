@@ -164,3 +164,25 @@ def test_every_merge_together_plans_each_leader_position_and_agency_exactly():
         (10, "Lò Văn Em", "Phó Giám đốc", "Sở Xây dựng", "Quang Kim"),
     ]
     assert {r.district for r in plan.rows} == {"Huyện Bát Xát"}
+
+
+def test_a_header_merged_over_two_columns_reads_their_cells_as_one():
+    header = ["STT", "Họ và tên", "Chức vụ, đơn vị công tác", None, "Xã"]
+    rows = layout.read_rows(
+        load_grids(
+            workbook_bytes(
+                [
+                    header,
+                    ["I. HUYỆN BÁT XÁT"],
+                    [1, "Nguyễn Văn An", "Phó Giám đốc", "Sở Tư pháp", "Y Tý"],
+                    [2, "Trần Thị Bình", "Giám đốc Sở Y tế", None, "A Lù"],
+                ],
+                ["C1:D1"],
+            )
+        ),
+        annex.Reference(),
+    )
+    assert [(r.position, r.agency) for r in rows] == [
+        ("Phó Giám đốc", "Sở Tư pháp"),
+        ("Giám đốc", "Sở Y tế"),
+    ]
