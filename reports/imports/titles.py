@@ -17,12 +17,14 @@ the agency column empty. :func:`split_title` finds where the agency begins:
      Thường vụ Tỉnh ủy, Giám đốc Sở Y tế": the agency is Sở Y tế).
    A word inside a longer agency word ("công ty" in "Tổng công ty", "cục" in
    "Chi cục") or inside a position phrase ("Hội đồng quản trị") starts nothing.
-3. When the position would be incomplete and no later word starts an agency,
-   the agency's first word belongs to both: "Chánh Văn phòng UBND tỉnh" is the
-   position "Chánh Văn phòng" of the agency "Văn phòng UBND tỉnh"; "Trưởng Ban
+3. When the position would be incomplete, the agency word belongs to both,
+   unless another agency starts right after it: "Chánh Văn phòng Sở Y tế"
+   works for the Sở (rule 2 takes "Sở"), while "Chánh Văn phòng UBND tỉnh" is
+   the position "Chánh Văn phòng" of the agency "Văn phòng UBND tỉnh" (UBND,
+   Tỉnh ủy and the other BODIES own an office of their own), and "Trưởng Ban
    Dân tộc tỉnh" is "Trưởng Ban" of "Ban Dân tộc tỉnh". When the title repeats
-   the word ("Phó Chánh Văn phòng Văn phòng UBND tỉnh") rule 2 already takes
-   the second one.
+   the word ("Phó Chánh Văn phòng Văn phòng UBND tỉnh") the second one starts
+   the agency.
 
 A title with no agency word ("Giám đốc"), or with nothing after it ("Giám đốc
 Sở"; Tỉnh đoàn, VNPT and the like stand alone), is not split: the agency is missing.
