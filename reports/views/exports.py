@@ -11,6 +11,7 @@ whatever the interface language.
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -50,6 +51,19 @@ def report_index(request):
     )
 
 
+# A value sent back to the report's page is cut: the page quotes 40 characters of it,
+# and a redirect's address has a limit (Django refuses one past 16,384 characters).
+SENT_BACK_LENGTH = 200
+
+
+def _sent_back(form, query):
+    """The form's own parameters of `query`, each value cut, as a query string."""
+    kept = QueryDict(mutable=True)
+    for name in form.fields:
+        kept.setlist(name, [value[:SENT_BACK_LENGTH] for value in query.getlist(name)[:5]])
+    return kept.urlencode()
+
+
 @require_GET
 @login_required
 @security_log.logs_export
@@ -71,7 +85,7 @@ def report(request, identifier, download=False):
             workbook, stem = exporter.build(request.user, form, today)
         return writer.workbook_download(workbook, writer.dated_filename(stem, today))
     if download:
-        return redirect(f"{exporter.page_url()}?{request.GET.urlencode()}")
+        return redirect(f"{exporter.page_url()}?{_sent_back(form, request.GET)}")
     index = _("Báo cáo Excel")
     return render(
         request,
