@@ -60,7 +60,7 @@ class AgencyAdmin(SearchAdmin):
 
 
 @admin.register(Leader)
-class LeaderAdmin(SearchAdmin):
+class LeaderAdmin(HistorySearchAdmin):
     list_display = ["full_name", "position", "agency", "phone", "user"]
     list_filter = ["agency__kind"]
     list_select_related = ["agency", "user"]

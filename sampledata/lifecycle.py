@@ -110,6 +110,7 @@ def remove_demo_rows():
     # "deleted" entries the deletes above just wrote).
     for queryset in (
         Assignment.history.filter(decision_id__in=decision_ids),
+        Leader.history.filter(is_demo=True),
         FieldVisit.history.filter(assignment_id__in=assignment_ids),
         Support.history.filter(visit_id__in=visit_ids),
         Recommendation.history.filter(visit_id__in=visit_ids),

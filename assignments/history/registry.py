@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from communes.models import Assessment, Commune, Recognition
 
 from .. import access
-from ..models import Assignment, FieldVisit, Recommendation, Support
+from ..models import Assignment, FieldVisit, Leader, Recommendation, Support
 
 # history_change_reason of a restore: the mark, then the history_id restored.
 RESTORE_MARK = "restore:"
@@ -27,6 +27,12 @@ def _in_visible_communes(model):
 
 def _commune_page(values, exists):
     return _("Hồ sơ xã"), reverse("reports:commune_detail", args=[values.commune_id])
+
+
+def _leader_page(values, exists):
+    if exists:
+        return _("Lãnh đạo"), reverse("assignments:leader_detail", args=[values.pk])
+    return _("Phân công"), reverse("assignments:assignment_list")
 
 
 def _visit_page(values, exists):
@@ -86,6 +92,17 @@ REGISTRY = {
                 "successor__leader",
                 "successor__commune",
             ),
+        ),
+        Tracked(
+            "leader",
+            Leader,
+            access.leaders_visible_to,
+            _leader_page,
+            # Personal contacts and the account are not for every reader of the history,
+            # and a restore leaves them as they are.
+            hidden=frozenset({"phone", "email", "user"}),
+            keep=frozenset({"phone", "email", "user"}),
+            related=("agency",),
         ),
         Tracked(
             "visit",

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from communes import text
 
@@ -56,6 +57,8 @@ class Leader(models.Model):
     )
     search_name = models.CharField(max_length=100, editable=False, db_index=True)
     is_demo = models.BooleanField(_("dữ liệu mẫu"), default=False, editable=False)
+    # Name, position and agency change by import and in the admin: the history says from where.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("lãnh đạo")

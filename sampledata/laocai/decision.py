@@ -92,7 +92,7 @@ def create_assignments(rng, decision, communes):
                 is_demo=True,
             )
         )
-    Leader.objects.bulk_create(leaders)
+    leaders = bulk_create_with_history(leaders, Leader, default_change_reason=HISTORY_REASON)
     WorkingGroup.objects.bulk_create(groups)
     members = _create_members(rng, groups, names)
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils.html import escape
 
 from assignments.history.registry import history_url
 from assignments.models import Agency, Assignment, Decision, Leader
@@ -217,3 +218,54 @@ def test_a_long_file_name_gives_way_to_the_import_number_in_the_history(decision
     assert len(reason) == 100
     assert reason.startswith("Nhập từ tệp “phu-luc-rat-dai-")
     assert reason.endswith(f"…” (lần nhập #{batch.pk})")
+
+
+# --- the leader's own history (Leader tracked by django-simple-history) ---------------
+
+
+def newest_entry(page):
+    entry = page[page.index('<li class="history-entry') :]
+    return entry[: entry.index("</li>\n")]
+
+
+def test_the_leader_history_shows_an_import_correction_where_it_came_from(
+    later, decision, y_ty, other_agency, office_client, reader_client
+):
+    leader, old = y_ty.leader, (y_ty.leader.position, str(y_ty.leader.agency))
+    new = "Giám đốc" if leader.position != "Giám đốc" else "Phó Giám đốc"
+    batch, _plan = preview([[1, leader.full_name, new, other_agency.name, "Y Tý"]], decision)
+    confirm(office_client, batch)
+
+    page = office_client.get(reverse("assignments:leader_detail", args=[leader.pk]))
+    assert f'href="{history_url(leader)}"' in page.content.decode()
+    for client in (office_client, reader_client):
+        entry = newest_entry(history_page(client, leader))
+        assert f"Nhập từ tệp “sua-phu-luc.xlsx” (lần nhập #{batch.pk})" in entry
+        assert f"Chức vụ</span>: <del>{old[0]}</del> → <ins>{new}</ins>" in entry
+        assert (
+            f"Cơ quan</span>: <del>{escape(old[1])}</del> → <ins>{escape(other_agency)}</ins>"
+            in entry
+        )
+    assert leader.history.filter(history_change_reason__contains=f"#{batch.pk})").count() == 1
+
+
+def test_an_admin_edit_of_a_leader_says_so_and_keeps_contacts_out_of_the_history(
+    later, y_ty, office_client, reader_client
+):
+    leader = y_ty.leader
+    response = office_client.post(
+        reverse("admin:assignments_leader_change", args=[leader.pk]),
+        {
+            "full_name": leader.full_name,
+            "position": "Phó Giám đốc phụ trách",
+            "agency": leader.agency_id,
+            "phone": "0912 000 111",
+            "email": "",
+            "user": leader.user_id or "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = newest_entry(history_page(reader_client, leader))
+    assert '<p class="history-reason muted">Sửa trong trang quản trị</p>' in entry
+    assert "<ins>Phó Giám đốc phụ trách</ins>" in entry
+    assert "0912" not in history_page(office_client, leader)
