@@ -19,6 +19,7 @@ from assignments.services.succession import decision_family, family_root
 from communes import text
 from core.formats import day
 
+from .agencies import AgencyIndex
 from .annex_layout import read_rows, without_agency
 from .files import ImportFileError
 from .picks import PickError
@@ -73,10 +74,7 @@ class _Matcher:
         self.terms = terms
         self.picks = picks
         self.refused = []  # picks that cannot be taken
-        self.agencies = defaultdict(list)
-        for agency in Agency.objects.all():
-            for name in {agency.name, agency.short_name} - {""}:
-                self.agencies[text.match_key(name, strip=False)].append(agency)
+        self.agencies = AgencyIndex(reference)
         self.leaders = defaultdict(list)
         for leader in Leader.objects.select_related("agency"):
             self.leaders[(leader.agency_id, text.match_key(leader.full_name, strip=False))].append(
@@ -112,6 +110,7 @@ class _Matcher:
             leader=raw.name,
             position=raw.position,
             agency=raw.agency,
+            split_from=raw.split_from,
         )
         if raw.error:
             result.fail(raw.error)
@@ -205,7 +204,7 @@ class _Matcher:
 
     def agency(self, typed, result):
         key = text.match_key(typed, strip=False)
-        found = self.agencies.get(key, [])
+        found = self.agencies.named(key)
         if len(found) > 1:
             result.fail(
                 _("Dòng %(row)s: “%(value)s” trùng tên viết tắt của %(count)s cơ quan: %(names)s.")
@@ -219,6 +218,12 @@ class _Matcher:
             return None
         if found:
             return found[0]
+        if (agency := self.agencies.without_province(key)) is not None:
+            result.notes.append(
+                _("cơ quan “%(typed)s” là %(name)s (cùng tên, không kèm tên tỉnh)")
+                % {"typed": typed, "name": agency.name}
+            )
+            return agency
         new = self.extra["new_agencies"].get(key)
         if new is None:
             new = Agency(name=typed)

@@ -32,6 +32,7 @@ class PlanRow:
     leader: str = ""
     position: str = ""
     agency: str = ""
+    split_from: str = ""  # the cell position and agency were split from, as typed
     previous: str = ""
     starts: datetime.date | None = None  # the day the new pair takes effect
     choice: CommuneChoice | None = None  # the commune is (or was) the office's pick

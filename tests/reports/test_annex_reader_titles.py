@@ -2,15 +2,16 @@
 position and the agency; the preview can show the title as typed (RawRow.split_from)."""
 
 import pytest
+from django.urls import reverse
 
-from assignments.models import Agency, Leader
+from assignments.models import Agency, Decision, Leader
 from reports.imports import annex
 from reports.imports import annex_layout as layout
 from reports.imports.files import load_grids
 from reports.imports.titles import KnownAgencies, Title, split_title
 from tests.factories import make_decision
 
-from .import_workbooks import nfd, workbook_bytes
+from .import_workbooks import nfd, upload, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -207,3 +208,23 @@ def test_every_known_agency_after_every_position_splits_back_exactly():
             if split_title(f"{position} {agency.name}") != (position, agency.name):
                 wrong.append((position, agency.name, split_title(f"{position} {agency.name}")))
     assert wrong == []
+
+
+def test_the_preview_shows_the_office_the_split_of_a_title(office_client):
+    rows = [
+        ["STT", "Họ và tên", "Chức vụ", "Cơ quan", "Xã"],
+        ["I. HUYỆN BÁT XÁT"],
+        [1, "Nguyễn Văn An", "Phó Giám đốc Sở Tư pháp", None, "Y Tý"],
+        [2, "Trần Thị Bình", "Phó Giám đốc", "Sở Y tế", "A Lù"],
+    ]
+    decision = Decision.objects.get(number="1599/QĐ-UBND")
+    response = office_client.post(
+        reverse("reports:import_annex"),
+        {"decision": decision.pk, "file": upload(workbook_bytes(rows))},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert page.count("tách chức vụ và cơ quan từ ô") == 1
+    assert "tách chức vụ và cơ quan từ ô “Phó Giám đốc Sở Tư pháp”" in page
+    preview = [row for row in response.context["rows"] if row.row == 3][0]
+    assert (preview.position, preview.agency) == ("Phó Giám đốc", "Sở Tư pháp")

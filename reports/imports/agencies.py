@@ -1,0 +1,50 @@
+"""The agencies the portal knows, as an annex row names them.
+
+By name or short name (communes.text.match_key: case, tone marks, Unicode, spaces);
+and "Sở Tư pháp tỉnh Lào Cai" is the known "Sở Tư pháp" (and the other way round)
+when the name without the programme's province leaves exactly one agency.
+"""
+
+from collections import defaultdict
+
+from assignments.models import Agency
+from communes import text
+from communes.models import Province
+
+
+class AgencyIndex:
+    def __init__(self, reference):
+        self.suffixes = province_suffixes(reference)
+        self.by_key = defaultdict(list)
+        self.by_bare_key = defaultdict(set)
+        for agency in Agency.objects.all():
+            for name in {agency.name, agency.short_name} - {""}:
+                key = text.match_key(name, strip=False)
+                self.by_key[key].append(agency)
+                self.by_bare_key[self.bare(key)].add(agency)
+
+    def named(self, key):
+        """The agencies whose name or short name has this match key."""
+        return self.by_key.get(key, [])
+
+    def without_province(self, key):
+        """The one agency with this name once the province is left out, or None."""
+        same = self.by_bare_key.get(self.bare(key), set())
+        return next(iter(same)) if len(same) == 1 else None
+
+    def bare(self, key):
+        """A name's match key without the province it names at its end."""
+        for suffix in self.suffixes:
+            if key.endswith(" " + suffix) and len(key) > len(suffix) + 1:
+                return key[: -len(suffix) - 1]
+        return key
+
+
+def province_suffixes(reference):
+    """How a name ends with the programme's province: "tỉnh Lào Cai", "Lào Cai", "tỉnh"."""
+    ids = {commune.province_id for commune in reference.communes}
+    names = set(Province.objects.filter(pk__in=ids).values_list("name", flat=True))
+    suffixes = {text.match_key(f"tỉnh {name}", strip=False) for name in names}
+    suffixes |= {text.match_key(name, strip=False) for name in names}
+    suffixes.add(text.match_key("tỉnh", strip=False))
+    return sorted(suffixes, key=len, reverse=True)  # the longest first
