@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assignments.forms import RecommendationFormSet, SupportFormSet, VisitForm
+from assignments.forms.rows import RecommendationFormSet, SupportFormSet
+from assignments.forms.visit import VisitForm
 from assignments.models import FieldVisit, Support
 from assignments.services import visits, workflow
 from tests.factories import make_support, make_visit

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from assignments.forms import parse_quantity, parse_vnd
+from assignments.forms.fields import parse_quantity, parse_vnd
 from assignments.models import Assignment, FieldVisit, Member, VisitEvent
 from communes.models import Criterion
 from tests.factories import make_recommendation, make_visit

@@ -15,7 +15,7 @@ from django.utils.html import escape
 from hypothesis import event, given
 from hypothesis import strategies as st
 
-from assignments.forms import MAX_FORMS, ntm_criteria
+from assignments.forms.rows import MAX_FORMS, ntm_criteria
 from assignments.models import Attachment, FieldVisit, Recommendation, Support, VisitEvent
 from assignments.views.visit_form import open_recommendations
 from sampledata import lifecycle as demo
