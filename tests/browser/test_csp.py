@@ -9,8 +9,7 @@ import pytest
 from django.urls import reverse
 
 from assignments.models import Assignment, FieldVisit
-from sampledata.lifecycle import DEMO_ACCOUNTS
-from tests.support.browser import log_in
+from tests.support.browser import log_in, password_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -28,7 +27,7 @@ def violations(page):
     page.add_init_script(COLLECT_VIOLATIONS)
     console = []
     page.on("console", lambda message: console.append(message.text))
-    log_in(page, "vanphong", next(a for a in DEMO_ACCOUNTS if a.username == "vanphong").password)
+    log_in(page, "vanphong", password_of("vanphong"))
     return lambda: (
         page.evaluate("window.__cspViolations")
         + [text for text in console if "Content Security Policy" in text]

@@ -4,18 +4,9 @@ import pytest
 from django.urls import reverse
 
 from communes.models import Commune, District
-from sampledata.lifecycle import DEMO_ACCOUNTS
-from tests.support.browser import log_in
+from tests.support.browser import log_in, no_horizontal_scroll, password_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
-
-
-def password_of(username):
-    return next(a for a in DEMO_ACCOUNTS if a.username == username).password
-
-
-def no_horizontal_scroll(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def test_office_logs_in_and_sees_the_dashboard_charts(page, screenshot):

@@ -11,14 +11,9 @@ from PIL import Image
 
 from assignments.models import FieldVisit
 from reports.figures import recent_visit_count
-from sampledata.lifecycle import DEMO_ACCOUNTS
-from tests.support.browser import log_in
+from tests.support.browser import log_in, no_horizontal_scroll, password_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
-
-
-def password_of(username):
-    return next(a for a in DEMO_ACCOUNTS if a.username == username).password
 
 
 def photo(tmp_path):
@@ -27,10 +22,6 @@ def photo(tmp_path):
     Image.new("RGB", (800, 600), (40, 120, 60)).save(buffer, "JPEG")
     path.write_bytes(buffer.getvalue())
     return path
-
-
-def no_horizontal_scroll(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def open_visit(page, visit):
