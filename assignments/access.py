@@ -139,10 +139,6 @@ def may_record_visit_for(user, assignment):
     return assignment.ended_on is None and assignment.pk in member_assignment_ids(user)
 
 
-# The visit's states and who may move them: transitions.STEPS, read here.
-EDITABLE_BY_GROUP = transitions.EDITABLE_BY_GROUP
-
-
 def is_party(user, visit, party):
     """Whether the user is `party` (transitions.Party) to the visit.
 
@@ -179,10 +175,6 @@ def takes_part_in(user, visit, step):
 def steps_for(user, visit):
     """{step name: whether the user may take it on the visit now}: the page's buttons."""
     return {name: may(user, visit, name) for name in transitions.STEPS}
-
-
-def may_edit_visit(user, visit):
-    return may(user, visit, "edit")
 
 
 def may_restore_history(user):

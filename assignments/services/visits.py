@@ -13,6 +13,7 @@ from core import formats
 
 from .. import access
 from ..models import Attachment, FieldVisit, Recommendation
+from ..transitions import EDITABLE_BY_GROUP
 
 
 class VisitChanged(Exception):
@@ -36,7 +37,7 @@ class VisitChanged(Exception):
             "who": formats.display_name(who),
             "when": formats.moment(visit.updated_at),
         }
-        if visit.status not in access.EDITABLE_BY_GROUP:
+        if visit.status not in EDITABLE_BY_GROUP:
             text += " " + _("Trạng thái hiện tại: “%(status)s”.") % {
                 "status": visit.get_status_display()
             }
@@ -90,7 +91,7 @@ def _save_visit_row(form, by):
         ).update(version=F("version") + 1)
         # Read after the claim: on PostgreSQL the row stays locked until commit.
         current = FieldVisit.objects.select_related("assignment", "updated_by").get(pk=visit.pk)
-        if not claimed or not access.may_edit_visit(by, current):
+        if not claimed or not access.may(by, current, "edit"):
             raise VisitChanged(current)
         # What was typed goes onto the row as it is now (status and version included).
         visit = construct_instance(form, current, fields=form._meta.fields)
@@ -138,6 +139,3 @@ def delete_attachment(attachment):
     with transaction.atomic():
         attachment.delete()
         transaction.on_commit(lambda: storage.delete(name) if name else None)
-
-
-# --- workflow and assignments over time

@@ -66,7 +66,7 @@ class VisitFormView(LoginRequiredMixin, View):
     def post(self, request, *args, **kwargs):
         self.get_objects()
         forms = self.build_forms(request.POST, request.FILES)
-        if self.visit is not None and not access.may_edit_visit(request.user, self.visit):
+        if self.visit is not None and not access.may(request.user, self.visit, "edit"):
             return self.render_locked(forms, self.visit)
         if not self.all_valid(forms):
             messages.error(request, self.error_summary(forms))
@@ -83,7 +83,7 @@ class VisitFormView(LoginRequiredMixin, View):
                 by=request.user,
             )
         except visits.VisitChanged as exc:
-            if not access.may_edit_visit(request.user, exc.visit):
+            if not access.may(request.user, exc.visit, "edit"):
                 return self.render_locked(forms, exc.visit)
             messages.error(request, exc.message())
             # Carry the current version so that saving again, knowingly, is possible.

@@ -65,7 +65,7 @@ def test_the_table_holds_exactly_the_steps_and_moves_of_the_workflow():
         step = transitions.STEPS[name]
         assert (step.target, step.event) == (target, event), name
     assert transitions.STEPS["edit"].target is None
-    assert {S.DRAFT, S.RETURNED} == access.EDITABLE_BY_GROUP
+    assert {S.DRAFT, S.RETURNED} == transitions.EDITABLE_BY_GROUP
 
 
 @pytest.mark.parametrize(("step", "status", "persona"), CASES, ids=["-".join(c) for c in CASES])
