@@ -67,8 +67,7 @@ class Entry:
 
     @property
     def user_label(self):
-        user = self.record.history_user
-        return _("Hệ thống") if user is None else _user_label(user)
+        return formats.display_name(self.record.history_user, _("Hệ thống"))
 
     @property
     def reason(self):
@@ -214,10 +213,6 @@ def _kind(record):
 # --- values people can read ------------------------------------------------------------
 
 
-def _user_label(user):
-    return formats.display_name(user)
-
-
 # How a related row is named in a difference: (select_related, label).
 _RELATED_LABELS = {
     Assignment: (("leader", "commune"), lambda a: f"{a.leader.full_name} → {a.commune.name}"),
@@ -227,7 +222,7 @@ _RELATED_LABELS = {
 
 def _related_label(model):
     if model is get_user_model():
-        return (), _user_label
+        return (), formats.display_name
     return _RELATED_LABELS.get(model, ((), str))
 
 
