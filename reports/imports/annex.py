@@ -20,8 +20,9 @@ from communes import text
 from core.formats import day
 
 from .agencies import AgencyIndex
-from .annex_layout import read_rows, without_agency
+from .annex_layout import read_rows
 from .files import ImportFileError
+from .names import without_agency
 from .picks import PickError
 from .plan import CREATE, UNCHANGED, UPDATE, CommuneChoice, Plan, PlanRow
 from .reference import ALIAS, PICK, Reference
@@ -30,8 +31,6 @@ from .terms import resolve
 NAME_LENGTH = Leader._meta.get_field("full_name").max_length
 POSITION_LENGTH = Leader._meta.get_field("position").max_length
 AGENCY_LENGTH = Agency._meta.get_field("name").max_length
-
-__all__ = ["Reference", "plan"]
 
 
 def plan(grids, decision, reference=None, terms=None, picks=None):

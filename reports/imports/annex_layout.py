@@ -25,9 +25,7 @@ from communes import text
 
 from . import kinds, titles
 from .files import ImportFileError, cell_name
-from .names import looks_like_position, split_name, strip_honorific, without_agency
-
-__all__ = ["RawRow", "find_header", "header_role", "read_rows", "split_name", "without_agency"]
+from .names import folded, looks_like_position, split_name, strip_honorific
 
 STT, NAME, POSITION, AGENCY, COMMUNE, DISTRICT = (
     "stt",
@@ -50,19 +48,12 @@ def no_header_error():
 
 # --- recognising the layout ---------------------------------------------------------
 
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
-
-
-def _folded(value):
-    """Accent-free, punctuation-free lower case: "Cơ quan, đơn vị" → "co quan don vi"."""
-    return _NOT_WORD.sub(" ", text.fold(str(value))).strip()
-
 
 def header_role(value):
     """The column a header cell names, or None."""
     if value is None or not isinstance(value, str) or len(value) > 60:
         return None
-    key = _folded(value)
+    key = folded(value)
     if key in {"stt", "tt", "so tt", "so thu tu"}:
         return STT
     if key.startswith(("chuc vu", "chuc danh")):
@@ -80,12 +71,6 @@ def header_role(value):
 
 
 def find_header(grid):
-    """(columns by role, first data row) of the sheet's header, or None."""
-    found = _find_header(grid)
-    return found[:2] if found else None
-
-
-def _find_header(grid):
     """(columns by role, first data row, header row) of the sheet's header, or None.
 
     A header names the leader's column and the commune's, and the agency's or the
@@ -161,7 +146,7 @@ _SIGNATURE = re.compile(
 
 
 def _signature_text(value):
-    return isinstance(value, str) and bool(_SIGNATURE.match(_folded(value) + " "))
+    return isinstance(value, str) and bool(_SIGNATURE.match(folded(value) + " "))
 
 
 def _is_signature(values, commune):
@@ -175,7 +160,7 @@ def _is_total(values):
     first = next((v for v in values if isinstance(v, str) and not _is_number_token(v)), None)
     if first is None:
         return False
-    return bool(_TOTAL.match(text.clean(first)) or _TOTAL_FOLDED.match(_folded(first)))
+    return bool(_TOTAL.match(text.clean(first)) or _TOTAL_FOLDED.match(folded(first)))
 
 
 def district_name(value):
@@ -219,7 +204,7 @@ def read_rows(grids, reference, known=None):
     """
     other = None
     for grid in grids:
-        found = _find_header(grid)
+        found = find_header(grid)
         kind = kinds.recognise(grid, found[2] if found else None)
         if kind is not None:
             other = other or kind
@@ -297,7 +282,7 @@ def _cell(grid, row, columns, role):
         value = ""
     more = [
         _text(grid.value(row, c))
-        for c in getattr(columns, "spans", {}).get(role, ())
+        for c in columns.spans.get(role, ())
         if (row, c) not in grid.merged_from
     ]
     return " ".join(part for part in [value, *more] if part)

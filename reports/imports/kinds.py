@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from communes import text
-
 from .files import ImportFileError
 from .matrix import criterion_number
+from .names import folded
 
 # Columns of one kind that make a sheet that kind (an annex has none of them): two
 # under the kind's title or on a sheet with no annex header, three beside an annex's.
@@ -148,7 +147,6 @@ KINDS = (
     ),
 )
 
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
 _TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 
 
@@ -156,7 +154,7 @@ def _key(value):
     """ "Giá trị hỗ trợ (đồng)" → "gia tri ho tro"; None for anything but short text."""
     if not isinstance(value, str) or len(value) > 80:
         return None
-    return _NOT_WORD.sub(" ", text.fold(_TRAILING_NOTE.sub("", value))).strip() or None
+    return folded(_TRAILING_NOTE.sub("", value)) or None
 
 
 @dataclass

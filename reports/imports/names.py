@@ -9,7 +9,7 @@ from communes import text
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 
 
-def _folded(value):
+def folded(value):
     """Accent-free, punctuation-free lower case: "Phó Giám đốc," → "pho giam doc"."""
     return _NOT_WORD.sub(" ", text.fold(str(value))).strip()
 
@@ -62,7 +62,7 @@ def strip_honorific(value):
 
 
 def looks_like_position(value):
-    return (_folded(value) + " ").startswith(POSITION_WORDS)
+    return (folded(value) + " ").startswith(POSITION_WORDS)
 
 
 # First words of agencies, never of a person's name.

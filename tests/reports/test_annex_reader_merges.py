@@ -7,6 +7,7 @@ from communes.models import Commune
 from reports.imports import annex
 from reports.imports import annex_layout as layout
 from reports.imports.files import load_grids
+from reports.imports.reference import Reference
 from tests.factories import make_decision
 
 from .import_workbooks import as_office_saves, workbook_bytes
@@ -24,7 +25,7 @@ PEOPLE = [("Nguyễn Văn An", "Giám đốc"), ("Trần Thị Bình", "Phó Gi�
 def read(rows, merges=(), office=False):
     data = workbook_bytes([*TITLE, *rows], merges)
     data = as_office_saves(data) if office else data
-    return layout.read_rows(load_grids(data), annex.Reference())
+    return layout.read_rows(load_grids(data), Reference())
 
 
 def planned(rows, merges=()):
@@ -106,7 +107,7 @@ def test_merged_position_and_district_cells_belong_to_every_row_they_span():
         ],
         ["C2:C3", "F2:F3"],
     )
-    rows = layout.read_rows(load_grids(data), annex.Reference())
+    rows = layout.read_rows(load_grids(data), Reference())
     assert [(r.position, r.district.name, r.commune) for r in rows] == [
         ("Phó Giám đốc", "Huyện Mường Khương", "Bản Lầu"),
         ("Phó Giám đốc", "Huyện Mường Khương", "Thanh Bình"),
@@ -180,7 +181,7 @@ def test_a_header_merged_over_two_columns_reads_their_cells_as_one():
                 ["C1:D1"],
             )
         ),
-        annex.Reference(),
+        Reference(),
     )
     assert [(r.position, r.agency) for r in rows] == [
         ("Phó Giám đốc", "Sở Tư pháp"),

@@ -14,6 +14,7 @@ from communes.models import Commune
 from reports.imports import annex, service
 from reports.imports import annex_layout as layout
 from reports.imports.files import load_grids
+from reports.imports.reference import Reference
 from tests.support import office_annex
 
 from .import_workbooks import upload
@@ -66,7 +67,7 @@ def test_the_misspelled_communes_are_errors_naming_what_was_typed(decision, offi
 
 def test_every_leader_position_and_agency_is_read_back_as_typed():
     built = office_annex.build()
-    rows = {r.row: r for r in layout.read_rows(load_grids(built.data), annex.Reference())}
+    rows = {r.row: r for r in layout.read_rows(load_grids(built.data), Reference())}
     assert sorted(rows) == [e.row for e in built.truth]
     agencies = {a.name: a for a in Agency.objects.all()}
     for expected in built.truth:

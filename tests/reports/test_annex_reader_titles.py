@@ -8,6 +8,7 @@ from assignments.models import Agency, Decision, Leader
 from reports.imports import annex
 from reports.imports import annex_layout as layout
 from reports.imports.files import load_grids
+from reports.imports.reference import Reference
 from reports.imports.titles import KnownAgencies, Title, split_title
 from tests.factories import make_decision
 
@@ -124,7 +125,7 @@ HEADER = ["STT", "Họ và tên", "Chức vụ", "Cơ quan", "Xã"]
 
 def read(*rows, header=HEADER, merges=()):
     grids = load_grids(workbook_bytes([header, ["I. HUYỆN BÁT XÁT"], *rows], merges))
-    return layout.read_rows(grids, annex.Reference())
+    return layout.read_rows(grids, Reference())
 
 
 @pytest.mark.parametrize("title, position, agency", BY_AGENCY_WORD, ids=lambda v: v)

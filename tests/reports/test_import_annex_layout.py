@@ -3,8 +3,9 @@
 import pytest
 
 from reports.imports import annex_layout as layout
-from reports.imports.annex import Reference
 from reports.imports.files import load_grids
+from reports.imports.names import split_name, without_agency
+from reports.imports.reference import Reference
 
 from .import_workbooks import workbook_bytes
 
@@ -41,12 +42,12 @@ def test_header_cells_name_their_columns(header, role):
      ("Nguyễn Văn A Phó Giám đốc", "Nguyễn Văn A", "Phó Giám đốc")],
 )  # fmt: skip
 def test_names_lose_honorifics_and_give_up_their_positions(cell, name, position):
-    assert layout.split_name(cell) == (name, position)
+    assert split_name(cell) == (name, position)
 
 
 def test_a_position_loses_the_agency_it_repeats():
-    assert layout.without_agency("Giám đốc Sở Tài chính", {"Sở Tài chính"}) == "Giám đốc"
-    assert layout.without_agency("Giám đốc", {"Sở Tài chính"}) == "Giám đốc"
+    assert without_agency("Giám đốc Sở Tài chính", {"Sở Tài chính"}) == "Giám đốc"
+    assert without_agency("Giám đốc", {"Sở Tài chính"}) == "Giám đốc"
 
 
 HEADER = ["STT", "Họ và tên", "Chức vụ", "Cơ quan", "Xã"]
