@@ -28,8 +28,8 @@ from django_tables2 import SingleTableMixin
 from django_tables2.data import TableQuerysetData
 
 from core import security_log
+from core.excel import download
 from core.excel import table as table_export
-from core.excel import writer
 from core.widgets import LongSelect
 
 MAX_PER_PAGE = 200
@@ -189,8 +189,8 @@ class FilteredTableView(LoginRequiredMixin, SingleTableMixin, FilterView):
             filters=table_export.describe_filters(self.filterset),
             today=today,
         )
-        response = writer.workbook_download(
-            workbook, writer.dated_filename(self.get_export_name(), today)
+        response = download.workbook_download(
+            workbook, download.dated_filename(self.get_export_name(), today)
         )
         return security_log.exported(self.request, response)
 

@@ -167,7 +167,7 @@ def imported(request, action, batch):
 def exported(request, response):
     """An Excel download: logged when the response is a file (not a redirect back).
 
-    Downloads are FileResponses (core.excel.writer.workbook_download), which
+    Downloads are FileResponses (core.excel.download.workbook_download), which
     know their file's name.
     """
     filename = getattr(response, "filename", None)

@@ -29,7 +29,7 @@ Usage::
     sheet.header(["STT", "Họ và tên", "Chức vụ"])
     sheet.append([1, "Nguyễn Văn A", "Giám đốc"])
     sheet.signature(today)
-    return workbook_download(workbook, dated_filename("phan-cong-1599", today))
+    return download.workbook_download(workbook, download.dated_filename("phan-cong-1599", today))
 
 Files of any size: rows go to disk as they are written (write-only
 worksheets) and the saved file is streamed from a temporary file
@@ -53,11 +53,6 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
-# Reports reach the whole toolkit as writer.X: the downloads and the styles are re-exported.
-from .download import XLSX_CONTENT_TYPE as XLSX_CONTENT_TYPE
-from .download import dated_filename as dated_filename
-from .download import workbook_download as workbook_download
-from .download import workbook_response as workbook_response
 from .styles import (
     AVERAGE_FORMAT,
     CELL,
@@ -78,6 +73,8 @@ from .styles import (
     SharedStyle,
     named_styles,
 )
+
+# The styles a report passes to Sheet, as writer.CENTER like the ones Sheet uses itself.
 from .styles import CENTER as CENTER
 from .styles import MET as MET
 from .styles import TOTAL as TOTAL

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from assignments import access
 from core import security_log
-from core.excel import writer
+from core.excel.download import dated_filename, workbook_download
 
 from .. import exporters
 
@@ -83,7 +83,7 @@ def report(request, identifier, download=False):
         today = timezone.localdate()
         with translation.override("vi"):
             workbook, stem = exporter.build(request.user, form, today)
-        return writer.workbook_download(workbook, writer.dated_filename(stem, today))
+        return workbook_download(workbook, dated_filename(stem, today))
     if download:
         return redirect(f"{exporter.page_url()}?{_sent_back(form, request.GET)}")
     index = _("Báo cáo Excel")

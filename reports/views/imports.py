@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from assignments import access
 from core import security_log
-from core.excel import writer
+from core.excel import download
 
 from ..imports import blank, picks, service, terms
 from ..imports.files import ImportFileError
@@ -308,7 +308,7 @@ def import_template(request, kind):
     today = timezone.localdate()
     if kind == "phu-luc":
         workbook = blank.annex_template(today)
-        return writer.workbook_response(workbook, "mau-phu-luc-phan-cong.xlsx")
+        return download.workbook_response(workbook, "mau-phu-luc-phan-cong.xlsx")
     if kind == "tieu-chi":
         years = programme_years()
         try:
@@ -318,5 +318,5 @@ def import_template(request, kind):
         if year not in years:
             raise Http404
         workbook = blank.matrix_template(year, today)
-        return writer.workbook_response(workbook, f"mau-tieu-chi-{year}.xlsx")
+        return download.workbook_response(workbook, f"mau-tieu-chi-{year}.xlsx")
     raise Http404

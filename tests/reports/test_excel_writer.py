@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from openpyxl.styles import Alignment
 
 from assignments.models import FieldVisit
-from core.excel import writer
+from core.excel import download, writer
 from reports.excel import matrix, visits
 
 pytestmark = pytest.mark.django_db
@@ -46,21 +46,21 @@ def cells(data):
 
 
 def test_a_download_streams_the_saved_file_and_reads_back_as_the_same_workbook():
-    response = writer.workbook_download(small_workbook(), "thu-2025-11-24.xlsx")
+    response = download.workbook_download(small_workbook(), "thu-2025-11-24.xlsx")
 
     assert isinstance(response, FileResponse) and response.streaming
-    assert response["Content-Type"] == writer.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == download.XLSX_CONTENT_TYPE
     assert response["Content-Disposition"] == 'attachment; filename="thu-2025-11-24.xlsx"'
     data = b"".join(response.streaming_content)
     assert int(response["Content-Length"]) == len(data)
-    in_memory = writer.workbook_response(small_workbook(), "thu.xlsx")
+    in_memory = download.workbook_response(small_workbook(), "thu.xlsx")
     assert isinstance(in_memory, HttpResponse) and not in_memory.streaming
     assert cells(data) == cells(in_memory.content)
     assert cells(data)[("Thu", "B6")][0] == "Bản Vược"
 
 
 def test_the_temporary_file_is_closed_with_the_response():
-    response = writer.workbook_download(small_workbook(), "thu.xlsx")
+    response = download.workbook_download(small_workbook(), "thu.xlsx")
     handle = response.file_to_stream
 
     response.close()
