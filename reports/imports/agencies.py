@@ -2,7 +2,8 @@
 
 By name or short name (communes.text.match_key: case, tone marks, Unicode, spaces);
 and "Sở Tư pháp tỉnh Lào Cai" is the known "Sở Tư pháp" (and the other way round)
-when the name without the programme's province leaves exactly one agency.
+when the name without the programme's province leaves exactly one agency. The same
+rows give the KnownAgencies a title cell is split against (titles.py).
 """
 
 from collections import defaultdict
@@ -11,17 +12,22 @@ from assignments.models import Agency
 from communes import text
 from communes.models import Province
 
+from .titles import KnownAgencies
+
 
 class AgencyIndex:
     def __init__(self, reference):
         self.suffixes = province_suffixes(reference)
         self.by_key = defaultdict(list)
         self.by_bare_key = defaultdict(set)
+        names = []
         for agency in Agency.objects.all():
             for name in {agency.name, agency.short_name} - {""}:
                 key = text.match_key(name, strip=False)
                 self.by_key[key].append(agency)
                 self.by_bare_key[self.bare(key)].add(agency)
+                names.append(name)
+        self.known = KnownAgencies(names)
 
     def named(self, key):
         """The agencies whose name or short name has this match key."""

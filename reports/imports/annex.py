@@ -43,7 +43,8 @@ def plan(grids, decision, reference=None, terms=None, picks=None):
     """
     reference = reference or Reference()
     terms = terms or resolve(decision)
-    raws = read_rows(grids, reference)
+    agencies = AgencyIndex(reference)
+    raws = read_rows(grids, reference, agencies.known)
     if not raws:
         raise ImportFileError(
             _(
@@ -51,7 +52,7 @@ def plan(grids, decision, reference=None, terms=None, picks=None):
                 "(Họ và tên, Chức vụ, Cơ quan, Xã)."
             )
         )
-    matcher = _Matcher(decision, reference, terms, picks or {})
+    matcher = _Matcher(decision, reference, agencies, terms, picks or {})
     result = Plan(kind="annex", extra=matcher.extra)
     for raw in raws:
         result.rows.append(matcher.row(raw))
@@ -67,13 +68,13 @@ def plan(grids, decision, reference=None, terms=None, picks=None):
 
 
 class _Matcher:
-    def __init__(self, decision, reference, terms, picks):
+    def __init__(self, decision, reference, agencies, terms, picks):
         self.decision = decision
         self.reference = reference
         self.terms = terms
         self.picks = picks
         self.refused = []  # picks that cannot be taken
-        self.agencies = AgencyIndex(reference)
+        self.agencies = agencies
         self.leaders = defaultdict(list)
         for leader in Leader.objects.select_related("agency"):
             self.leaders[(leader.agency_id, text.match_key(leader.full_name, strip=False))].append(
