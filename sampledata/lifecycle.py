@@ -3,7 +3,7 @@
 The invented rows themselves are made by ``sampledata.laocai.load_demo_data``.
 Every demo row carries ``is_demo`` or hangs off the demo decision, so removal
 finds them all. Nothing invented is ever written in production mode
-(``refuse_in_production``); removing it stays allowed there.
+(``sampledata.refuse_in_production``); removing it stays allowed there.
 """
 
 import datetime
@@ -32,28 +32,11 @@ from assignments.models import (
 )
 from communes import scores, text
 from communes.models import Assessment, Recognition
+from sampledata import refuse_in_production
 
 
 class DemoDataError(Exception):
     """Demo data cannot be loaded or removed; the message says why and what to do."""
-
-
-PRODUCTION_REFUSAL = (
-    "Không {what}: máy chủ đang chạy ở chế độ production (DJANGO_ENV=production). "
-    "Dữ liệu bịa và tài khoản có mật khẩu công khai không được có trên máy chủ thật; "
-    "không có gì được ghi."
-)
-
-
-def refuse_in_production(what, error=DemoDataError):
-    """Raise `error` in production mode; callers ask before they open a transaction.
-
-    Demo data, demo accounts (whose passwords are written in this module and
-    printed by create_demo_accounts) and synthetic data never belong on a real
-    server.
-    """
-    if settings.PRODUCTION:
-        raise error(PRODUCTION_REFUSAL.format(what=what))
 
 
 def demo_data_loaded():
@@ -183,7 +166,7 @@ def create_demo_accounts():
     Refused in production mode (DemoDataError) before the database is opened: the
     passwords are published.
     """
-    refuse_in_production("tạo tài khoản mẫu")
+    refuse_in_production("tạo tài khoản mẫu", DemoDataError)
     with transaction.atomic():
         return _create_demo_accounts()
 

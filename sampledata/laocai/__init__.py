@@ -19,13 +19,8 @@ from django.utils import timezone
 
 from assignments.models import Decision
 from communes.models import Assessment, Commune, CriteriaSet
-from sampledata.lifecycle import (
-    DemoDataError,
-    demo_figures,
-    link_demo_accounts,
-    refuse_in_production,
-    remove_demo_rows,
-)
+from sampledata import refuse_in_production
+from sampledata.lifecycle import DemoDataError, demo_figures, link_demo_accounts, remove_demo_rows
 
 from .decision import (
     DECISION_ISSUER,
@@ -62,7 +57,7 @@ def load_demo_data(*, reset=False, today=None):
 
     Refused in production mode (DemoDataError) before the database is opened.
     """
-    refuse_in_production("nạp dữ liệu mẫu")
+    refuse_in_production("nạp dữ liệu mẫu", DemoDataError)
     with transaction.atomic():
         return _load(reset, today or timezone.localdate())
 

@@ -8,7 +8,7 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from communes.models import CriteriaSet
-from sampledata.lifecycle import refuse_in_production
+from sampledata import refuse_in_production
 
 from .decision import create_assignments
 from .markers import scale_data_exists
@@ -48,7 +48,7 @@ def generate_scale_data(scale=None, *, clear=False, today=None, write=None):
     One transaction keeps a failed run from leaving half a dataset behind, and on
     SQLite it is also the fast way (one commit, not one per batch).
     """
-    refuse_in_production("tạo dữ liệu giả lập", error=ScaleDataError)
+    refuse_in_production("tạo dữ liệu giả lập", ScaleDataError)
     scale = scale or Scale()
     scale.check()
     criteria_set = CriteriaSet.objects.programme().first()
