@@ -110,7 +110,7 @@ class AssignmentTable(tables.Table):
         date_from = self.today.replace(month=1, day=1) if self.today else None
         query = f"?commune={record.commune_id}"
         if date_from:
-            query += f"&date_from={date_from:%d/%m/%Y}"
+            query += f"&date_from={formats.day(date_from)}"
         return format_html('<a href="{}{}">{}</a>', self.visit_list_url, query, number(value))
 
     def render_support_total(self, value):
