@@ -25,10 +25,7 @@ from sampledata.lifecycle import DemoDataError, demo_figures, link_demo_accounts
 from .decision import (
     DECISION_ISSUER,
     DECISION_NUMBER,
-    DECISION_TITLE,
     STARTED_ON,
-    TA_CHAI_CODE,
-    TA_CHAI_ENDED_ON,
     YEARS,
     create_assignments,
     create_decision,
@@ -36,18 +33,8 @@ from .decision import (
 from .results import create_assessments, create_recognitions, plan_assessments
 from .visits import create_visits
 
-__all__ = [
-    "DECISION_ISSUER",
-    "DECISION_NUMBER",
-    "DECISION_TITLE",
-    "SEED",
-    "STARTED_ON",
-    "TA_CHAI_CODE",
-    "TA_CHAI_ENDED_ON",
-    "YEARS",
-    "DemoDataError",
-    "load_demo_data",
-]
+# The names used from outside: the load_demo_data command (and the tests).
+__all__ = ["DECISION_NUMBER", "STARTED_ON", "DemoDataError", "load_demo_data"]
 
 SEED = 1599
 
