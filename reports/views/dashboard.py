@@ -14,7 +14,7 @@ from communes.models import CriteriaSet
 from core import formats
 from core.templatetags.ntm_format import number
 
-from .. import figures as dashboard
+from .. import figures
 from ..charts import Bar, Chart, bar_chart, column_chart
 from ..forms import DashboardFilterForm
 
@@ -43,12 +43,12 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        districts = dashboard.programme_districts()
-        totals = dashboard.criteria_totals()
+        districts = figures.programme_districts()
+        totals = figures.criteria_totals()
         years = totals.years
         district_id, year = self.choose(districts, years)
         district = next((d for d in districts if d.pk == district_id), None)
-        figures = dashboard.summary(totals, year, district_id, districts)
+        summary = figures.summary(totals, year, district_id, districts)
 
         title = _("Tổng quan xây dựng nông thôn mới")
         breadcrumbs = [(title, "")]
@@ -62,9 +62,9 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             ),
             district=district,
             year=year,
-            figures=figures,
-            figure_sections=self.figure_sections(figures),
-            charts=self.charts(figures),
+            figures=summary,
+            figure_sections=self.figure_sections(summary),
+            charts=self.charts(summary),
         )
         return context
 
