@@ -53,7 +53,7 @@ def plan(grids, decision, reference=None, terms=None, picks=None):
             )
         )
     matcher = _Matcher(decision, reference, agencies, terms, picks or {})
-    result = Plan(kind="annex", extra=matcher.extra)
+    result = Plan(kind="annex", extra=matcher.extra, reference=reference)
     for raw in raws:
         result.rows.append(matcher.row(raw))
     strays = sorted(set(matcher.picks) - {row.row for row in result.rows})

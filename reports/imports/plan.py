@@ -93,6 +93,8 @@ class Plan:
     # annex: things created once for several rows (new agencies and leaders);
     # matrix: "communes", the number of commune rows read.
     extra: dict = field(default_factory=dict, repr=False)
+    # annex: the Reference its communes were matched in (the preview's selects offer them).
+    reference: object = field(default=None, repr=False)
 
     def count(self, action):
         return sum(1 for row in self.rows if row.action == action)

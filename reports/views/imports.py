@@ -28,7 +28,6 @@ from core.excel import download
 from ..imports import blank, picks, service, terms
 from ..imports.files import ImportFileError
 from ..imports.forms import AnnexUploadForm, MatrixUploadForm, programme_years
-from ..imports.reference import Reference
 from ..models import ImportBatch
 
 RECENT = 30
@@ -248,12 +247,10 @@ def _offer_picks(plan):
     """Fill in what the select of each row waiting for its commune offers."""
     if plan.kind != ImportBatch.Kind.ANNEX:
         return
-    reference = None
     for row in plan.rows:
         if row.choice is not None:
-            reference = reference or Reference()
             row.choice.options = picks.options(
-                reference, row.choice.district, row.choice.candidates
+                plan.reference, row.choice.district, row.choice.candidates
             )
 
 
