@@ -41,11 +41,11 @@ class DashboardFilterForm(forms.Form):
 # --- what the reports' forms offer ------------------------------------------------------
 
 
-def matrix_years():
-    """Years a matrix can be made for: assessed years and the programme's own years, newest
-    first."""
+def matrix_years(assessed):
+    """Years a matrix can be made for: the `assessed` years (queries.assessment_years) and the
+    programme's own years, newest first."""
     programme = CriteriaSet.objects.programme().years()
-    return sorted(set(queries.assessment_years()) | set(programme), reverse=True)
+    return sorted(set(assessed) | set(programme), reverse=True)
 
 
 def report_years():
@@ -121,7 +121,7 @@ class MatrixForm(ReportForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         assessed = queries.assessment_years()
-        self.fields["year"].choices = [(y, y) for y in matrix_years()]
+        self.fields["year"].choices = [(y, y) for y in matrix_years(assessed)]
         self.fields["year"].initial = assessed[-1] if assessed else None
         self.fields["district"].queryset = District.objects.in_programme().order_by("code")
 
