@@ -11,33 +11,19 @@ scores, recognitions). Every model is importable from here, as communes.models.X
 from .units import (
     Commune,
     CommuneChange,
-    CommuneChangeManager,
-    CommuneManager,
-    CommuneQuerySet,
     District,
-    DistrictManager,
-    DistrictQuerySet,
     Era,
-    NamedUnit,
     Province,
-    UnitManager,
 )
 from .criteria import (
     CriteriaSet,
-    CriteriaSetManager,
-    CriteriaSetQuerySet,
     Criterion,
     CriterionGroup,
-    CriterionManager,
-    CriterionQuerySet,
     Indicator,
-    NumberedInSetManager,
 )
 from .results import (
     Assessment,
-    AssessmentQuerySet,
     CriteriaScore,
-    CriteriaScoreQuerySet,
     Recognition,
 )
 
@@ -45,29 +31,15 @@ from .results import (
 
 __all__ = [
     "Assessment",
-    "AssessmentQuerySet",
     "Commune",
     "CommuneChange",
-    "CommuneChangeManager",
-    "CommuneManager",
-    "CommuneQuerySet",
     "CriteriaScore",
-    "CriteriaScoreQuerySet",
     "CriteriaSet",
-    "CriteriaSetManager",
-    "CriteriaSetQuerySet",
     "Criterion",
     "CriterionGroup",
-    "CriterionManager",
-    "CriterionQuerySet",
     "District",
-    "DistrictManager",
-    "DistrictQuerySet",
     "Era",
     "Indicator",
-    "NamedUnit",
-    "NumberedInSetManager",
     "Province",
     "Recognition",
-    "UnitManager",
 ]
