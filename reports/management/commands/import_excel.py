@@ -33,7 +33,7 @@ from reports.imports.reference import Reference
 from reports.models import ImportBatch
 
 AMENDMENT_OPTIONS = ("amendment_number", "amendment_date", "amendment_title")
-LABELS = {"create": "THÊM MỚI", "update": "CẬP NHẬT", "unchanged": "KHÔNG ĐỔI", "error": "LỖI"}
+LABELS = {"create": "THÊM MỚI", "update": "CẬP NHẬT", "unchanged": "KHÔNG ĐỔI"}
 
 
 def parse_day(value, option):
@@ -195,6 +195,11 @@ class Command(BaseCommand):
             f"lỗi {plan.errors}."
         )
         for row in plan.for_display():
+            if row.action == ERROR:
+                out.write(self.style.ERROR("; ".join(row.errors)))
+                if row.choice is not None and row.choice.picked is None:
+                    out.write(self._pick_hint(row))
+                continue
             label = LABELS[row.action]
             if plan.kind == ImportBatch.Kind.ANNEX:
                 line = (
@@ -212,12 +217,6 @@ class Command(BaseCommand):
                     f"Dòng {row.row:>4}  {label:<10}  {row.column} {row.commune}, "
                     f"{row.criterion}: {old} → {new}"
                 )
-            if row.action == ERROR:
-                line = "; ".join(row.errors)
-                out.write(self.style.ERROR(line))
-                if row.choice is not None and row.choice.picked is None:
-                    out.write(self._pick_hint(row))
-                continue
             for note in row.notes:
                 line += f"  ({note})"
             out.write(line)
