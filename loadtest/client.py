@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from PIL import Image
 from requests.cookies import RequestsCookieJar
 
-from .report_forms import reports_on
+from .report_forms import options, reports_on
 
 RUN_ID = os.environ.get("LOAD_RUN_ID") or time.strftime("%Y-%m-%d-%H%M%S")
 OUT = Path(os.environ.get("LOAD_DIR") or f"bench-output/loadtest-{RUN_ID}")
@@ -227,10 +227,6 @@ def _ids(text, pattern):
     return sorted({int(m) for m in re.findall(pattern, text)})
 
 
-def _options(doc, name):
-    return [v for v in doc.xpath(f'//select[@name="{name}"]/option/@value') if v]
-
-
 def _last_page(text):
     return max([1, *(int(p) for p in re.findall(r"[?&]page=(\d+)", text))])
 
@@ -259,8 +255,8 @@ def discover(host):
 
     text = get("/xa/")
     doc = lxml.html.fromstring(text)
-    Catalog.districts = _options(doc, "district")
-    Catalog.years = _options(doc, "year")
+    Catalog.districts = options(doc, "district")
+    Catalog.years = options(doc, "year")
     Catalog.sorts = sorted({s.lstrip("-") for s in re.findall(r"[?&]sort=([-\w]+)", text)})
     Catalog.commune_pages = last = _last_page(text)
     communes = set(_ids(text, r'href="/xa/(\d+)/"'))

@@ -3,7 +3,7 @@
 The page draws one form per registered report (reports/exporters.py) with its
 identifier (``data-report``), its file's URL (``action``) and its fields, so
 the load test exports whatever the registry holds without a list of its own.
-No Locust here: tests/test_loadtest_reports.py reads the real page with it.
+No Locust here: tests/reports/test_export_registry.py reads the real page with it.
 """
 
 import random
@@ -14,8 +14,7 @@ import lxml.html
 
 @dataclass
 class Report:
-    """A report as the reports page offers it: one form per registered report
-    (reports/exporters.py), so that the load test exports what the registry holds."""
+    """A report as the reports page offers it (one of its forms)."""
 
     identifier: str
     url: str  # the form's action: the file
@@ -25,19 +24,21 @@ class Report:
     @classmethod
     def of_form(cls, form):
         defaults = dict(form.form_values())
-        choices = {
-            name: [v for v in form.xpath(f'.//select[@name="{name}"]/option/@value') if v]
-            for name in form.xpath(".//select/@name")
-        }
+        choices = {name: options(form, name) for name in form.xpath(".//select/@name")}
         return cls(form.get("data-report"), form.get("action"), defaults, choices)
 
     def params(self):
         """The page's values, each select changed to another of its options at even odds."""
         params = dict(self.defaults)
-        for name, options in self.choices.items():
-            if options and random.random() < 0.5:
-                params[name] = random.choice(options)
+        for name, values in self.choices.items():
+            if values and random.random() < 0.5:
+                params[name] = random.choice(values)
         return params
+
+
+def options(element, name):
+    """The values of the options of the select `name` inside `element`, but the empty one."""
+    return [v for v in element.xpath(f'.//select[@name="{name}"]/option/@value') if v]
 
 
 def reports_on(html):
