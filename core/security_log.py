@@ -204,7 +204,7 @@ def bulk_deleted(what, counts):
 
 
 def connect():
-    """Connect the receivers (core.apps.NtmPortalConfig.ready)."""
+    """Connect the receivers (core.apps.CoreConfig.ready)."""
     from axes.signals import user_locked_out
     from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
