@@ -7,17 +7,12 @@ from django.urls import reverse
 
 from assignments.models import FieldVisit, VisitEvent
 from sampledata import lifecycle as demo
-from sampledata.lifecycle import DEMO_ACCOUNTS
-from tests.support.browser import log_in
+from tests.support.browser import log_in, password_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 COMMENT = "Ghi rõ kinh phí xã đối ứng."
 ANSWER = "Đã bổ sung: xã đối ứng 40 triệu đồng."
-
-
-def password_of(username):
-    return next(a for a in DEMO_ACCOUNTS if a.username == username).password
 
 
 def waiting_for_the_office(page):

@@ -5,18 +5,13 @@ from django.urls import reverse
 
 from assignments.models import Assignment, Decision
 from reports.models import CommuneAlias
-from sampledata.lifecycle import DEMO_ACCOUNTS
 from tests.reports.import_workbooks import annex_rows_for, workbook_bytes
-from tests.support.browser import log_in
+from tests.support.browser import log_in, password_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 NAMES = ("Sàng Ma Sáo", "Y Tý", "Dền Sáng", "Dền Thàng")  # rows 6 to 9, under Bát Xát
 MISSPELT = {"Sàng Ma Sáo": "Xàng Ma Sáo", "Dền Sáng": "Rền Sáng"}
-
-
-def password_of(username):
-    return next(a for a in DEMO_ACCOUNTS if a.username == username).password
 
 
 def annex_file(folder, name):

@@ -6,20 +6,13 @@ import pytest
 from django.urls import reverse
 
 from assignments.models import Assignment, Decision
-from sampledata.lifecycle import DEMO_ACCOUNTS
 from tests.reports.import_workbooks import active_assignment, nfd, workbook_bytes
-from tests.support.browser import log_in
+from tests.support.browser import log_in, password_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 
-def password_of(username):
-    return next(a for a in DEMO_ACCOUNTS if a.username == username).password
-
-
-def test_office_imports_a_messy_annex_and_finds_the_assignment_updated(
-    page, tmp_path, settings, screenshot
-):
+def test_office_imports_a_messy_annex_and_finds_the_assignment_updated(page, tmp_path, screenshot):
     decision = Decision.objects.get(number="1599/QĐ-UBND")
     ban_vuoc = active_assignment("Bản Vược")
     kept = active_assignment("Y Tý")
@@ -64,7 +57,7 @@ def test_office_imports_a_messy_annex_and_finds_the_assignment_updated(
     assert active_assignment("Y Tý").pk == kept.pk
 
 
-def test_office_imports_an_amending_decisions_annex_from_a_chosen_day(page, tmp_path, settings):
+def test_office_imports_an_amending_decisions_annex_from_a_chosen_day(page, tmp_path):
     decision = Decision.objects.get(number="1599/QĐ-UBND")
     y_ty = active_assignment("Y Tý")
     rows = [

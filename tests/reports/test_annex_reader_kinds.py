@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from assignments.models import Agency, Assignment, Decision, Leader
+from assignments.models import Agency, Assignment, Leader
 from reports import exporters
 from reports.imports import service
 from reports.imports.files import ImportFileError
@@ -56,11 +56,6 @@ OTHER_FILES = {
         "công tác”: cột Ngày, Lãnh đạo đi, Trạng thái, Khoản hỗ trợ …), ",
     ),
 }
-
-
-@pytest.fixture
-def decision():
-    return Decision.objects.get(number="1599/QĐ-UBND")
 
 
 def counts():

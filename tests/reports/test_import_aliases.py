@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from assignments.models import Assignment, Decision, Leader
+from assignments.models import Assignment, Leader
 from communes import text
 from communes.models import Commune
 from reports.imports import service
@@ -14,11 +14,6 @@ from .import_workbooks import annex_rows_for, upload, workbook_bytes
 pytestmark = pytest.mark.django_db
 
 BY_ALIAS = "khớp theo tên gọi khác đã chọn trước"
-
-
-@pytest.fixture
-def decision():
-    return Decision.objects.get(number="1599/QĐ-UBND")
 
 
 def commune(name, district=None):

@@ -24,11 +24,6 @@ from .import_workbooks import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def decision():
-    return Decision.objects.get(number="1599/QĐ-UBND")
-
-
 def in_district(district, n):
     return list(
         Assignment.objects.active()

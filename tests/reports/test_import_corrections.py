@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from assignments.history.registry import history_url
-from assignments.models import Agency, Assignment, Decision, Leader
+from assignments.models import Agency, Assignment, Leader
 from reports.imports import service
 from reports.models import ImportBatch
 from tests.support.clock import DEMO_DAY
@@ -33,11 +33,6 @@ def later():
     )
     with time_machine.travel(moment, tick=True):
         yield
-
-
-@pytest.fixture
-def decision():
-    return Decision.objects.get(number="1599/QĐ-UBND")
 
 
 @pytest.fixture

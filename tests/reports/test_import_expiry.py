@@ -11,7 +11,7 @@ import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 
-from assignments.models import Assignment, Decision, Leader
+from assignments.models import Assignment, Leader
 from reports.imports import service
 from reports.models import ImportBatch
 
@@ -28,11 +28,6 @@ UPLOADED = datetime.datetime(2026, 11, 18, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Mi
 def clock():
     with time_machine.travel(UPLOADED, tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture
-def decision():
-    return Decision.objects.get(number="1599/QĐ-UBND")
 
 
 @pytest.fixture

@@ -23,11 +23,6 @@ HEADER = ["STT", "Họ và tên", "Chức vụ", "Cơ quan", "Xã"]
 ROW = [1, "Nguyễn Văn An", "Giám đốc", "Sở Tài chính", "Bản Vược"]
 
 
-@pytest.fixture
-def decision():
-    return Decision.objects.get(number="1599/QĐ-UBND")
-
-
 def rewrite(data, entry, change):
     """The ZIP `data` with `entry`'s bytes replaced by change(bytes)."""
     out = io.BytesIO()

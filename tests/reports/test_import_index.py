@@ -11,17 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assignments.models import Decision
 from reports.models import ImportBatch
 
 pytestmark = pytest.mark.django_db
 
 S = ImportBatch.Status
-
-
-@pytest.fixture
-def decision():
-    return Decision.objects.get(number="1599/QĐ-UBND")
 
 
 def make_batch(decision, name, status, hours_ago, user=None):

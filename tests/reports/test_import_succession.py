@@ -27,11 +27,6 @@ EFFECTIVE = D(2024, 7, 1)  # before Tà Chải's merger (31/10/2024): 127 pairs 
 NEW_AGENCY = "Ban Quản lý các dự án thử nghiệm tỉnh"
 
 
-@pytest.fixture
-def decision():
-    return Decision.objects.get(number="1599/QĐ-UBND")
-
-
 def in_force(decision):
     return list(
         Assignment.objects.active()
