@@ -91,6 +91,15 @@ class WorkingGroup(models.Model):
     def __str__(self):
         return self.name
 
+    @classmethod
+    def name_for(cls, agency, commune):
+        """The name a group of `agency` for `commune` gets, as the office writes it.
+
+        Stored data, always in Vietnamese whatever the interface language.
+        """
+        name = f"Tổ giúp việc {agency.short_name or agency.name} – xã {commune.name}"
+        return name[: cls._meta.get_field("name").max_length]
+
 
 class Member(models.Model):
     class Role(models.TextChoices):

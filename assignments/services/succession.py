@@ -25,7 +25,6 @@ from .errors import WorkflowError, plausible
 ONE_DAY = datetime.timedelta(days=1)
 NUMBER_LENGTH = Decision._meta.get_field("number").max_length
 TITLE_LENGTH = Decision._meta.get_field("title").max_length
-GROUP_NAME_LENGTH = WorkingGroup._meta.get_field("name").max_length
 
 
 def _end_assignment(assignment, *, ended_on, reason, note):
@@ -40,15 +39,6 @@ def _tag(instance, by, change_reason):
     if change_reason:
         instance._change_reason = change_reason
     return instance
-
-
-def group_name(agency, commune):
-    """A new group's name, as the demo data and the office name theirs."""
-    name = _("Tổ giúp việc %(agency)s – xã %(commune)s") % {
-        "agency": agency.short_name or agency.name,
-        "commune": commune.name,
-    }
-    return name[:GROUP_NAME_LENGTH]
 
 
 def group_for(old, leader, started_on):
@@ -71,7 +61,7 @@ def group_for(old, leader, started_on):
         return known
     agency = leader.agency
     return WorkingGroup.objects.create(
-        name=group_name(agency, old.commune),
+        name=WorkingGroup.name_for(agency, old.commune),
         agency=agency,
         established_on=started_on,
         is_demo=agency.is_demo,  # removed with its agency when the demo data is removed

@@ -86,7 +86,7 @@ def create_assignments(rng, decision, communes):
         )
         groups.append(
             WorkingGroup(
-                name=f"Tổ giúp việc {agency.short_name or agency.name} – xã {commune.name}",
+                name=WorkingGroup.name_for(agency, commune),
                 agency=agency,
                 established_on=STARTED_ON,
                 is_demo=True,
