@@ -13,6 +13,7 @@ from .units import (
     CommuneChange,
     District,
     Era,
+    Map,
     Province,
 )
 from .criteria import (
@@ -40,6 +41,7 @@ __all__ = [
     "District",
     "Era",
     "Indicator",
+    "Map",
     "Province",
     "Recognition",
 ]

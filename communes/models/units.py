@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core import formats
 
 from .. import text
+from ..reference import REFORM_DAY
 
 
 class Era(models.TextChoices):
@@ -15,6 +16,39 @@ class Era(models.TextChoices):
 
     PRE_2025 = "pre2025", _("Trước 01/07/2025 (có cấp huyện)")
     FROM_2025 = "2025", _("Từ 01/07/2025 (không có cấp huyện)")
+
+
+class Map(models.TextChoices):
+    """How a figure is read: on the map of its time or on today's (the ``?map=`` of pages).
+
+    On the old map records are counted on the unit they were made for, grouped by old
+    province and district (how the 2021–2025 reports were made). On the current map
+    they roll up to the unit that exists now (``Commune.current_unit``), old district
+    shown as a label. Both maps count the same records, so their totals are equal.
+    """
+
+    CURRENT = "current", _("Bản đồ hiện nay (từ 01/07/2025)")
+    OLD = "old", _("Bản đồ cũ (trước 01/07/2025, theo huyện)")
+
+    @classmethod
+    def default(cls, today=None):
+        """The current map from the reform day on, the old one before it."""
+        today = today or timezone.localdate()
+        return cls.CURRENT if today >= REFORM_DAY else cls.OLD
+
+    @classmethod
+    def parse(cls, value, today=None):
+        """The map a ``?map=`` value names, else the default (never an error page)."""
+        return cls(value) if value in cls.values else cls.default(today)
+
+    @property
+    def era(self):
+        return Era.FROM_2025 if self == Map.CURRENT else Era.PRE_2025
+
+    def unit(self, path="commune"):
+        """The field path of a record's unit on this map: ``path`` on the old map,
+        ``path__current_unit`` (the unit it rolled up to) on the current one."""
+        return f"{path}__current_unit" if self == Map.CURRENT else path
 
 
 class UnitManager(models.Manager):
@@ -134,9 +168,28 @@ class CommuneQuerySet(models.QuerySet):
             Q(valid_to__isnull=True) | Q(valid_to__gte=on),
         )
 
-    def in_programme(self):
-        """The rural communes of the 2021–2025 programme, including those merged since."""
-        return self.rural().in_era(Era.PRE_2025)
+    def in_programme(self, map=None):
+        """The programme's units on a map (default: the old one).
+
+        Old map: the rural communes of the 2021–2025 programme, including those
+        merged since. Current map: the units that exist now and are xã, or hold
+        one of those (an old xã merged into a phường brings its records there), so
+        that both maps count the same records.
+        """
+        old = self.rural().in_era(Era.PRE_2025)
+        if map is None or map == Map.OLD:
+            return old
+        rolled_up = Commune.objects.rural().in_era(Era.PRE_2025).values("current_unit")
+        return self.in_era(Era.FROM_2025).filter(Q(kind=Commune.Kind.RURAL) | Q(pk__in=rolled_up))
+
+    def on_map(self, map):
+        """Every unit of a map (any kind)."""
+        return self.in_era(Map(map).era)
+
+    def rolled_up_to(self, unit):
+        """The units whose records count for ``unit`` today: itself and its predecessors
+        (one query however many there are, through ``current_unit``)."""
+        return self.filter(current_unit=unit)
 
     def search(self, query):
         """Accent-insensitive search on the name ("ban vuoc" finds "Bản Vược")."""
@@ -172,6 +225,20 @@ class Commune(NamedUnit):
     target_year = models.PositiveSmallIntegerField(
         _("năm phấn đấu đạt chuẩn NTM"), null=True, blank=True
     )
+    current_unit = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="rolled_up",
+        verbose_name=_("đơn vị hiện nay"),
+        help_text=_(
+            "Đơn vị đang tồn tại mà hồ sơ của đơn vị này được tính vào: chính nó nếu còn "
+            "tồn tại, nếu không là đơn vị kế thừa cuối cùng theo lịch sử sáp nhập. Tính từ "
+            "các thay đổi địa giới (communes.lineage), không nhập tay."
+        ),
+    )
 
     objects = CommuneManager()
 
@@ -188,6 +255,15 @@ class Commune(NamedUnit):
         if self.district_id is None:
             return f"{prefix} {self.name}"
         return f"{prefix} {self.name} ({self.district.name})"
+
+    @property
+    def has_ceased(self):
+        """Merged into another unit: its records roll up to ``current_unit``."""
+        return self.current_unit_id is not None and self.current_unit_id != self.pk
+
+    def exists_on(self, day):
+        """The unit is on the map of ``day`` (new records dated ``day`` may be made for it)."""
+        return self.is_current(day)
 
 
 class CommuneChangeManager(models.Manager):

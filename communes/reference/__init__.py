@@ -17,7 +17,7 @@ are here.
 import datetime
 
 LAST_PRE_2025_DAY = datetime.date(2025, 6, 30)
-REFORM_DAY = datetime.date(2025, 7, 1)
+REFORM_DAY = datetime.date(2025, 7, 1)  # the first day of the 2025 map (Map.CURRENT)
 
 # The criteria set of the 2021–2025 programme (Decision 318/QĐ-TTg, 19 criteria).
 NTM_SET = "qd318-2021-2025"

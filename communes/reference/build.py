@@ -26,6 +26,7 @@ from collections import Counter, defaultdict
 
 from django.db import transaction
 
+from .. import lineage
 from ..models import (
     Commune,
     CommuneChange,
@@ -343,4 +344,5 @@ def load_province(code, tally=None):
         _upsert(CommuneChange, key, values, tally)
 
     _load_2025(rows, communes, tally)
+    lineage.refresh_current_units()
     return tally

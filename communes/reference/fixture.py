@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core import serializers
 from django.db import transaction
 
+from .. import lineage
 from ..models import Commune, CriteriaSet, CriterionGroup, District, Province
 from .tally import CREATED, UNCHANGED, UPDATED, Tally
 
@@ -69,4 +70,5 @@ def load_fixture(path=FIXTURE):
             tally.add(obj, UPDATED if changed else UNCHANGED)
         if isinstance(obj, REFERENCED):
             ids[model, obj.natural_key()] = obj.pk
+    lineage.refresh_current_units()
     return tally
