@@ -77,6 +77,13 @@ MISSING_CHANGES = {
     ],
 }
 
+# The resolution that made each new province's commune-level units on 01/07/2025, by the
+# new province's code (era 2025). The package does not carry them; a province not listed
+# gets its lineage with the legal basis left blank (docs/domain.md).
+REFORM_RESOLUTIONS = {
+    "15": "Nghị quyết 1673/NQ-UBTVQH15 ngày 16/06/2025",  # the new Lào Cai (with Yên Bái)
+}
+
 # Decision 318/QĐ-TTg of 08/03/2022 (docs/domain.md). The advanced set's criteria
 # are not known to us: the office enters them.
 DECISION_318 = "Quyết định 318/QĐ-TTg ngày 08/03/2022"
@@ -283,8 +290,7 @@ def _load_2025(legacy_rows, communes, tally):
                 "successor": successors[new["wardCode"]],
                 "effective_on": REFORM_DAY,
             },
-            # The resolution for each province is not in the package: left blank.
-            {"kind": kind},
+            {"kind": kind, "legal_basis": REFORM_RESOLUTIONS.get(province.code, "")},
             tally,
         )
 

@@ -22,6 +22,9 @@ FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "reference_laocai.json"
 OFFICE_FIELDS = {Commune: {"target_year"}}
 
 
+# Derived from the lineage after the load (communes.lineage), not read from the file.
+DERIVED_FIELDS = {"current_unit"}
+
 # Rows that other rows point to: remembering their ids saves a query per reference.
 REFERENCED = (Province, District, Commune, CriteriaSet, CriterionGroup)
 
@@ -31,6 +34,8 @@ def _with_known_ids(records, ids):
     for record in records:
         model = apps.get_model(record["model"])
         fields = record["fields"]
+        for name in DERIVED_FIELDS:
+            fields.pop(name, None)
         for field in model._meta.concrete_fields:
             value = fields.get(field.name)
             if field.is_relation and isinstance(value, list):
@@ -63,6 +68,7 @@ def load_fixture(path=FIXTURE):
                 for field in model._meta.concrete_fields
                 if not field.primary_key
                 and field.name not in OFFICE_FIELDS.get(model, ())
+                and field.name not in DERIVED_FIELDS
                 and getattr(current, field.attname) != getattr(obj, field.attname)
             ]
             if changed:

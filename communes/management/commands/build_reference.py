@@ -17,15 +17,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--province",
             required=True,
-            help="Mã TCTK của tỉnh trước 01/07/2025, hai chữ số (Lào Cai: 10).",
+            action="append",
+            help=(
+                "Mã TCTK của tỉnh trước 01/07/2025, hai chữ số; nhắc lại cho mỗi tỉnh cũ "
+                "(tỉnh Lào Cai mới: --province 10 --province 15, tức Lào Cai và Yên Bái cũ)."
+            ),
         )
 
     def handle(self, *args, province, **options):
         tally = Tally()
-        try:
-            load_province(province.zfill(2), tally)
-        except LookupError as error:
-            raise CommandError(error) from error
+        for code in province:
+            try:
+                load_province(code.zfill(2), tally)
+            except LookupError as error:
+                raise CommandError(error) from error
         load_criteria(tally)
         for note in tally.notes:
             self.stderr.write(self.style.WARNING(note))
