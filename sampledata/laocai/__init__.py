@@ -78,9 +78,20 @@ def _load(reset, today):
     return demo_figures()
 
 
+# Decision 1599/QĐ-UBND is the old Lào Cai province's (code 10 before 01/07/2025): its
+# 127 xã, not the old Yên Bái's, which the new province's reference also holds.
+DECISION_PROVINCE = "10"
+
+
 def _reference():
-    """The programme's communes and the 19 criteria of the period, or DemoDataError."""
-    communes = list(Commune.objects.in_programme().select_related("district").order_by("code"))
+    """The 127 xã of the decision's province and the 19 criteria of the period, or
+    DemoDataError."""
+    communes = list(
+        Commune.objects.in_programme()
+        .filter(province__code=DECISION_PROVINCE)
+        .select_related("district")
+        .order_by("code")
+    )
     criteria_set = CriteriaSet.objects.programme().first()
     criteria = list(criteria_set.criteria.order_by("number")) if criteria_set else []
     if not communes or not criteria:
