@@ -3,15 +3,21 @@
 Per province, its own copies of the provincial bodies of ``sampledata.names``
 (without the enterprises and the bodies named after Lào Cai); each agency's
 leaders help one commune each, with a working group of three to five members.
+From 01/07/2025 (when the generation's day is past it) the assignments are carried
+over to the new units of the synthetic reform (``_carry_over``).
 """
 
 from assignments.models import Agency, Assignment, Decision, Leader, Member, WorkingGroup
 from communes import text
+from communes.reference import LAST_PRE_2025_DAY, REFORM_DAY
 from sampledata.names import AGENCIES, GROUP_SIZES, STAFF_POSITIONS, full_name, placeholder_phone
 
 from .markers import SCALE_BLOC, SCALE_DECISION_NUMBER, SCALE_ISSUER, SCALE_TITLE, STARTED_ON
 from .writing import BATCH_SIZE
 
+END_REASON = Assignment.EndReason.MERGED
+END_NOTE = "Đơn vị hành chính sắp xếp lại từ 01/07/2025, vào xã {unit} (dữ liệu giả lập)."
+ENDED_NOTE = "Lãnh đạo khác tiếp tục giúp xã mới."
 AGENCY_NAMES = [
     (name, short, kind, head, deputy)
     for name, short, kind, head, deputy in AGENCIES
@@ -19,8 +25,9 @@ AGENCY_NAMES = [
 ]
 
 
-def create_assignments(rng, communes, progress):
-    """One leader and group per commune; the assignments, each with its `team` (members)."""
+def create_assignments(rng, communes, successor_of, today, progress):
+    """One leader and group per commune; the old units' assignments, each with its `team`
+    (members) and, from the reform day on, its `successor` (None if it ended there)."""
     by_province = {}
     for commune in communes:
         by_province.setdefault(commune.province, []).append(commune)
@@ -65,26 +72,60 @@ def create_assignments(rng, communes, progress):
         period_end=2025,
         is_demo=True,
     )
-    assignments = Assignment.objects.bulk_create(
-        [
-            Assignment(
-                decision=decision,
-                leader=leader,
-                commune=commune,
-                working_group=group,
-                started_on=STARTED_ON,
-            )
-            for commune, leader, group in pairs
-        ],
-        batch_size=BATCH_SIZE,
-    )
+    assignments = [
+        Assignment(
+            decision=decision,
+            leader=leader,
+            commune=commune,
+            working_group=group,
+            started_on=STARTED_ON,
+        )
+        for commune, leader, group in pairs
+    ]
+    successors = _carry_over(assignments, successor_of) if today >= REFORM_DAY else []
+    Assignment.objects.bulk_create(assignments, batch_size=BATCH_SIZE)
     team_of = {}
     for member in members:
         team_of.setdefault(member.group_id, []).append(member)
-    for assignment in assignments:
+    for assignment in assignments + successors:
         assignment.team = team_of[assignment.working_group_id]
-    progress.done("Quyết định và phân công", 1 + len(assignments))
+    progress.done("Quyết định và phân công", 1 + len(assignments) + len(successors))
     return assignments
+
+
+def _carry_over(assignments, successor_of):
+    """The carry-over of 01/07/2025, as the office makes it (assignments.services.reform):
+    where old units went into one new unit, the assignment of the first by code continues
+    there (same leader and group, from REFORM_DAY), the others end on 30/06/2025.
+
+    Writes the successors and sets the old assignments' end (they are written after);
+    returns the successors, each old assignment's ``successor`` being its own or None.
+    """
+    continuing = {}
+    for assignment in sorted(assignments, key=lambda a: a.commune.code):
+        continuing.setdefault(successor_of[assignment.commune.pk].pk, assignment)
+    successors = Assignment.objects.bulk_create(
+        [
+            Assignment(
+                decision=old.decision,
+                leader=old.leader,
+                commune=successor_of[old.commune.pk],
+                working_group=old.working_group,
+                started_on=REFORM_DAY,
+            )
+            for old in continuing.values()
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    for old, new in zip(continuing.values(), successors, strict=True):
+        old.successor = new
+        new.old_district = old.commune.district  # a label for its texts: no district now
+    for old in assignments:
+        unit = successor_of[old.commune.pk]
+        old.ended_on = LAST_PRE_2025_DAY
+        old.end_reason = END_REASON
+        old.end_note = END_NOTE.format(unit=unit.name) + ("" if old.successor else " " + ENDED_NOTE)
+    return successors
 
 
 def _create_agencies(by_province):

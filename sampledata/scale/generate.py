@@ -12,6 +12,7 @@ from sampledata import refuse_in_production
 
 from .decision import create_assignments
 from .markers import scale_data_exists
+from .reform import create_reform
 from .removal import remove_scale_data
 from .results import create_assessments
 from .units import create_units
@@ -76,7 +77,8 @@ def generate_scale_data(scale=None, *, clear=False, today=None, write=None):
         if clear:
             remove_scale_data(progress)
         communes = create_units(rng, scale, progress)
-        assignments = create_assignments(rng, communes, progress)
+        successor_of = create_reform(rng, communes, progress)
+        assignments = create_assignments(rng, communes, successor_of, today, progress)
         create_assessments(rng, communes, criteria, years, progress)
         create_visits(rng, assignments, criteria, scale.visits, today, progress)
     # PostgreSQL checks the (deferred) foreign keys of every row at commit.

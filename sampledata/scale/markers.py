@@ -1,7 +1,8 @@
 """What marks a row as synthetic, and finding the synthetic rows again.
 
-* units: era pre-2025 and a code starting with ``CODE_PREFIX`` (the statistics
-  office's codes are digits only);
+* units: a code starting with ``CODE_PREFIX`` (the statistics office's codes are
+  digits only): the synthetic country of era pre-2025, and what its reform made of
+  it (era 2025, sampledata.scale.reform), whose lineage rows go with them;
 * the decision ``SCALE_DECISION_NUMBER`` of ``SCALE_ISSUER``, and everything
   hanging off its assignments (visits, supports, recommendations);
 * agencies of the bloc ``SCALE_BLOC``, with their leaders, groups and members.
@@ -23,9 +24,12 @@ SCALE_BLOC = "Dữ liệu giả lập quy mô toàn quốc"
 STARTED_ON = datetime.date(2021, 1, 1)
 
 
-def synthetic_units(model):
-    """The synthetic provinces, districts or communes (`model` is one of the three)."""
-    return model.objects.filter(era=Era.PRE_2025, code__startswith=CODE_PREFIX)
+def synthetic_units(model, era=Era.PRE_2025):
+    """The synthetic provinces, districts or communes (`model` is one of the three) of an
+    era: the old map's by default (the size asked for), the reform's with Era.FROM_2025,
+    both with ``era=None``."""
+    units = model.objects.filter(code__startswith=CODE_PREFIX)
+    return units if era is None else units.filter(era=era)
 
 
 def scale_decisions():
@@ -39,6 +43,6 @@ def scale_agencies():
 def scale_data_exists():
     return (
         scale_decisions().exists()
-        or synthetic_units(Province).exists()
+        or synthetic_units(Province, era=None).exists()
         or scale_agencies().exists()
     )

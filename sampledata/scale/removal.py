@@ -23,6 +23,7 @@ from communes.models import (
     CommuneChange,
     CriteriaScore,
     District,
+    Era,
     Province,
     Recognition,
 )
@@ -41,7 +42,7 @@ def remove_scale_data(progress=None):
     supports = Support.objects.filter(visit__in=visits).values("pk")
     agencies = scale_agencies().values("pk")
     groups = WorkingGroup.objects.filter(agency__in=agencies).values("pk")
-    communes = synthetic_units(Commune).values("pk")
+    communes = synthetic_units(Commune, era=None).values("pk")  # both maps
     storage = Attachment._meta.get_field("file").storage
     files = list(Attachment.objects.filter(visit__in=visits).values_list("file", flat=True))
     ImportBatch.objects.filter(decision__in=decisions).update(decision=None)
@@ -72,9 +73,11 @@ def remove_scale_data(progress=None):
         Recognition.objects.filter(commune__in=communes),
         CommuneChange.objects.filter(predecessor__in=communes),
         CommuneChange.objects.filter(successor__in=communes),
+        # Old units first: they point to the new ones (current_unit).
         synthetic_units(Commune),
-        synthetic_units(District),
-        synthetic_units(Province),
+        synthetic_units(Commune, Era.FROM_2025),
+        synthetic_units(District, era=None),
+        synthetic_units(Province, era=None),
     ):
         # A plain DELETE: the collector would fetch each row and write its history.
         deleted += queryset._raw_delete(queryset.db)

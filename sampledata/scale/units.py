@@ -32,7 +32,7 @@ def create_units(rng, scale, progress):
     valid = {"era": Era.PRE_2025, "valid_to": LAST_PRE_2025_DAY}
     provinces = Province.objects.bulk_create(
         [
-            _keyed(Province(code=_code(p, 2), name=f"Tỉnh Thử {p:02d}", **valid))
+            keyed(Province(code=unit_code(p, 2), name=f"Tỉnh Thử {p:02d}", **valid))
             for p in range(1, scale.provinces + 1)
         ]
     )
@@ -44,7 +44,9 @@ def create_units(rng, scale, progress):
             kind = rng.choices(list(DISTRICT_KINDS), [w for _p, w in DISTRICT_KINDS.values()])[0]
             name = f"{DISTRICT_KINDS[kind][0]} Thử {d:03d}"
             districts.append(
-                _keyed(District(code=_code(d, 4), name=name, province=province, kind=kind, **valid))
+                keyed(
+                    District(code=unit_code(d, 4), name=name, province=province, kind=kind, **valid)
+                )
             )
     District.objects.bulk_create(districts, batch_size=BATCH_SIZE)
     communes = []
@@ -53,9 +55,9 @@ def create_units(rng, scale, progress):
         for _i in range(share):
             c = len(communes) + 1
             communes.append(
-                _keyed(
+                keyed(
                     Commune(
-                        code=_code(c, 4),
+                        code=unit_code(c, 4),
                         name=f"Thử {c:05d}",
                         province=district.province,
                         district=district,
@@ -70,7 +72,7 @@ def create_units(rng, scale, progress):
     return communes
 
 
-def _code(number, width):
+def unit_code(number, width):
     digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     result = ""
     while number:
@@ -79,6 +81,6 @@ def _code(number, width):
     return CODE_PREFIX + result.rjust(width, "0")
 
 
-def _keyed(unit):
+def keyed(unit):
     unit.refresh_keys()  # bulk_create skips save(), which sets the search and sort keys
     return unit

@@ -1,7 +1,10 @@
 """The synthetic field visits with their participants, support items and recommendations.
 
-Visits are shared unevenly among the assignments, on working days from January
-2021 to today; about one assignment in seven gets none (stale on the dashboard).
+Visits are shared unevenly among the old units' assignments, on working days from
+January 2021 to today; about one assignment in seven gets none (stale on the
+dashboard). A visit drawn after an assignment's end (the reform of 01/07/2025) is
+made on its successor, the assignment on the new unit, or, where it ended without
+one, drawn again before its end.
 """
 
 import datetime
@@ -36,10 +39,21 @@ def create_visits(rng, assignments, criteria, total, today, progress):
         for _i in range(share):
             day = FIRST_VISIT_ON + datetime.timedelta(days=rng.randint(0, span))
             day = working_day(day, not_before=FIRST_VISIT_ON)
+            made_for = assignment
+            if assignment.ended_on and day > assignment.ended_on:
+                # After the reform: on the new unit if this assignment continues there,
+                # else on a day before its end.
+                made_for = assignment.successor
+                if made_for is None:
+                    made_for = assignment
+                    day = FIRST_VISIT_ON + datetime.timedelta(
+                        days=rng.randint(0, (assignment.ended_on - FIRST_VISIT_ON).days)
+                    )
+                    day = working_day(day, not_before=FIRST_VISIT_ON)
             criterion = rng.choice(criteria)
             fill = {"year": day.year, "criterion": criterion.name, "met": rng.randint(8, 18)}
             visit = FieldVisit(
-                assignment=assignment,
+                assignment=made_for,
                 visited_on=day,
                 leader_present=rng.random() < LEADER_PRESENT_SHARE,
                 purpose=rng.choice(PURPOSES).format(**fill),
@@ -91,11 +105,13 @@ def _create_supports(rng, visits, criteria, progress):
 
 def _recommendation(rng, visit, today):
     assignment = visit.assignment
+    # A new unit has no district: its texts name its first predecessor's.
+    district = getattr(assignment, "old_district", None) or assignment.commune.district
     return build_recommendation(
         rng,
         visit,
         assignment.leader.agency.name,
-        assignment.commune.district.name,
+        district.name,
         visit.criterion.name,
         today,
     )

@@ -1,6 +1,7 @@
 """The synthetic national-scale dataset, at a tiny scale."""
 
 import io
+from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -16,17 +17,21 @@ from assignments.models import (
     Recommendation,
     Support,
 )
-from communes import scores
+from communes import lineage, scores
 from communes.models import (
     Assessment,
     Commune,
+    CommuneChange,
     CriteriaScore,
     CriteriaSet,
     District,
+    Era,
     Province,
 )
+from communes.reference import LAST_PRE_2025_DAY, REFORM_DAY
 from sampledata import scale as scale_data
 from sampledata.laocai import DECISION_NUMBER
+from sampledata.scale import reform
 
 TINY = {"communes": 40, "districts": 4, "provinces": 2, "visits": 120, "years": 2}
 
@@ -55,7 +60,8 @@ def synthetic_counts():
 
 
 def all_counts():
-    models = (Province, District, Commune, Assessment, Decision, Assignment, Agency, Leader)
+    models = (Province, District, Commune, CommuneChange, Assessment, Decision, Assignment)
+    models += (Agency, Leader)
     models += (Member, FieldVisit, Support, Recommendation)
     return {model.__name__: model.objects.count() for model in models}
 
@@ -72,18 +78,27 @@ def demo_figures():
     }
 
 
+def new_units():
+    return scale_data.synthetic_units(Commune, Era.FROM_2025)
+
+
 @pytest.mark.django_db
-def test_generate_writes_the_counts_asked_for():
+def test_generate_writes_the_counts_asked_for(today):
     generate()
 
+    units = new_units().count()
     assert synthetic_counts() == {
         "provinces": 2,
         "districts": 4,
         "communes": 40,
-        "assignments": 40,
+        # The old units' 40, and one carried over to each new unit.
+        "assignments": 40 + units,
         "assessments": 40 * 19 * 2,
         "visits": 120,
     }
+    assert 40 / 4 <= units < 40
+    assert scale_data.synthetic_units(Province, Era.FROM_2025).count() == 2
+    assert not scale_data.synthetic_units(District, Era.FROM_2025).exists()
     synthetic = Assessment.objects.filter(commune__in=scale_data.synthetic_units(Commune))
     assert set(synthetic.values_list("year", flat=True)) == {2021, 2022}
     # bulk_create sends no signals: the generator summarises its assessments itself.
@@ -94,15 +109,69 @@ def test_generate_writes_the_counts_asked_for():
 
 
 @pytest.mark.django_db
-def test_every_synthetic_commune_has_exactly_one_active_assignment():
+def test_every_old_unit_went_whole_into_one_new_unit_some_with_three_or_more_predecessors():
+    generate()
+
+    changes = CommuneChange.objects.filter(predecessor__in=scale_data.synthetic_units(Commune))
+    assert changes.count() == 40
+    assert set(changes.values_list("effective_on", flat=True)) == {REFORM_DAY}
+    assert set(changes.values_list("legal_basis", flat=True)) == {reform.LEGAL_BASIS}
+    assert "giả lập" in reform.LEGAL_BASIS
+    for old in scale_data.synthetic_units(Commune):
+        assert old.successions.get().successor == old.current_unit
+        assert old.current_unit.era == Era.FROM_2025
+        # A new unit takes the old units of one district, in one province.
+        assert old.current_unit.province.code == old.province.code
+    sizes = Counter(scale_data.synthetic_units(Commune).values_list("current_unit", flat=True))
+    assert set(sizes) == set(new_units().values_list("pk", flat=True))
+    assert max(sizes.values()) >= 3
+    assert 1 in sizes.values()  # and some were reorganised alone
+    for unit in new_units():
+        assert unit.current_unit == unit
+        assert unit.district is None
+        assert unit.valid_from == REFORM_DAY
+        assert unit.valid_to is None
+        kinds = set(unit.predecessions.values_list("kind", flat=True))
+        merged = sizes[unit.pk] > 1
+        assert kinds == {CommuneChange.Kind.MERGED if merged else CommuneChange.Kind.REORGANISED}
+
+
+@pytest.mark.django_db
+def test_the_current_units_are_those_the_lineage_gives_and_it_has_no_problem():
+    generate()
+
+    assert lineage.refresh_current_units() == 0
+    assert not [code for code, _era, _message in lineage.problems() if code.startswith("S")]
+    unit = max(new_units(), key=lambda unit: unit.rolled_up.count())
+    predecessors = {change.predecessor for change in unit.predecessions.all()}
+    assert len(predecessors) >= 3
+    assert set(Commune.objects.rolled_up_to(unit)) == {unit, *predecessors}
+
+
+@pytest.mark.django_db
+def test_assignments_are_carried_over_to_the_new_units_and_visits_follow(today):
     generate()
 
     decision = scale_decision()
     assert decision.is_demo
+    for unit in new_units():
+        active = unit.assignments.get(decision=decision, ended_on__isnull=True)
+        assert active.started_on == REFORM_DAY
+        first = unit.rolled_up.exclude(pk=unit.pk).order_by("code").first()
+        old = first.assignments.get(decision=decision)
+        # The first old unit by code continues there, with its leader and group.
+        assert old.successor == active
+        assert (active.leader, active.working_group) == (old.leader, old.working_group)
     for commune in scale_data.synthetic_units(Commune):
-        assert commune.assignments.filter(decision=decision, ended_on__isnull=True).count() == 1
+        assignment = commune.assignments.get(decision=decision)
+        assert assignment.ended_on == LAST_PRE_2025_DAY
+        assert assignment.end_reason
         assert commune.kind == Commune.Kind.RURAL
         assert commune.district.province_id == commune.province_id
+    visits = FieldVisit.objects.filter(assignment__decision=decision)
+    assert not visits.filter(visited_on__gte=REFORM_DAY, assignment__commune__era=Era.PRE_2025)
+    assert not visits.filter(visited_on__lt=REFORM_DAY, assignment__commune__era=Era.FROM_2025)
+    assert visits.filter(assignment__commune__era=Era.FROM_2025).exists()
 
 
 @pytest.mark.django_db
@@ -182,6 +251,20 @@ def test_reference_and_demo_data_are_untouched_by_generate_and_clear():
     scale_data.remove_scale_data()
     assert demo_figures() == before
     assert not scale_data.scale_data_exists()
+
+
+@pytest.mark.django_db
+def test_removal_takes_the_reform_away_too(today):
+    before = all_counts()
+    generate()
+    assert new_units().exists()
+
+    scale_data.remove_scale_data()
+
+    assert all_counts() == before
+    assert not Commune.objects.filter(code__startswith=scale_data.CODE_PREFIX).exists()
+    assert not Province.objects.filter(code__startswith=scale_data.CODE_PREFIX).exists()
+    assert lineage.refresh_current_units() == 0
 
 
 @pytest.mark.django_db
