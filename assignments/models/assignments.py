@@ -76,6 +76,8 @@ class Assignment(models.Model):
         RETIRED = "retired", _("Nghỉ hưu")
         AMENDED = "amended", _("Quyết định sửa đổi")
         MERGED = "merged", _("Xã sáp nhập")
+        # The 2025 reform: the commune ceased, the assignment went on at its successor.
+        REORGANISED = "reorganised", _("Đơn vị hành chính sắp xếp lại")
         OTHER = "other", _("Lý do khác")
 
     decision = models.ForeignKey(

@@ -1,8 +1,10 @@
 """Assignments over time: one assignment ends and its successor starts.
 
 :func:`succeed` is the one place where that happens; the office's hand-over
-(:func:`hand_over`), a decision amending a decision (:func:`amend_decision`) and
-the annex import (reports.imports) all go through it, so that everywhere:
+(:func:`hand_over`), a decision amending a decision (:func:`amend_decision`), the
+annex import (reports.imports) and the 2025 carry-over to the new units
+(services.reform) all go through it, and :func:`end` is the one place where an
+assignment ends without a successor, so that everywhere:
 
 * the old assignment ends the day before its successor starts: a commune never
   has two leaders in force on one day (nor, by the database's rule, two active
@@ -77,12 +79,14 @@ def succeed(
     note="",
     ended_on=None,
     decision=None,
+    commune=None,
     by=None,
     change_reason="",
 ):
-    """End `old` and start its successor for the same commune; the successor.
+    """End `old` and start its successor; the successor.
 
-    The successor is `leader`'s, under `decision` (default: old's), from
+    The successor is `leader`'s, for `commune` (default: old's; the carry-over
+    names the unit that absorbed old's), under `decision` (default: old's), from
     `started_on`; `old` ends on `ended_on`, by default the day before, and never
     on or after `started_on`. Run it in a transaction: a refusal (WorkflowError)
     after the first write must roll everything back. The old assignment is ended
@@ -114,7 +118,7 @@ def succeed(
     new = Assignment(
         decision=decision or old.decision,
         leader=leader,
-        commune_id=old.commune_id,
+        commune_id=old.commune_id if commune is None else commune.pk,
         working_group=group,
         started_on=started_on,
     )
@@ -122,6 +126,24 @@ def succeed(
     old.ended_on, old.end_reason, old.end_note, old.successor = ended_on, reason, note, new
     _tag(old, by, change_reason).save()
     return new
+
+
+def end(old, *, ended_on, reason, note="", by=None, change_reason=""):
+    """End `old` without a successor, with one history entry; refused (WorkflowError)
+    if it has already ended or would end before it started. Run it in a transaction."""
+    if ended_on < old.started_on:
+        raise WorkflowError(
+            _(
+                "Xã %(commune)s: phân công hiện tại bắt đầu từ %(start)s, không thể kết thúc "
+                "ngày %(end)s."
+            )
+            % {"commune": old.commune.name, "start": day(old.started_on), "end": day(ended_on)}
+        )
+    if not _end_assignment(old, ended_on=ended_on, reason=reason, note=note):
+        raise WorkflowError(_("Phân công này đã kết thúc."))
+    old.ended_on, old.end_reason, old.end_note = ended_on, reason, note
+    _tag(old, by, change_reason).save()
+    return old
 
 
 def _two_active(assignment):
