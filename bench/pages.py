@@ -1,6 +1,8 @@
-"""Pages measured by `make bench`: each list (plain, filtered, a deep page), the dashboard and a
-commune's dossier as the office user, each beside the Django admin's page of the same model
-with the same filter and page (as a superuser); floor: the login page."""
+"""Pages measured by `make bench`: each list (plain, filtered, a deep page) and the dashboard on
+the old map and on the current one (``?map=``), a commune's dossier, and the roll-up: dossiers
+of current units with 1, 3 and 4 predecessors, as the office user, each beside the Django
+admin's page of the same model with the same filter and page (as a superuser); floor: the
+login page."""
 
 from urllib.parse import urlencode
 
@@ -15,7 +17,7 @@ def page_cases():
     from django.urls import reverse
 
     from assignments.models import Assignment, FieldVisit
-    from communes.models import Commune, District, Era
+    from communes.models import Commune, District, Era, Map
 
     # The district with the most communes: a typical, non-trivial filter.
     district = (
@@ -46,7 +48,7 @@ def page_cases():
     cp, ap = deep(communes, 25), deep(communes, 100)
     sp, sap = deep(assignments, 25), deep(assignments, 100)
     vp, vap = deep(visits, 25), deep(visits, 100)
-    return [
+    old = [
         ("communes list", commune_list, "admin communes", admin_communes),
         (
             "communes, district + criteria_max=9",
@@ -87,13 +89,61 @@ def page_cases():
             q(admin_visits, p=vap),
         ),
         ("dashboard", reverse("reports:dashboard"), None, None),
-        (
-            "commune dossier",
-            reverse("reports:commune_detail", args=[dossier.pk]),
-            "admin commune change form",
-            reverse("admin:communes_commune_change", args=[dossier.pk]),
-        ),
     ]
+    # Each page on the old map (by old district, how the 2021–2025 reports were made) and,
+    # beside it, on the current map (the default since 01/07/2025: the records rolled up to
+    # today's units), with the same anchor; the old district is a filter of the old map only.
+    cases = []
+    for label, url, *anchor in old:
+        base, params = url.split("?")[0], _params(url)
+        cases.append((f"{label} [old map]", q(base, map=Map.OLD, **params), *anchor))
+        if "district" not in params:
+            cases.append((f"{label} [current map]", q(base, map=Map.CURRENT, **params), *anchor))
+    cases.append(_dossier("commune dossier (old unit)", dossier))
+    # The roll-up: a current unit's dossier with its predecessors' records. Its query count
+    # must not grow with the number of predecessors (pinned by tests at two sizes).
+    for count in (1, 3, 4):
+        unit = with_predecessors(count)
+        if unit is not None:
+            plural = "s" if count > 1 else ""
+            cases.append(_dossier(f"dossier of a current unit, {count} predecessor{plural}", unit))
+    return cases
+
+
+def _params(url):
+    from urllib.parse import parse_qsl, urlsplit
+
+    return dict(parse_qsl(urlsplit(url).query))
+
+
+def _dossier(label, unit):
+    from django.urls import reverse
+
+    return (
+        label,
+        reverse("reports:commune_detail", args=[unit.pk]),
+        "admin commune change form",
+        reverse("admin:communes_commune_change", args=[unit.pk]),
+    )
+
+
+def with_predecessors(count):
+    """The first current unit (by pk) into which exactly `count` old units with assignments
+    went, or None."""
+    from django.db.models import Count, F, Q
+
+    from communes.models import Commune, Era
+
+    return (
+        Commune.objects.filter(era=Era.FROM_2025)
+        .annotate(
+            old=Count("rolled_up", filter=~Q(rolled_up__pk=F("pk")), distinct=True),
+            made=Count("rolled_up__assignments", distinct=True),
+        )
+        .filter(old=count, made__gt=0)
+        .order_by("pk")
+        .first()
+    )
 
 
 def measure_pages(repeat):

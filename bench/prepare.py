@@ -48,7 +48,7 @@ def prepare(scale):
     """
     from django.core.management import call_command, get_commands
 
-    from communes.models import Commune
+    from communes.models import Commune, Era
 
     call_command("migrate", "--no-input", verbosity=0)
     if "generate_scale_data" not in get_commands():
@@ -56,7 +56,8 @@ def prepare(scale):
     from sampledata import scale as scale_data
 
     synthetic = scale_data.synthetic_units(Commune).count()
-    if synthetic == scale:
+    reformed = scale_data.synthetic_units(Commune, Era.FROM_2025).exists()
+    if synthetic == scale and reformed:  # data generated before the reform is made again
         print(f"Reusing the synthetic data already there ({synthetic:,} communes).", flush=True)
         scale_data.update_statistics()  # measured as a maintained database is (autovacuum)
         return None

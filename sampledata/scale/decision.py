@@ -15,7 +15,7 @@ from sampledata.names import AGENCIES, GROUP_SIZES, STAFF_POSITIONS, full_name, 
 from .markers import SCALE_BLOC, SCALE_DECISION_NUMBER, SCALE_ISSUER, SCALE_TITLE, STARTED_ON
 from .writing import BATCH_SIZE
 
-END_REASON = Assignment.EndReason.MERGED
+END_REASON = Assignment.EndReason.REORGANISED
 END_NOTE = "Đơn vị hành chính sắp xếp lại từ 01/07/2025, vào xã {unit} (dữ liệu giả lập)."
 ENDED_NOTE = "Lãnh đạo khác tiếp tục giúp xã mới."
 AGENCY_NAMES = [

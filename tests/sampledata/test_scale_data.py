@@ -165,7 +165,7 @@ def test_assignments_are_carried_over_to_the_new_units_and_visits_follow(today):
     for commune in scale_data.synthetic_units(Commune):
         assignment = commune.assignments.get(decision=decision)
         assert assignment.ended_on == LAST_PRE_2025_DAY
-        assert assignment.end_reason
+        assert assignment.end_reason == Assignment.EndReason.REORGANISED
         assert commune.kind == Commune.Kind.RURAL
         assert commune.district.province_id == commune.province_id
     visits = FieldVisit.objects.filter(assignment__decision=decision)
