@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,32 @@ from .models import (
     Support,
     WorkingGroup,
 )
+from .services.visits import unit_refusal
+
+
+class FieldVisitAdminForm(forms.ModelForm):
+    """A visit made or moved here goes to a unit that exists on its day (as in the app)."""
+
+    def clean(self):
+        data = super().clean()
+        assignment, day = data.get("assignment"), data.get("visited_on")
+        moved = {"assignment", "visited_on"} & set(self.changed_data)
+        made = assignment and day and (self.instance.pk is None or moved)
+        if made and (message := unit_refusal(assignment, day)):
+            self.add_error("visited_on", message)
+        return data
+
+
+class SupportAdminForm(forms.ModelForm):
+    """Support added here counts on its visit's day: refused for a unit gone by then."""
+
+    def clean(self):
+        data = super().clean()
+        visit = data.get("visit")  # in the visit's inline: the visit being saved
+        made = visit is not None and (self.instance.pk is None or "visit" in self.changed_data)
+        if made and (message := unit_refusal(visit.assignment, visit.visited_on)):
+            self.add_error(None, message)
+        return data
 
 
 class HistorySearchAdmin(AutocompleteIdsMixin, AccentInsensitiveSearchMixin, SimpleHistoryAdmin):
@@ -123,6 +150,7 @@ class AssignmentAdmin(HistorySearchAdmin):
 
 class SupportInline(AutocompleteIdsMixin, admin.TabularInline):
     model = Support
+    form = SupportAdminForm
     extra = 0
     autocomplete_fields = ["criteria"]
 
@@ -140,6 +168,7 @@ class AttachmentInline(admin.TabularInline):
 
 @admin.register(FieldVisit)
 class FieldVisitAdmin(HistorySearchAdmin):
+    form = FieldVisitAdminForm
     list_display = ["visited_on", "commune", "leader", "leader_present", "status"]
     list_filter = ["status", "leader_present", "assignment__commune__district"]
     list_select_related = ["assignment__commune", "assignment__leader"]
@@ -170,6 +199,7 @@ class FieldVisitAdmin(HistorySearchAdmin):
 
 @admin.register(Support)
 class SupportAdmin(HistorySearchAdmin):
+    form = SupportAdminForm
     list_display = ["description", "kind", "amount_vnd", "quantity", "unit", "visit"]
     list_filter = ["kind"]
     list_select_related = ["visit__assignment__commune"]

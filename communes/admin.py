@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -15,6 +16,7 @@ from .models import (
     Province,
     Recognition,
 )
+from .validation import ceased_in_year_message, ceased_message
 
 
 @admin.register(Province)
@@ -114,8 +116,35 @@ class IndicatorAdmin(AutocompleteIdsMixin, admin.ModelAdmin):
     autocomplete_fields = ["criterion"]
 
 
+class AssessmentAdminForm(forms.ModelForm):
+    """An assessment made or moved here is for a unit that exists in its year."""
+
+    def clean(self):
+        data = super().clean()
+        commune, year = data.get("commune"), data.get("year")
+        moved = {"commune", "year"} & set(self.changed_data)
+        made = commune and year and (self.instance.pk is None or moved)
+        if made and (message := ceased_in_year_message(commune, year)):
+            self.add_error("year", message)
+        return data
+
+
+class RecognitionAdminForm(forms.ModelForm):
+    """A recognition made or moved here is for a unit that exists on its day."""
+
+    def clean(self):
+        data = super().clean()
+        commune, day = data.get("commune"), data.get("decided_on")
+        moved = {"commune", "decided_on"} & set(self.changed_data)
+        made = commune and day and (self.instance.pk is None or moved)
+        if made and (message := ceased_message(commune, day)):
+            self.add_error("decided_on", message)
+        return data
+
+
 @admin.register(Assessment)
 class AssessmentAdmin(AutocompleteIdsMixin, AccentInsensitiveSearchMixin, SimpleHistoryAdmin):
+    form = AssessmentAdminForm
     list_display = ["commune", "criterion", "year", "met", "value"]
     list_filter = ["year", "met", "criterion__criteria_set", "criterion", "commune__district"]
     list_select_related = ["commune__district", "criterion"]
@@ -125,6 +154,7 @@ class AssessmentAdmin(AutocompleteIdsMixin, AccentInsensitiveSearchMixin, Simple
 
 @admin.register(Recognition)
 class RecognitionAdmin(AutocompleteIdsMixin, AccentInsensitiveSearchMixin, SimpleHistoryAdmin):
+    form = RecognitionAdminForm
     list_display = ["commune", "level", "decision_number", "decided_on"]
     list_filter = ["level", "commune__district"]
     list_select_related = ["commune__district"]

@@ -16,6 +16,7 @@ from core import formats
 from core.fields import ModelMultipleIdsField
 
 from ..models import FieldVisit, Member
+from ..services.visits import unit_refusal
 from .fields import DateField, NoLabelSuffix, required
 
 
@@ -77,6 +78,11 @@ class VisitForm(NoLabelSuffix, forms.ModelForm):
         assignment = self.instance.assignment
         if day > self.today:
             raise ValidationError(_("Ngày đi cơ sở không được sau hôm nay."), code="future")
+        # A new visit, or one moved to another day, goes to a unit that exists on its day;
+        # a visit already recorded stays editable on its day (services.visits._check_unit).
+        made = self.instance.pk is None or day != self.instance.visited_on
+        if made and (message := unit_refusal(assignment, day)):
+            raise ValidationError(message, code="ceased")
         if day < assignment.started_on:
             raise ValidationError(
                 _("Ngày đi cơ sở trước ngày bắt đầu phân công (%(date)s).")

@@ -9,11 +9,13 @@ from django.db.models import F
 from django.forms.models import construct_instance
 from django.utils.translation import gettext as _
 
+from communes.validation import ceased_message
 from core import formats
 
 from .. import access
 from ..models import Attachment, FieldVisit, Recommendation
 from ..transitions import EDITABLE_BY_GROUP
+from .errors import WorkflowError
 
 
 class VisitChanged(Exception):
@@ -44,6 +46,42 @@ class VisitChanged(Exception):
         return text
 
 
+def unit_refusal(assignment, day):
+    """Why a visit (and its support) of ``day`` may not be recorded on ``assignment``, or None.
+
+    From 01/07/2025 a visit goes to a unit that exists on its day
+    (communes.validation); the sentence names the unit that absorbed the old one and
+    where to record it: the assignment carried over to it, or the carry-over to do.
+    """
+    if ceased_message(assignment.commune, day) is None:
+        return None
+    carried = assignment.successor if assignment.successor_id else None
+    if carried is not None and carried.commune_id != assignment.commune_id:
+        then = _(
+            "Chuyến công tác từ ngày này ghi cho %(successor)s, theo phân công đã chuyển "
+            "sang đơn vị mới."
+        )
+    else:
+        then = _(
+            "Chuyến công tác từ ngày này ghi cho %(successor)s: hãy chuyển phân công sang "
+            "đơn vị mới (Phân công → Chuyển sang đơn vị mới)."
+        )
+    return ceased_message(assignment.commune, day, then)
+
+
+def _check_unit(visit, stored_on, supports):
+    """WorkflowError if the save records something new for a unit that no longer exists on
+    the visit's day: a new visit, a visit moved to another day, or new support on it.
+    A visit already recorded keeps being editable on its own day (the 2021–2025 history)."""
+    new_support = any(
+        f.instance.pk is None and f.has_changed() and not f.cleaned_data.get("DELETE")
+        for f in getattr(supports, "forms", ())
+    )
+    made = visit.pk is None or visit.visited_on != stored_on or new_support
+    if made and (message := unit_refusal(visit.assignment, visit.visited_on)):
+        raise WorkflowError(message)
+
+
 def save_visit(
     *, form, supports, recommendations, by, follow_ups=(), files=(), file_kind=None, remove_files=()
 ):
@@ -55,13 +93,15 @@ def save_visit(
     attachments.CleanFile objects, `remove_files` attachments of this visit to drop.
     A new visit starts as a draft created by `by`; every save records `by` as the
     last editor. Editing claims the version the form was loaded from: if anyone
-    saved the visit since, VisitChanged is raised and nothing is written.
+    saved the visit since, VisitChanged is raised and nothing is written. A visit or
+    support dated from 01/07/2025 for a unit that no longer exists is refused with
+    WorkflowError (unit_refusal), nothing written.
     """
     storage = Attachment._meta.get_field("file").storage
     stored, removed = [], []
     try:
         with transaction.atomic():
-            visit = _save_visit_row(form, by)
+            visit = _save_visit_row(form, by, supports)
             for formset in (supports, recommendations):
                 formset.instance = visit
                 formset.save()
@@ -80,9 +120,10 @@ def save_visit(
     return visit
 
 
-def _save_visit_row(form, by):
+def _save_visit_row(form, by, supports):
     visit = form.instance
     if visit.pk is None:
+        _check_unit(visit, None, supports)
         visit.created_by = by
         visit.status = FieldVisit.Status.DRAFT
     else:
@@ -94,7 +135,9 @@ def _save_visit_row(form, by):
         if not claimed or not access.may(by, current, "edit"):
             raise VisitChanged(current)
         # What was typed goes onto the row as it is now (status and version included).
+        stored_on = current.visited_on
         visit = construct_instance(form, current, fields=form._meta.fields)
+        _check_unit(visit, stored_on, supports)
         form.instance = visit
     visit.updated_by = by
     visit._history_user = by

@@ -22,6 +22,7 @@ from ..forms.rows import FollowUpForm, RecommendationFormSet, SupportFormSet
 from ..forms.visit import VisitForm
 from ..models import Attachment, FieldVisit, Recommendation, Support
 from ..services import visits
+from ..services.errors import WorkflowError
 from ..transitions import STEPS
 
 SAVED_DRAFTS = "visit_form_saved_drafts"  # session key: local copies the server now has
@@ -91,6 +92,11 @@ class VisitFormView(LoginRequiredMixin, View):
             data["version"] = str(exc.visit.version)
             forms["form"].data = data
             return self.render(forms, changed=exc.visit)
+        except WorkflowError as exc:
+            # The unit no longer exists on the visit's day (services.visits.unit_refusal).
+            forms["form"].add_error(None, str(exc))
+            messages.error(request, self.error_summary(forms))
+            return self.render(forms)
         token = forms["form"].cleaned_data.get("draft_token")
         if token:
             request.session[SAVED_DRAFTS] = [*request.session.get(SAVED_DRAFTS, []), token][-20:]
