@@ -101,10 +101,11 @@ class CommuneDetailView(LoginRequiredMixin, DetailView):
         commune = self.object
         dossier = queries.commune_dossier(commune)
         if not access.is_office(user):
-            # The timeline shows only the visits the user may open (drafts stay with their group).
+            # The timeline shows only the visits the user may open (drafts stay with their
+            # group), the old units' visits rolled up here included.
             visible = set(
                 access.visits_visible_to(
-                    user, FieldVisit.objects.filter(assignment__commune=commune)
+                    user, FieldVisit.objects.filter(assignment__commune__in=dossier.unit_ids)
                 ).values_list("pk", flat=True)
             )
             dossier.visits = [visit for visit in dossier.visits if visit.pk in visible]

@@ -173,7 +173,13 @@ def test_the_township_names_the_commune_merged_into_it(office_client):
 
 
 def test_a_unit_without_results_or_visits_says_so(office_client):
-    new_unit = Commune.objects.filter(era=Era.FROM_2025).first()
+    # A unit of today's map with no records and no old unit rolled up to it.
+    province = Commune.objects.filter(era=Era.FROM_2025).first().province
+    new_unit = Commune.objects.create(
+        province=province, code="99999", name="Thử", era=Era.FROM_2025
+    )
+    new_unit.current_unit = new_unit
+    new_unit.save()
 
     response = office_client.get(dossier_url(new_unit))
 
