@@ -8,13 +8,67 @@ is loaded, and stored, so that every roll-up is one join, whatever the number of
 predecessors.
 
 A unit divided between two units would have no single place for its records:
-``problems`` reports it (and a ceased unit without successor) so that loaders
-refuse such data instead of half-loading it.
+``problems`` reports it (with a ceased unit without successor and a chain that
+comes back on itself), and loaders raise ``UnsoundLineage`` inside their
+transaction, so that such data is refused instead of half-loaded.
 """
 
 from collections import defaultdict
+from typing import NamedTuple
 
-from .models import Commune, CommuneChange
+from .models import Commune, CommuneChange, Era
+
+# What stops a unit from having exactly one current unit, worded for the refusal.
+NO_SUCCESSOR, DIVIDED, CYCLE = "no_successor", "divided", "cycle"
+REASONS = {
+    NO_SUCCESSOR: "đơn vị đã ngừng tồn tại nhưng không có đơn vị kế thừa",
+    DIVIDED: "đơn vị được chia cho nhiều đơn vị cùng một ngày",
+    CYCLE: "đơn vị có chuỗi sáp nhập quay vòng",
+}
+# The refusal is Vietnamese whatever the active language, like the loaders' summary.
+KIND_WORDS = {
+    Commune.Kind.RURAL: "Xã",
+    Commune.Kind.WARD: "Phường",
+    Commune.Kind.TOWNSHIP: "Thị trấn",
+}
+ERA_WORDS = {Era.PRE_2025: "trước 01/07/2025", Era.FROM_2025: "từ 01/07/2025"}
+
+
+class Problem(NamedTuple):
+    """One unit whose records would have no single current unit."""
+
+    reason: str  # NO_SUCCESSOR, DIVIDED or CYCLE
+    code: str
+    era: str
+    unit: str  # "Xã Tà Chải (02872, trước 01/07/2025)"
+    successors: tuple = ()  # the units it is divided between (DIVIDED)
+
+    @property
+    def message(self):
+        if self.reason == DIVIDED:
+            return f"{self.unit} được chia cho {' và '.join(self.successors)}"
+        return self.unit
+
+
+class UnsoundLineage(ValueError):
+    """Reference data that would leave a unit without exactly one current unit.
+
+    Raised inside the loader's transaction, which it rolls back: nothing is half-loaded.
+    """
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__(describe(self.problems))
+
+
+def describe(problems):
+    """The refusal, one sentence per reason, naming every unit (name, code, era)."""
+    sentences = []
+    for reason, words in REASONS.items():
+        found = [problem.message for problem in problems if problem.reason == reason]
+        if found:
+            sentences.append(f"{len(found)} {words}: {', '.join(found)}")
+    return f"Không nạp dữ liệu tham chiếu (không ghi gì): {'; '.join(sentences)}."
 
 
 def _latest_successors():
@@ -31,30 +85,49 @@ def _latest_successors():
     return {pred: successors for pred, (_day, successors) in latest.items()}
 
 
-def problems():
+def problems(units=None):
     """What prevents every ceased unit from having exactly one current unit.
 
-    Returns [(code, era, message)], empty when the lineage is sound: a unit whose
-    last day has passed (``valid_to`` set) without a successor, a unit divided
-    between several successors on one day, and a cycle.
+    Returns [Problem], empty when the lineage is sound: a unit whose last day has
+    passed (``valid_to`` set) without a successor, a unit divided between several
+    successors on one day, and a unit on a chain of changes that comes back to
+    itself. ``units`` (ids) limits the report to those units (what a load wrote);
+    the chains are followed through every unit.
     """
     successors = _latest_successors()
+    rows = Commune.objects.values_list("pk", "code", "era", "name", "kind", "valid_to")
+    labels, ceased = {}, set()
+    for pk, code, era, name, kind, valid_to in rows:
+        labels[pk] = (code, era, f"{KIND_WORDS.get(kind, '')} {name} ({code}, {ERA_WORDS[era]})")
+        if valid_to is not None:
+            ceased.add(pk)
+    wanted = set(labels) if units is None else set(units)
+    in_cycles = _cycles(successors)
     found = []
-    units = Commune.objects.values_list("pk", "code", "era", "name", "valid_to")
-    names = {pk: (code, era, name) for pk, code, era, name, _valid_to in units}
-    for pk, code, era, name, valid_to in units:
+    for pk in sorted(wanted & set(labels), key=lambda pk: labels[pk]):
+        code, era, label = labels[pk]
         after = successors.get(pk, [])
-        if valid_to is not None and not after:
-            found.append(
-                (code, era, f"{name} ({code}) ngừng tồn tại nhưng không có đơn vị kế thừa")
-            )
+        if pk in ceased and not after:
+            found.append(Problem(NO_SUCCESSOR, code, era, label))
         if len(after) > 1:
-            targets = ", ".join(sorted(f"{names[s][2]} ({names[s][0]})" for s in after))
-            found.append((code, era, f"{name} ({code}) được chia cho nhiều đơn vị: {targets}"))
-    for pk in names:
-        if _follow(pk, successors) is None:
-            code, era, name = names[pk]
-            found.append((code, era, f"{name} ({code}) nằm trong một vòng sáp nhập"))
+            targets = tuple(sorted(labels[s][2] for s in after))
+            found.append(Problem(DIVIDED, code, era, label, targets))
+        if pk in in_cycles:
+            found.append(Problem(CYCLE, code, era, label))
+    return found
+
+
+def _cycles(successors):
+    """The units on a chain of single successors that comes back to itself."""
+    found, settled = set(), set()
+    for start in successors:
+        path, pk = [], start
+        while pk not in settled and pk not in path and len(successors.get(pk, [])) == 1:
+            path.append(pk)
+            pk = successors[pk][0]
+        if pk in path:  # came back: the units from the first visit of pk on are the cycle
+            found.update(path[path.index(pk) :])
+        settled.update(path)
     return found
 
 
@@ -71,8 +144,8 @@ def _follow(pk, successors):
 def refresh_current_units():
     """Set every unit's ``current_unit`` from the lineage; returns how many changed.
 
-    A unit divided between several successors keeps no current unit (``problems``
-    reports it). Writes only the rows that differ, in bulk.
+    A unit divided between several successors, or on a cycle, keeps no current unit
+    (``problems`` reports it). Writes only the rows that differ, in bulk.
     """
     successors = _latest_successors()
     changed = []

@@ -1,24 +1,26 @@
 """Building the reference from the ``vietnamadminunits`` package, and the national criteria.
 
-Units come from the ``vietnamadminunits`` package: the pre-2025 map (with
+Units come from the ``vietnamadminunits`` package (1.0.4): the pre-2025 map (with
 districts), the 2025 map and its old→new converter. What the package lacks is
-added from docs/DOMAIN facts (Xã Tà Chải, merged on 01/11/2024). Names follow
-the models' display: a commune's name has no prefix ("Bản Vược";
-``Commune.__str__`` adds the kind), a district or province keeps it ("Huyện
-Bát Xát", "Tỉnh Lào Cai").
+added from docs/domain.md facts (Xã Tà Chải, merged on 01/11/2024; the legal
+basis of the 2025 reform, Resolution 1673/NQ-UBTVQH15). Names follow the
+models' display: a commune's name has no prefix ("Bản Vược"; ``Commune.__str__``
+adds the kind), a district or province keeps it ("Huyện Bát Xát", "Tỉnh Lào Cai").
 
 Every loader upserts by natural key (code and era; set code and number) and
-writes only rows whose values differ, so a second run changes nothing.
+writes only rows whose values differ, so a second run changes nothing. A
+province whose lineage would leave an old unit without exactly one current unit
+(the package divides some units between two new ones) is refused: ``load_province``
+raises ``communes.lineage.UnsoundLineage`` and its transaction writes nothing.
 
 The shipped fixture (communes/reference/fixture.py loads it) is this module's
-output for Lào Cai, dumped from a fresh database::
+output for the new Lào Cai, made of the old Lào Cai (10) and the old Yên Bái (15),
+built in a fresh database and written without the fields derived on load
+(``Commune.current_unit``) by ``--dump``::
 
     DATABASE_URL=sqlite:////tmp/ref.sqlite3 python manage.py migrate
-    DATABASE_URL=sqlite:////tmp/ref.sqlite3 python manage.py build_reference --province 10
-    DATABASE_URL=sqlite:////tmp/ref.sqlite3 python manage.py dumpdata \\
-        communes.Province communes.District communes.Commune communes.CommuneChange \\
-        communes.CriteriaSet communes.CriterionGroup communes.Criterion \\
-        --natural-foreign --natural-primary --indent 1 -o fixtures/reference_laocai.json
+    DATABASE_URL=sqlite:////tmp/ref.sqlite3 python manage.py build_reference \\
+        --province 10 --province 15 --dump fixtures/reference_laocai.json
 """
 
 import datetime
@@ -238,7 +240,7 @@ def _reform_2025(legacy_rows):
         if row["provinceKey"] == new_province
     }
 
-    lineage = []
+    moves = []
     for row in legacy_rows:
         if not row["wardCode"]:
             continue
@@ -255,16 +257,21 @@ def _reform_2025(legacy_rows):
                 kind = CommuneChange.Kind.REORGANISED
             else:
                 kind = CommuneChange.Kind.MERGED
-            lineage.append((row["wardCode"], new, kind))
-    return next(iter(new_units.values())), lineage
+            moves.append((row["wardCode"], new, kind))
+    return next(iter(new_units.values())), moves
 
 
 def _load_2025(legacy_rows, communes, tally):
+    """The new province's units and the old units' changes into them; {code: new unit}.
+
+    What the package does not say cleanly is noted and skipped: the old units are then
+    left without successor, which ``load_province`` refuses.
+    """
     try:
-        new_province, lineage = _reform_2025(legacy_rows)
+        new_province, moves = _reform_2025(legacy_rows)
     except ValueError as unclear:
         tally.notes.append(f"Bỏ qua đơn vị từ 01/07/2025: {unclear}.")
-        return
+        return {}
     province = _upsert(
         Province,
         {"code": new_province["provinceCode"], "era": Era.FROM_2025},
@@ -272,7 +279,7 @@ def _load_2025(legacy_rows, communes, tally):
         tally,
     )
     successors = {}
-    for old_code, new, kind in lineage:
+    for old_code, new, kind in moves:
         if new["wardCode"] not in successors:
             values = {
                 "name": new["wardShort"],
@@ -293,11 +300,16 @@ def _load_2025(legacy_rows, communes, tally):
             {"kind": kind, "legal_basis": REFORM_RESOLUTIONS.get(province.code, "")},
             tally,
         )
+    return successors
 
 
 @transaction.atomic
 def load_province(code, tally=None):
-    """A pre-2025 province's units, what the package lacks, and what they became in 2025."""
+    """A pre-2025 province's units, what the package lacks, and what they became in 2025.
+
+    Raises ``lineage.UnsoundLineage`` (and writes nothing) when one of its units would not
+    have exactly one current unit: divided between two new units, or left without one.
+    """
     tally = tally or Tally()
     rows = _legacy_rows(code)
     if not rows:
@@ -339,7 +351,7 @@ def load_province(code, tally=None):
             "district": districts[spec["district"]],
             "valid_to": spec["valid_to"],
         }
-        _upsert(Commune, {"code": spec["code"], "era": era}, values, tally)
+        communes[spec["code"]] = _upsert(Commune, {"code": spec["code"], "era": era}, values, tally)
     for spec in MISSING_CHANGES.get(code, []):
         key = {
             "predecessor": Commune.objects.get(code=spec["predecessor"], era=era),
@@ -349,6 +361,9 @@ def load_province(code, tally=None):
         values = {"kind": spec["kind"], "legal_basis": spec["legal_basis"]}
         _upsert(CommuneChange, key, values, tally)
 
-    _load_2025(rows, communes, tally)
+    successors = _load_2025(rows, communes, tally)
+    units = [unit.pk for unit in (*communes.values(), *successors.values())]
+    if found := lineage.problems(units):
+        raise lineage.UnsoundLineage(found)
     lineage.refresh_current_units()
     return tally

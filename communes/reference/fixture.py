@@ -1,7 +1,8 @@
-"""Loading the shipped reference fixture (fixtures/reference_laocai.json), as an upsert.
+"""The shipped reference fixture (fixtures/reference_laocai.json): loaded as an upsert, dumped.
 
-The fixture is communes/reference/build.py's output for Lào Cai (its module
-documentation says how it is made); loading it needs no other package.
+The fixture is communes/reference/build.py's output for the new Lào Cai (its module
+documentation says how it is made, ``dump_fixture`` writes it); loading it needs no
+other package.
 """
 
 import json
@@ -13,10 +14,21 @@ from django.core import serializers
 from django.db import transaction
 
 from .. import lineage
-from ..models import Commune, CriteriaSet, CriterionGroup, District, Province
+from ..models import (
+    Commune,
+    CommuneChange,
+    CriteriaSet,
+    Criterion,
+    CriterionGroup,
+    District,
+    Province,
+)
 from .tally import CREATED, UNCHANGED, UPDATED, Tally
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "reference_laocai.json"
+
+# What the fixture holds, in the order rows refer to each other (as dumpdata writes it).
+MODELS = (Province, District, Commune, CommuneChange, CriteriaSet, CriterionGroup, Criterion)
 
 # Set by the office, not by the reference: a reload must not reset it.
 OFFICE_FIELDS = {Commune: {"target_year"}}
@@ -48,10 +60,13 @@ def load_fixture(path=FIXTURE):
     """Load a dumpdata fixture with natural keys, as an upsert.
 
     Like ``loaddata``, but an existing row is written only when it differs,
-    and fields the office maintains (a commune's target year) are kept.
+    and fields the office maintains (a commune's target year) are kept. Before
+    the transaction commits, the lineage of every unit the file names is checked:
+    a ceased unit without successor, a unit divided between two, or a cycle raises
+    ``lineage.UnsoundLineage`` and nothing is written.
     """
     tally = Tally()
-    existing, ids = {}, {}
+    existing, ids, units = {}, {}, set()
     with open(path, encoding="utf-8") as stream:
         records = json.load(stream)
     for item in serializers.deserialize("python", _with_known_ids(records, ids)):
@@ -76,5 +91,36 @@ def load_fixture(path=FIXTURE):
             tally.add(obj, UPDATED if changed else UNCHANGED)
         if isinstance(obj, REFERENCED):
             ids[model, obj.natural_key()] = obj.pk
+        if isinstance(obj, Commune):
+            units.add(obj.pk)
+        elif isinstance(obj, CommuneChange):
+            units.update((obj.predecessor_id, obj.successor_id))
+    if found := lineage.problems(units):
+        raise lineage.UnsoundLineage(found)
     lineage.refresh_current_units()
     return tally
+
+
+def dump_fixture(path):
+    """Write the reference rows of the database as the shipped fixture.
+
+    What ``dumpdata --natural-foreign --natural-primary --indent 1`` writes for
+    ``MODELS``, without the fields derived on load (``DERIVED_FIELDS``).
+    """
+    fields = {
+        field.name
+        for model in MODELS
+        for field in model._meta.concrete_fields
+        if field.name not in DERIVED_FIELDS
+    }
+    rows = (row for model in MODELS for row in model._default_manager.order_by("pk"))
+    with open(path, "w", encoding="utf-8") as stream:
+        serializers.serialize(
+            "json",
+            rows,
+            stream=stream,
+            fields=fields,
+            indent=1,
+            use_natural_foreign_keys=True,
+            use_natural_primary_keys=True,
+        )

@@ -1,5 +1,6 @@
 """The programme's vocabulary on the managers: its criteria set, years, criteria, communes
-and districts (docs/domain.md: Decision 318/QĐ-TTg, 2021–2025, 127 xã of the old Lào Cai)."""
+and districts (docs/domain.md: Decision 318/QĐ-TTg, 2021–2025; 127 xã of the old Lào Cai, 146 of
+the old Yên Bái, on the old map)."""
 
 import pytest
 
@@ -12,6 +13,8 @@ from communes.models import (
     District,
     Era,
 )
+
+PRE = Era.PRE_2025
 
 
 @pytest.mark.django_db
@@ -59,11 +62,26 @@ def test_assessments_and_scores_of_the_programme_are_those_of_its_criteria():
 
 @pytest.mark.django_db
 def test_the_programme_has_127_communes_in_nine_districts_ta_chai_included():
-    communes = Commune.objects.in_programme()
+    old_lao_cai = Commune.objects.in_programme().filter(province__code="10", province__era=PRE)
 
-    assert communes.count() == 127
-    assert communes.filter(name="Tà Chải", valid_to__isnull=False).exists()
-    assert set(District.objects.in_programme().values_list("code", flat=True)) == {
+    assert old_lao_cai.count() == 127
+    assert old_lao_cai.filter(name="Tà Chải", valid_to__isnull=False).exists()
+    districts = District.objects.in_programme().filter(province__code="10", province__era=PRE)
+    assert set(districts.values_list("code", flat=True)) == {
         "080", "082", "083", "084", "085", "086", "087", "088", "089"
     }  # fmt: skip
-    assert not District.objects.in_programme().exclude(era=Era.PRE_2025).exists()
+
+
+@pytest.mark.django_db
+def test_on_the_old_map_the_programme_has_273_xa_in_18_districts_of_two_old_provinces():
+    communes = Commune.objects.in_programme()
+    districts = District.objects.in_programme()
+
+    assert communes.count() == 273
+    assert communes.filter(province__code="15", province__era=PRE).count() == 146  # Yên Bái
+    assert districts.count() == 18
+    assert set(districts.values_list("province__name", "province__era")) == {
+        ("Tỉnh Lào Cai", PRE),
+        ("Tỉnh Yên Bái", PRE),
+    }
+    assert not districts.exclude(era=PRE).exists()

@@ -1,6 +1,9 @@
-"""Reference data: Lào Cai's real units and the national criteria (facts in docs/domain.md)."""
+"""Reference data: the old Lào Cai's real units and the national criteria (facts in
+docs/domain.md). The new province as a whole, its lineage and the fixture's refusals:
+test_reference_2025.py, test_reference_refusals.py, test_reference_upgrade.py."""
 
 import datetime
+import json
 from io import StringIO
 
 import pytest
@@ -16,6 +19,7 @@ from communes.models import (
     Era,
     Province,
 )
+from communes.reference.fixture import FIXTURE
 
 PRE = Era.PRE_2025
 NEW = Era.FROM_2025
@@ -80,7 +84,7 @@ def reference(db):
 
 
 def lao_cai_xa():
-    return Commune.objects.in_programme().filter(province__code="10")
+    return Commune.objects.in_programme().filter(province__code="10", province__era=PRE)
 
 
 def test_fixture_holds_the_127_xa_of_the_programme_in_9_districts(reference):
@@ -130,7 +134,11 @@ def test_lists_made_after_the_merger_show_126_xa(reference):
 
 
 def test_the_2025_reform_made_45_xa_and_3_phuong_of_the_old_province(reference):
-    new = Commune.objects.filter(era=NEW)
+    new = Commune.objects.filter(
+        era=NEW,
+        predecessions__predecessor__province__code="10",
+        predecessions__predecessor__province__era=PRE,
+    ).distinct()
     assert new.rural().count() == 45
     assert new.filter(kind=Commune.Kind.WARD).count() == 3
     assert not new.filter(district__isnull=False).exists()
@@ -143,9 +151,9 @@ def test_the_2025_reform_made_45_xa_and_3_phuong_of_the_old_province(reference):
 
 def test_every_old_unit_but_ta_chai_has_one_successor_on_1_july_2025(reference):
     reform = CommuneChange.objects.filter(effective_on=datetime.date(2025, 7, 1))
-    assert reform.count() == 151
+    assert reform.count() == 319
+    assert reform.filter(predecessor__province__code="10").count() == 151
     assert set(reform.values_list("successor__era", flat=True)) == {NEW}
-    assert set(reform.values_list("legal_basis", flat=True)) == {""}  # not known to us
     old = Commune.objects.filter(era=PRE).exclude(code="02872")
     assert set(reform.values_list("predecessor__code", flat=True)) == set(
         old.values_list("code", flat=True)
@@ -175,17 +183,21 @@ def test_the_advanced_set_is_there_without_criteria_for_the_office_to_enter(refe
 
 
 def test_load_reference_says_what_it_loaded_in_vietnamese(reference):
-    assert reference.startswith("Đã nạp: 2 tỉnh, 9 huyện; 127 xã, 16 phường, 9 thị trấn")
-    assert "152 thay đổi địa giới" in reference
     # The test database was loaded at session start: a second load writes nothing.
-    assert "19 tiêu chí (mới 0, cập nhật 0, không đổi 389)" in reference
+    assert reference == (
+        "Đã nạp: 2 tỉnh cũ, 1 tỉnh mới, 18 huyện; "
+        "273 xã, 28 phường, 19 thị trấn (trước 01/07/2025); 89 xã, 10 phường (từ 01/07/2025); "
+        "320 thay đổi địa giới (319 theo Nghị quyết 1673/NQ-UBTVQH15 ngày 16/06/2025, "
+        "1 theo Nghị quyết 1197/NQ-UBTVQH15); 2 bộ tiêu chí, 5 nhóm, 19 tiêu chí "
+        "(mới 0, cập nhật 0, không đổi 786).\n"
+    )
 
 
 def test_load_reference_twice_changes_nothing(reference):
     before = counts()
     output = run("load_reference")
     assert counts() == before
-    assert "(mới 0, cập nhật 0, không đổi 389)" in output
+    assert "(mới 0, cập nhật 0, không đổi 786)" in output
 
 
 def test_load_reference_restores_reference_fields_but_keeps_the_target_year(reference):
@@ -198,11 +210,22 @@ def test_load_reference_restores_reference_fields_but_keeps_the_target_year(refe
     assert "cập nhật 1," in output
 
 
-def test_building_lao_cai_from_the_package_gives_the_shipped_fixture(reference):
+def test_building_the_new_lao_cai_from_the_package_gives_the_shipped_fixture(reference, tmp_path):
     before = counts()
-    output = run("build_reference", "--province", "10")
+    output = run(
+        "build_reference", "--province", "10", "--province", "15", "--dump", tmp_path / "f"
+    )
     assert counts() == before
-    assert "(mới 0, cập nhật 0, không đổi 389)" in output
+    assert "(mới 0, cập nhật 0, không đổi 786)" in output
+    assert fixture_rows(tmp_path / "f") == fixture_rows(FIXTURE)
+
+
+def fixture_rows(path):
+    """The fixture's rows, the office's target years left out (the demo may set them)."""
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    for row in rows:
+        row["fields"].pop("target_year", None)
+    return rows
 
 
 @pytest.mark.django_db

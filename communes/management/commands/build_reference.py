@@ -1,8 +1,11 @@
 """Build reference data from the vietnamadminunits package: a province's units, the criteria."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
+from communes.lineage import UnsoundLineage
 from communes.reference.build import load_criteria, load_province
+from communes.reference.fixture import dump_fixture
 from communes.reference.tally import Tally
 
 
@@ -10,7 +13,8 @@ class Command(BaseCommand):
     help = (
         "Nạp đơn vị hành chính thật của một tỉnh (trước và từ 01/07/2025, với lịch sử sáp nhập) "
         "từ gói vietnamadminunits, và bộ tiêu chí quốc gia (QĐ 318/QĐ-TTg). Chạy lại không "
-        "thay đổi gì."
+        "thay đổi gì. Tỉnh có đơn vị cũ bị chia cho nhiều đơn vị mới hoặc không có đơn vị kế "
+        "thừa thì không nạp gì."
     )
 
     def add_arguments(self, parser):
@@ -23,15 +27,35 @@ class Command(BaseCommand):
                 "(tỉnh Lào Cai mới: --province 10 --province 15, tức Lào Cai và Yên Bái cũ)."
             ),
         )
+        parser.add_argument(
+            "--dump",
+            metavar="PATH",
+            help=(
+                "Sau khi nạp, ghi dữ liệu tham chiếu của cơ sở dữ liệu ra tệp fixture này "
+                "(như fixtures/reference_laocai.json, không có trường đơn vị hiện nay, tính "
+                "lại khi nạp). Dùng trên cơ sở dữ liệu mới tạo."
+            ),
+        )
 
-    def handle(self, *args, province, **options):
+    def handle(self, *args, province, dump=None, **options):
         tally = Tally()
-        for code in province:
-            try:
-                load_province(code.zfill(2), tally)
-            except LookupError as error:
-                raise CommandError(error) from error
-        load_criteria(tally)
+        try:
+            with transaction.atomic():  # every province or none
+                for code in province:
+                    load_province(code.zfill(2), tally)
+                load_criteria(tally)
+        except LookupError as error:
+            raise CommandError(error) from error
+        except UnsoundLineage as error:
+            self._notes(tally)
+            raise CommandError(error) from error
+        self._notes(tally)
+        if dump:
+            dump_fixture(dump)
+        self.stdout.write(f"Đã nạp: {tally.summary()}.")
+        if dump:
+            self.stdout.write(f"Đã ghi: {dump}.")
+
+    def _notes(self, tally):
         for note in tally.notes:
             self.stderr.write(self.style.WARNING(note))
-        self.stdout.write(f"Đã nạp: {tally.summary()}.")
