@@ -11,6 +11,7 @@ MENU = [
     ("assignments:my_work", _("Việc của tôi"), "groups"),
     ("reports:commune_list", _("Xã"), "authenticated"),
     ("assignments:assignment_list", _("Phân công"), "authenticated"),
+    ("assignments:carry_over", _("Chuyển sang đơn vị mới"), "office"),
     ("assignments:visit_list", _("Chuyến công tác"), "authenticated"),
     ("reports:report_index", _("Báo cáo"), "authenticated"),
     ("reports:import_index", _("Nhập Excel"), "office"),

@@ -5,6 +5,7 @@ from .views import (
     history,
     my_work,
     people,
+    reform,
     succession,
     visit_form,
     visits,
@@ -40,6 +41,8 @@ urlpatterns = [
         "phan-cong/<int:pk>/ban-giao/", succession.assignment_handover, name="assignment_handover"
     ),
     path("quyet-dinh/<int:pk>/sua-doi/", succession.decision_amend, name="decision_amend"),
+    # The carry-over to the units of 01/07/2025 (office).
+    path("chuyen-don-vi-moi/", reform.carry_over, name="carry_over"),
     # Change history ("Lịch sử thay đổi") and restore (office).
     path("lich-su/<str:model>/<int:pk>/", history.history, name="history"),
     path(

@@ -84,6 +84,7 @@ ROWS = [
     ("visit_answer", "post", ("assignments:visit_answer", "returned_a.pk"), A_ANSWERS, COMMENT),
     ("assignment_handover", "get", ("assignments:assignment_handover", "a.pk"), OFFICE),
     ("decision_amend", "get", ("assignments:decision_amend", "decision.pk"), OFFICE),
+    ("carry_over", "get", ("assignments:carry_over",), OFFICE),
     ("history visit draft A", "get", (H, "slug.visit", "draft_a.pk"), A_DRAFT),
     ("history assignment B", "get", (H, "slug.assignment", "b.pk"), NOT_LEADER),
     ("history recommendation", "get", (H, "slug.recommendation", "recommendation.pk"), READ),
