@@ -2,13 +2,15 @@
 
 The purposes and findings of visits, the support items (money, goods, work days,
 technology) with plausible amounts, the recommendations and how they were
-resolved, how many of each a visit has, and the odds of a visit's workflow
-status by its age. Texts are generic: they name no real person or project.
+resolved (none to a district from 01/07/2025, when the district level went), how
+many of each a visit has, and the odds of a visit's workflow status by its age.
+Texts are generic: they name no real person or project.
 """
 
 import datetime
 
 from assignments.models import FieldVisit, Recommendation, Support
+from communes.reference import REFORM_DAY
 
 PURPOSES = (
     "Nắm tình hình thực hiện các tiêu chí nông thôn mới của xã",
@@ -123,6 +125,8 @@ def build_support(rng, visit):
 def build_recommendation(rng, visit, agency_name, district, criterion, today):
     """A recommendation of the visit, some resolved, some open past their due day."""
     addressed_to = rng.choice(list(RECOMMENDATIONS))
+    if addressed_to == Recommendation.AddressedTo.DISTRICT and visit.visited_on >= REFORM_DAY:
+        addressed_to = Recommendation.AddressedTo.PROVINCE  # no district level any more
     text = RECOMMENDATIONS[addressed_to].format(
         criterion=criterion, district=district, agency=agency_name
     )

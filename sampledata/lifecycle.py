@@ -63,11 +63,19 @@ SUPERUSER = "superuser"
 DEMO_ACCOUNTS = (
     DemoAccount("admin", SUPERUSER, "Toàn quyền, trang quản trị"),
     DemoAccount("vanphong", roles.OFFICE, "Sửa mọi dữ liệu, nhập Excel, tải báo cáo"),
-    DemoAccount("thanhvien_a", roles.MEMBER, "Ghi chuyến công tác của tổ A (xã Bản Vược)"),
+    DemoAccount(
+        "thanhvien_a", roles.MEMBER, "Ghi chuyến công tác của tổ A (xã Bản Vược cũ, nay Xã Bát Xát)"
+    ),
     DemoAccount("thanhvien_b", roles.MEMBER, "Ghi chuyến công tác của tổ B (xã Y Tý)"),
-    DemoAccount("lanhdao", roles.LEADER, "Xem xã Bản Vược, chuyến công tác, kết quả của tổ"),
+    DemoAccount(
+        "lanhdao",
+        roles.LEADER,
+        "Xem xã Bản Vược cũ (nay Xã Bát Xát), chuyến công tác, kết quả của tổ",
+    ),
     DemoAccount("nguoixem", roles.READER, "Chỉ xem bảng tổng hợp, báo cáo"),
 )
+# The xã the groups were paired with in 2021; since 01/07/2025 they go on in the units these
+# went into (the demo's carry-over keeps both groups: sampledata.laocai.reform).
 GROUP_A_COMMUNE = "Bản Vược"
 GROUP_B_COMMUNE = "Y Tý"
 
@@ -194,16 +202,24 @@ def _create_demo_accounts():
 
 
 def demo_assignment(commune_name):
-    """The active demo assignment of the one programme xã of that name, or None."""
+    """The active demo assignment of the one programme xã of that name, or of the unit its
+    assignment was carried over to (the group follows its leader); None if not one."""
     key = text.match_key(commune_name)
-    found = [
-        a
-        for a in Assignment.objects.filter(decision__is_demo=True, ended_on__isnull=True)
-        .select_related("commune", "leader", "working_group")
-        .order_by("pk")
-        if text.match_key(a.commune.name) == key
-    ]
-    return found[0] if len(found) == 1 else None
+    assignments = {
+        a.pk: a
+        for a in Assignment.objects.filter(decision__is_demo=True).select_related(
+            "commune", "leader", "working_group"
+        )
+    }
+    found = set()
+    for assignment in assignments.values():
+        if text.match_key(assignment.commune.name) != key:
+            continue
+        while assignment.successor_id in assignments:
+            assignment = assignments[assignment.successor_id]
+        if assignment.ended_on is None:
+            found.add(assignment.pk)
+    return assignments[found.pop()] if len(found) == 1 else None
 
 
 def link_demo_accounts():
@@ -233,13 +249,24 @@ def link_demo_accounts():
         elif username == "lanhdao":
             Leader.objects.filter(user=user).update(user=None)
             Leader.objects.filter(pk=assignment.leader_id).update(user=user)
-            notes.append(f"{username}: lãnh đạo {assignment.leader.full_name} (xã {commune}).")
+            where = _where(assignment, commune)
+            notes.append(f"{username}: lãnh đạo {assignment.leader.full_name} ({where}).")
         else:
             Member.objects.filter(user=user).update(user=None)
             member = assignment.working_group.members.filter(role=Member.Role.MEMBER).first()
             Member.objects.filter(pk=member.pk).update(user=user)
-            notes.append(f"{username}: {member.full_name}, {assignment.working_group.name}.")
+            notes.append(
+                f"{username}: {member.full_name}, {assignment.working_group.name} "
+                f"({_where(assignment, commune)})."
+            )
     return notes
+
+
+def _where(assignment, commune):
+    """ "xã Bản Vược, nay Xã Bát Xát" once the assignment was carried over, else "xã Y Tý"."""
+    if text.match_key(assignment.commune.name) == text.match_key(commune):
+        return f"xã {commune}"
+    return f"xã {commune}, nay {assignment.commune}"
 
 
 def demo_figures(today=None):

@@ -8,8 +8,10 @@ made here is invented (leader names, agencies' staff, visits, results), carries
 
 ``decision`` makes the decision and its pairs (agencies, leaders, working groups,
 assignments), ``results`` the criteria results and recognitions, ``visits`` the
-field visits with their support items and recommendations; this module loads
-them all in one transaction.
+field visits with their support items and recommendations, ``reform`` the
+carry-over of 01/07/2025 (2021–2025 on the old xã, then the assignments carried
+over to the units that exist now, and the visits since on those); this module
+loads them all in one transaction.
 """
 
 import random
@@ -19,9 +21,11 @@ from django.utils import timezone
 
 from assignments.models import Decision
 from communes.models import Assessment, Commune, CriteriaSet
+from communes.reference import REFORM_DAY
 from sampledata import refuse_in_production
 from sampledata.lifecycle import DemoDataError, demo_figures, link_demo_accounts, remove_demo_rows
 
+from . import reform
 from .decision import (
     DECISION_ISSUER,
     DECISION_NUMBER,
@@ -31,7 +35,7 @@ from .decision import (
     create_decision,
 )
 from .results import create_assessments, create_recognitions, plan_assessments
-from .visits import create_visits
+from .visits import draw_visits, save_visits
 
 # The names used from outside: the load_demo_data command (and the tests).
 __all__ = ["DECISION_NUMBER", "STARTED_ON", "DemoDataError", "load_demo_data"]
@@ -71,7 +75,10 @@ def _load(reset, today):
     decision = create_decision()
     assignments, members_of = create_assignments(rng, decision, communes)
     plans = plan_assessments(rng, communes, criteria)
-    create_visits(rng, assignments, members_of, plans, criteria, today)
+    drafts = draw_visits(rng, assignments, members_of, plans, criteria, today)
+    if today >= REFORM_DAY:
+        drafts = reform.visits_after(drafts, reform.carry_over(decision, today))
+    save_visits(drafts)
     create_assessments(plans, criteria)
     create_recognitions(rng, plans, today)
     link_demo_accounts()

@@ -6,10 +6,12 @@ have none in the last 90 days, so the dashboard has stale assignments to show.
 """
 
 import datetime
+from dataclasses import dataclass, field
 
 from simple_history.utils import bulk_create_with_history
 
 from assignments.models import FieldVisit, Recommendation, Support
+from communes.reference import REFORM_DAY
 from sampledata.fieldwork import (
     FINDINGS,
     LEADER_PRESENT_SHARE,
@@ -31,18 +33,32 @@ DISTRICT_KINDS = {"huyen": "huyện", "thi_xa": "thị xã", "thanh_pho": "thàn
 OTHER_PARTICIPANTS = ("", "", "Đại diện UBND {district}", "Cán bộ Văn phòng điều phối NTM tỉnh")
 
 
-def create_visits(rng, assignments, members_of, plans, criteria, today):
+@dataclass
+class Draft:
+    """A visit drawn, with what it brings, not yet written."""
+
+    visit: FieldVisit
+    participants: list
+    supports: list = field(default_factory=list)  # [(support, [criteria])]
+    recommendations: list = field(default_factory=list)
+
+
+def draw_visits(rng, assignments, members_of, plans, criteria, today):
+    """The visits of the old units' assignments up to `today`, drawn as if no unit had
+    ceased (so the draws before 01/07/2025 are the same whatever follows); [Draft]."""
     plan_of = {plan.commune.pk: plan for plan in plans}
     name_of = {c.number: c.name for c in criteria}
     by_number = {c.number: c for c in criteria}
     active = [a for a in assignments if a.ended_on is None]
     stale = {a.pk for a in rng.sample(active, round(STALE_SHARE * len(active)))}
 
-    visits, participants, supports, support_criteria, recommendations = [], [], [], [], []
+    drafts = []
     for assignment in assignments:
         plan = plan_of[assignment.commune_id]
-        district = _district_label(assignment.commune.district)
+        old_district = _district_label(assignment.commune.district)
         for visited_on in _visit_dates(rng, assignment, assignment.pk in stale, today):
+            # No district level from 01/07/2025: the commune's own people come along.
+            district = old_district if visited_on < REFORM_DAY else "xã"
             year = min(visited_on.year, max(plan.counts))
             missing = [n for n in plan.order if n not in plan.met(year)] or plan.order[-3:]
             criterion = name_of[rng.choice(missing)]
@@ -56,32 +72,42 @@ def create_visits(rng, assignments, members_of, plans, criteria, today):
                 other_participants=rng.choice(OTHER_PARTICIPANTS).format(district=district),
                 status=visit_status(rng, visited_on, today),
             )
-            visits.append(visit)
             team = members_of[assignment.working_group_id]
-            participants.append(
-                (visit, [team[0]] + rng.sample(team[1:], rng.randint(0, len(team) - 1)))
-            )
+            draft = Draft(visit, [team[0]] + rng.sample(team[1:], rng.randint(0, len(team) - 1)))
+            drafts.append(draft)
             for _i in range(how_many(rng, SUPPORTS_PER_VISIT)):
                 support, numbers = build_support(rng, visit)
-                supports.append(support)
-                support_criteria += [(support, by_number[n]) for n in numbers]
+                draft.supports.append((support, [by_number[n] for n in numbers]))
             agency = assignment.leader.agency.name
             for _i in range(how_many(rng, RECOMMENDATIONS_PER_VISIT)):
-                recommendations.append(
-                    build_recommendation(rng, visit, agency, district, criterion, today)
+                draft.recommendations.append(
+                    build_recommendation(rng, visit, agency, old_district, criterion, today)
                 )
+    return drafts
 
+
+def save_visits(drafts):
+    """Write the drafts: visits, participants, support items with their criteria,
+    recommendations, each with its first history entry."""
+    visits = [draft.visit for draft in drafts]
+    supports = [support for draft in drafts for support, _criteria in draft.supports]
     bulk_create_with_history(visits, FieldVisit, default_change_reason=HISTORY_REASON)
     Through = FieldVisit.participants.through
     Through.objects.bulk_create(
-        [Through(fieldvisit_id=v.pk, member_id=m.pk) for v, team in participants for m in team]
+        [Through(fieldvisit_id=d.visit.pk, member_id=m.pk) for d in drafts for m in d.participants]
     )
     bulk_create_with_history(supports, Support, default_change_reason=HISTORY_REASON)
     Through = Support.criteria.through
     Through.objects.bulk_create(
-        [Through(support_id=s.pk, criterion_id=c.pk) for s, c in support_criteria],
+        [
+            Through(support_id=support.pk, criterion_id=criterion.pk)
+            for draft in drafts
+            for support, criteria in draft.supports
+            for criterion in criteria
+        ],
         ignore_conflicts=True,
     )
+    recommendations = [r for draft in drafts for r in draft.recommendations]
     bulk_create_with_history(recommendations, Recommendation, default_change_reason=HISTORY_REASON)
 
 

@@ -23,14 +23,18 @@ from assignments.models import (
     Support,
     WorkingGroup,
 )
-from communes.models import Assessment, Commune, CriteriaSet, Criterion, Recognition
-from sampledata.lifecycle import DEMO_ACCOUNTS, demo_data_loaded
+from assignments.services import reform
+from communes.models import Assessment, Commune, CriteriaSet, Criterion, Era, Map, Recognition
+from communes.reference import LAST_PRE_2025_DAY, REFORM_DAY
+from sampledata.laocai import STARTED_ON
+from sampledata.lifecycle import DEMO_ACCOUNTS, demo_assignment, demo_data_loaded
 from tests.support.clock import on_demo_day
 
 SET_318 = "qd318-2021-2025"
 NOTICE = "DỮ LIỆU MẪU"
 DEMO_MODELS = [Decision, Agency, Leader, WorkingGroup, Member, Assignment, FieldVisit]
 DEMO_MODELS += [Support, Recommendation, Assessment, Recognition]
+TA_CHAI = "02872"
 HISTORY_MODELS = [Assignment, FieldVisit, Support, Recommendation, Assessment, Recognition]
 
 
@@ -94,31 +98,76 @@ def home_page(client):
     return response.content.decode()
 
 
-def demo_assignment(commune_name):
-    return Assignment.objects.get(decision__is_demo=True, commune__name=commune_name)
+def original_assignments():
+    """Decision 1599's pairs of 2021 (before the carry-over of 01/07/2025)."""
+    return Assignment.objects.filter(decision__is_demo=True, started_on=STARTED_ON)
 
 
-def test_demo_decision_pairs_127_leaders_with_the_127_programme_xa():
+def carried_over():
+    return Assignment.objects.filter(decision__is_demo=True, started_on=REFORM_DAY)
+
+
+def test_demo_decision_pairs_127_leaders_with_the_127_xa_of_the_old_lao_cai():
     decision = Decision.objects.get(is_demo=True)
-    assignments = Assignment.objects.filter(decision=decision)
-    programme = set(Commune.objects.in_programme().values_list("pk", flat=True))
+    assignments = original_assignments()
+    old_lao_cai = Commune.objects.in_programme().filter(province__code="10")
 
     assert (decision.number, decision.issued_on) == ("1599/QĐ-UBND", None)
     assert assignments.count() == 127
-    assert set(assignments.values_list("commune", flat=True)) == programme
+    assert set(assignments.values_list("commune", flat=True)) == set(
+        old_lao_cai.values_list("pk", flat=True)
+    )
     assert assignments.values("leader").distinct().count() == 127
-    assert set(assignments.values_list("started_on", flat=True)) == {datetime.date(2021, 1, 1)}
+    # The 2021 pairs and the carry-over of 01/07/2025 are the decision's only assignments.
+    assert decision.assignments.count() == 127 + carried_over().count()
     assert not Leader.objects.filter(is_demo=False).exists()
 
 
 def test_ta_chai_assignment_ended_with_the_2024_merger():
-    ta_chai = Assignment.objects.get(commune__code="02872", commune__era="pre2025")
+    ta_chai = Assignment.objects.get(commune__code=TA_CHAI, commune__era=Era.PRE_2025)
 
     assert ta_chai.ended_on == datetime.date(2024, 10, 31)
     assert ta_chai.end_reason == Assignment.EndReason.MERGED
     assert "1197/NQ-UBTVQH15" in ta_chai.end_note
     assert not ta_chai.visits.filter(visited_on__gt=ta_chai.ended_on).exists()
-    assert Assignment.objects.active().count() == 126
+    assert ta_chai.successor is None  # ended before the carry-over, not carried over
+
+
+def test_the_126_active_pairs_end_on_30_06_2025_and_one_leader_goes_on_in_each_new_unit():
+    ended = original_assignments().exclude(commune__code=TA_CHAI)
+    new_units = {c.current_unit_id for c in Commune.objects.filter(pk__in=ended.values("commune"))}
+
+    assert ended.count() == 126
+    assert set(ended.values_list("ended_on", "end_reason")) == {
+        (LAST_PRE_2025_DAY, Assignment.EndReason.REORGANISED)
+    }
+    # 126 old xã went into 47 units of the 2025 map: one active leader in each.
+    assert len(new_units) == 47
+    assert Assignment.objects.active().count() == carried_over().count() == 47
+    assert set(carried_over().values_list("commune", flat=True)) == new_units
+    assert set(carried_over().values_list("commune__era", flat=True)) == {Era.FROM_2025}
+    for successor in carried_over().select_related("predecessor"):
+        old = successor.predecessor
+        assert (successor.leader_id, successor.working_group_id) == (
+            old.leader_id,
+            old.working_group_id,
+        )
+        assert old.commune.current_unit_id == successor.commune_id
+    # The rest end there, naming who goes on; every touched assignment has a history entry.
+    others = ended.filter(successor__isnull=True)
+    assert others.count() == 126 - 47
+    assert all("tiếp tục phụ trách" in a.end_note for a in others)
+    touched = Assignment.history.filter(history_change_reason=reform.CHANGE_REASON)
+    assert set(touched.values_list("id", flat=True)) >= set(ended.values_list("pk", flat=True))
+
+
+def test_where_several_xa_went_into_one_unit_the_first_by_code_goes_on():
+    bac_ha = Commune.objects.get(name="Bắc Hà", era=Era.FROM_2025)
+    going_on = Assignment.objects.active().get(commune=bac_ha)
+
+    # Thải Giàng Phố (02857) is the first of Bản Phố, Hoàng Thu Phố, Na Hối, Nậm Mòn, …
+    assert going_on.predecessor.commune.code == "02857"
+    assert not original_assignments().filter(commune__current_unit=bac_ha, ended_on=None)
 
 
 def test_every_row_with_history_has_a_first_history_entry():
@@ -175,7 +224,7 @@ def test_visits_are_a_few_hundred_none_in_the_future_and_some_assignments_are_st
 
     assert 200 <= FieldVisit.objects.count() <= 800
     assert not FieldVisit.objects.filter(visited_on__gt=today).exists()
-    assert 12 <= stale.count() <= 25  # about 15 % of 126
+    assert 4 <= stale.count() <= 12  # about 15 % of the 47 carried over
     assert Support.objects.filter(amount_vnd__lt=5_000_000).count() == 0
     assert (
         Recommendation.objects.filter(
@@ -224,7 +273,8 @@ def test_remove_demo_data_leaves_no_demo_row_keeps_reference_and_hides_the_notic
     assert "đánh giá tiêu chí: 12046" in out
     assert set(row_counts().values()) == {0}
     assert not get_user_model().objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS])
-    assert Commune.objects.in_programme().count() == 127
+    assert Commune.objects.in_programme().count() == 273  # the reference stays: 127 + 146
+    assert Commune.objects.on_map(Map.CURRENT).count() == 99
     assert Criterion.objects.filter(criteria_set__code=SET_318).count() == 19
     assert not demo_data_loaded()
     assert NOTICE not in home_page(client)
@@ -249,10 +299,34 @@ def test_create_demo_accounts_twice_gives_one_user_each_who_can_log_in(client):
     assert users.get(username="nguoixem").groups.filter(name=roles.READER).exists()
 
 
+def test_visits_until_30_06_2025_are_on_the_old_xa_and_after_on_the_current_units():
+    visits = FieldVisit.objects.all()
+    after = visits.filter(visited_on__gte=REFORM_DAY)
+
+    assert visits.filter(visited_on__lt=REFORM_DAY).count() > after.count() > 40
+    assert not after.filter(assignment__commune__era=Era.PRE_2025).exists()
+    assert not visits.filter(visited_on__lt=REFORM_DAY, assignment__commune__era=Era.FROM_2025)
+    for visit in after.select_related("assignment"):
+        group = set(visit.assignment.working_group.members.values_list("pk", flat=True))
+        assert set(visit.participants.values_list("pk", flat=True)) <= group
+        assert "huyện" not in visit.other_participants
+    # No district level from 01/07/2025: nothing is addressed to one.
+    district = Recommendation.AddressedTo.DISTRICT
+    assert not Recommendation.objects.filter(visit__in=after, addressed_to=district).exists()
+    assert Recommendation.objects.filter(addressed_to=district).exists()
+
+
 def test_demo_member_and_leader_accounts_belong_to_ban_vuoc_and_y_ty():
-    run("create_demo_accounts")
+    out = run("create_demo_accounts")
     ban_vuoc, y_ty = demo_assignment("Bản Vược"), demo_assignment("Y Tý")
 
+    # Group A goes on with its leader in Xã Bát Xát, which Bản Vược went into; group B in
+    # Xã Y Tý, although A Lù comes first by code there.
+    assert (ban_vuoc.commune.name, ban_vuoc.commune.era) == ("Bát Xát", Era.FROM_2025)
+    assert ban_vuoc.predecessor.commune.name == "Bản Vược"
+    assert (y_ty.commune.name, y_ty.commune.era) == ("Y Tý", Era.FROM_2025)
+    assert y_ty.predecessor.commune.name == "Y Tý"
+    assert "(xã Bản Vược, nay Xã Bát Xát)" in out
     assert ban_vuoc.working_group.members.filter(user__username="thanhvien_a").exists()
     assert y_ty.working_group.members.filter(user__username="thanhvien_b").exists()
     assert ban_vuoc.leader.user.username == "lanhdao"

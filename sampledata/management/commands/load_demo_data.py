@@ -14,9 +14,10 @@ def format_vnd(amount):
 
 class Command(BaseCommand):
     help = (
-        "Nạp dữ liệu mẫu (bịa) cho Quyết định 1599/QĐ-UBND: cơ quan, lãnh đạo, 127 phân công, "
-        "tổ giúp việc, chuyến công tác, kết quả tiêu chí 2021–2025, công nhận. Cần chạy "
-        "load_reference trước. Đã nạp thì không thay đổi gì (--reset để xoá và nạp lại). "
+        "Nạp dữ liệu mẫu (bịa) cho Quyết định 1599/QĐ-UBND: cơ quan, lãnh đạo, 127 phân công "
+        "trên các xã cũ, chuyển sang đơn vị hành chính mới từ 01/07/2025, tổ giúp việc, chuyến "
+        "công tác (từ 01/07/2025 ghi cho đơn vị mới), kết quả tiêu chí 2021–2025, công nhận. "
+        "Cần chạy load_reference trước. Đã nạp thì không thay đổi gì (--reset để xoá và nạp lại). "
         "Không chạy ở chế độ production."
     )
 
