@@ -181,7 +181,7 @@ class Plan:
 
     def fingerprint(self):
         """Names the plan's moves and targets: a form posted for another plan is refused."""
-        parts = sorted(f"{m.pk}:{m.target.key if m.target else ''}" for m in self.moves)
+        parts = sorted(f"{m.pk}:{m.target.key if m.target else ''}:{m.action}" for m in self.moves)
         return hashlib.sha256(",".join(parts).encode()).hexdigest()[:16]
 
     def choice_targets(self):
