@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from assignments import alerts
 from assignments.models import Agency, Assignment, Recommendation
+from sampledata.lifecycle import GROUP_A_COMMUNE, demo_assignment
 from tests.factories import make_assignment, make_commune, make_leader, make_visit
 
 # What is stale and what is overdue is counted from today.
@@ -26,9 +27,8 @@ def run(*args):
 
 
 def ban_vuoc():
-    return Assignment.objects.select_related("leader__agency").get(
-        commune__name="Bản Vược", ended_on__isnull=True
-    )
+    """Group A's pair in force: Bản Vược's, carried over to Xã Bát Xát on 01/07/2025."""
+    return demo_assignment(GROUP_A_COMMUNE)
 
 
 @pytest.fixture

@@ -9,13 +9,15 @@ from django.utils.timezone import localtime
 
 from assignments.models import Assignment, FieldVisit, Recommendation, Support
 from communes.models import Recognition
+from sampledata.lifecycle import GROUP_A_COMMUNE, demo_assignment
 from tests.factories import make_recommendation, make_support, make_visit
 
 pytestmark = pytest.mark.django_db
 
 
 def ban_vuoc():
-    return Assignment.objects.get(commune__name="Bản Vược", ended_on__isnull=True)
+    """Group A's pair in force: Bản Vược's, carried over to Xã Bát Xát on 01/07/2025."""
+    return demo_assignment(GROUP_A_COMMUNE)
 
 
 def history_url(slug, pk):
@@ -73,7 +75,7 @@ def test_foreign_keys_are_shown_by_name(office_client, office_user, visit):
 
     html = office_client.get(history_url("visit", visit.pk)).content.decode()
 
-    assert f"{ban_vuoc().leader.full_name} → Bản Vược" in html
+    assert f"{ban_vuoc().leader.full_name} → Bát Xát" in html  # Bản Vược's, carried over
     assert f"{other.leader.full_name} → Y Tý" in html
 
 
@@ -174,7 +176,7 @@ def test_a_restore_that_would_break_a_rule_is_refused_with_a_message(office_clie
     edit(
         assignment,
         office_user,
-        ended_on=datetime.date(2024, 1, 1),
+        ended_on=datetime.date(2026, 1, 1),  # the pair in force started on 01/07/2025
         end_reason=Assignment.EndReason.RETIRED,
     )
     active = assignment.history.filter(ended_on__isnull=True).earliest("history_date")
@@ -182,14 +184,14 @@ def test_a_restore_that_would_break_a_rule_is_refused_with_a_message(office_clie
         decision=assignment.decision,
         leader=assignment.leader,
         commune=assignment.commune,
-        started_on=datetime.date(2024, 1, 2),
+        started_on=datetime.date(2026, 1, 2),
     )
 
     response = office_client.post(restore_url("assignment", active), follow=True)
 
     assert "Không khôi phục được phiên bản này" in messages_of(response)[0]
     assignment.refresh_from_db()
-    assert assignment.ended_on == datetime.date(2024, 1, 1)
+    assert assignment.ended_on == datetime.date(2026, 1, 1)
 
 
 def test_only_the_office_restores(member_a_client, leader_client, reader_client, visit):
@@ -275,7 +277,9 @@ def test_commune_dossier_and_leader_page_link_to_the_history(office_client):
 def test_assessment_history_names_the_criterion_and_shows_met_as_yes_or_no(
     office_client, office_user
 ):
-    assessment = ban_vuoc().commune.assessments.select_related("criterion").first()
+    # Assessed on the old unit (2021–2025): Bản Vược, which group A helped until 30/06/2025.
+    ban_vuoc_unit = ban_vuoc().predecessor.commune
+    assessment = ban_vuoc_unit.assessments.select_related("criterion").first()
     edit(assessment, office_user, met=not assessment.met)
 
     html = office_client.get(history_url("assessment", assessment.pk)).content.decode()

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from assignments.models import Assignment, FieldVisit, Recommendation, Support
 from communes.models import Assessment
+from sampledata.lifecycle import GROUP_A_COMMUNE, demo_assignment
 from tests.factories import (
     make_assignment,
     make_commune,
@@ -24,9 +25,8 @@ NTM_SET = "qd318-2021-2025"
 
 
 def ban_vuoc():
-    return Assignment.objects.select_related("leader__agency").get(
-        commune__name="Bản Vược", ended_on__isnull=True
-    )
+    """Group A's pair in force: Bản Vược's, carried over to Xã Bát Xát on 01/07/2025."""
+    return demo_assignment(GROUP_A_COMMUNE)
 
 
 def leader_url(leader_id):
@@ -198,14 +198,16 @@ def test_leader_page_query_count_does_not_grow_with_assignments(
     leader = ban_vuoc().leader
     # (+1: the menu asks the user's role)
     with django_assert_num_queries(10):
-        office_client.get(leader_url(leader.pk))
+        response = office_client.get(leader_url(leader.pk))
+    # Bản Vược's pair and, since 01/07/2025, Xã Bát Xát's.
+    assert len(response.context["cards"]) == 2
 
     for _ in range(3):
         add_assignment_with_activity(leader)
 
     with django_assert_num_queries(10):
         response = office_client.get(leader_url(leader.pk))
-    assert len(response.context["cards"]) == 4
+    assert len(response.context["cards"]) == 5
 
 
 def test_agency_page_query_count_does_not_grow_with_leaders_and_assignments(
