@@ -1,4 +1,11 @@
-"""Filters of the assignments and visits lists (GET parameters per the URL contract)."""
+"""Filters of the assignments and visits lists (GET parameters per the URL contract).
+
+Both lists are read on a map (``?map=old|current``, see communes.models.Map):
+on the old map they filter by old district (``district=``), on the current map
+by current unit (``unit=``), which takes the records of the unit's
+predecessors too. A link naming a district without a map (the links made
+before the maps existed) reads the old map.
+"""
 
 import django_filters
 from django import forms
@@ -7,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes import text
-from communes.models import Commune, District
+from communes.forms import MapField
+from communes.models import Commune, District, Map
 from core.formats import DATE_INPUT_FORMATS
 from core.listing import LongChoiceFilter, NarrowedChoiceFilter
 
@@ -18,6 +26,18 @@ YES = [("1", _("Có"))]
 
 COMMUNE_HINT = _("Chọn huyện rồi bấm “Lọc” để có danh sách xã.")
 AGENCY_HINT = _("Chọn huyện rồi bấm “Lọc” để có danh sách cơ quan giúp đỡ các xã của huyện.")
+UNIT_COMMUNE_HINT = _("Chọn đơn vị hiện nay rồi bấm “Lọc” để có danh sách xã.")
+UNIT_AGENCY_HINT = _(
+    "Chọn đơn vị hiện nay rồi bấm “Lọc” để có danh sách cơ quan giúp đỡ các xã của đơn vị."
+)
+
+
+def list_map(query):
+    """The map a list is read on: ``?map=``; without it, the old map for a link that
+    names an old district (``?district=``), else the default (the current map)."""
+    if not query.get("map") and query.get("district"):
+        return Map.OLD
+    return MapField().clean(query.get("map"))
 
 
 def assigned_communes():
@@ -27,6 +47,10 @@ def assigned_communes():
 
 def communes_in_district(communes, district):
     return communes.filter(district=district)
+
+
+def communes_rolled_up_to(communes, unit):
+    return communes.filter(current_unit=unit)
 
 
 def agencies_in_district(agencies, district):
@@ -41,11 +65,28 @@ def agencies_active_in_district(agencies, district):
     return agencies.filter(pk__in=assignments.values("leader__agency"))
 
 
+def agencies_of_unit(agencies, unit):
+    """The agencies whose leaders are or were assigned the unit or one of its predecessors."""
+    assignments = Assignment.objects.filter(commune__current_unit=unit)
+    return agencies.filter(pk__in=assignments.values("leader__agency"))
+
+
 def district_filter(field_name):
     return LongChoiceFilter(  # 700 districts at national scale
         label=_("Huyện"),
         field_name=field_name,
         queryset=District.objects.in_programme(),
+        empty_label=_("Tất cả"),
+        label_field="name",
+    )
+
+
+def unit_filter(field_name):
+    """A current unit: the records of the unit and of the units merged into it."""
+    return LongChoiceFilter(
+        label=_("Đơn vị hiện nay"),
+        field_name=Map.CURRENT.unit(field_name),
+        queryset=Commune.objects.in_programme(Map.CURRENT).vietnamese_order(),
         empty_label=_("Tất cả"),
         label_field="name",
     )
@@ -63,7 +104,54 @@ def agency_filter(field_name):
     )
 
 
-class AssignmentFilter(django_filters.FilterSet):
+class MapFilter(django_filters.Filter):
+    """``?map=``, carried by the filter form (hidden): it filters nothing itself, the
+    filter set offers the filters of its map (see OnMapFilterSet)."""
+
+    field_class = MapField
+
+    def filter(self, qs, value):
+        return qs
+
+
+class OnMapFilterSet(django_filters.FilterSet):
+    """Filters of a list read on a map (``map``, by default the one `list_map` reads).
+
+    The filters of ON_MAP exist on their map only (the others are dropped), and the
+    filters of NARROWED (NarrowedChoiceFilters narrowed by the old district) are
+    narrowed by the current unit on the current map.
+    """
+
+    map = MapFilter(label=_("Đọc theo"), widget=forms.HiddenInput)
+
+    ON_MAP = {"district": Map.OLD, "unit": Map.CURRENT}
+    NARROWED = {}  # name → (its narrowing by a current unit, its hint)
+
+    def __init__(self, data=None, *args, map=None, **kwargs):
+        self.map = map or list_map(data or {})
+        if data is not None and not data.get("map"):
+            data = data.copy()  # the map read from a district goes on with the form
+            data["map"] = self.map.value
+        super().__init__(data, *args, **kwargs)
+        for name, on in self.ON_MAP.items():
+            if on != self.map:
+                self.filters.pop(name, None)
+        if self.map == Map.CURRENT:
+            for name, (narrow, hint) in self.NARROWED.items():
+                self.filters[name].extra.update(narrow_by="unit", narrow=narrow, hint=hint)
+        self.filters["map"].extra["initial"] = self.map.value
+
+    @classmethod
+    def ignored(cls, query, map):
+        """(label, map) of the filters `query` gives that belong to the other map (dropped)."""
+        return [
+            (cls.base_filters[name].label, on)
+            for name, on in cls.ON_MAP.items()
+            if on != map and query.get(name)
+        ]
+
+
+class AssignmentFilter(OnMapFilterSet):
     q = django_filters.CharFilter(
         label=_("Tìm lãnh đạo, xã"),
         method="filter_q",
@@ -73,6 +161,7 @@ class AssignmentFilter(django_filters.FilterSet):
         label=_("Quyết định"), queryset=Decision.objects.all(), empty_label=_("Tất cả")
     )
     district = district_filter("commune__district")
+    unit = unit_filter("commune")
     agency = agency_filter("leader__agency")
     status = django_filters.ChoiceFilter(
         label=_("Trạng thái"),
@@ -95,6 +184,8 @@ class AssignmentFilter(django_filters.FilterSet):
         choices=YES,
         empty_label=_("Tất cả"),
     )
+
+    NARROWED = {"agency": (agencies_of_unit, UNIT_AGENCY_HINT)}
 
     class Meta:
         model = Assignment
@@ -121,7 +212,7 @@ class AssignmentFilter(django_filters.FilterSet):
         return queryset.with_overdue_recommendations(timezone.localdate())
 
 
-class VisitFilter(django_filters.FilterSet):
+class VisitFilter(OnMapFilterSet):
     date_from = django_filters.DateFilter(
         label=_("Từ ngày"),
         field_name="visited_on",
@@ -137,6 +228,7 @@ class VisitFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}),
     )
     district = district_filter("assignment__commune__district")
+    unit = unit_filter("assignment__commune")
     agency = agency_filter("assignment__leader__agency")
     commune = NarrowedChoiceFilter(
         label=_("Xã"),
@@ -160,6 +252,11 @@ class VisitFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Trạng thái"), choices=FieldVisit.Status.choices, empty_label=_("Tất cả")
     )
+
+    NARROWED = {
+        "agency": (agencies_of_unit, UNIT_AGENCY_HINT),
+        "commune": (communes_rolled_up_to, UNIT_COMMUNE_HINT),
+    }
 
     class Meta:
         model = FieldVisit

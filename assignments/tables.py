@@ -1,4 +1,10 @@
-"""Tables of the assignments and visits lists."""
+"""Tables of the assignments and visits lists, on the old map and on the current one.
+
+On the old map a row shows the unit its record was made for and that unit's
+district. On the current map (``?map=current``) it shows the unit the record
+counts for today (``Commune.current_unit``), with the unit it was made for and
+its old district as a label when they differ: "Bắc Hà ← Bản Phố (h. Bắc Hà)".
+"""
 
 import django_tables2 as tables
 from django.db.models import F
@@ -11,6 +17,52 @@ from core.cells import ShortDateColumn
 from core.templatetags.ntm_format import number, vnd
 
 NUM = {"th": {"class": "num"}, "td": {"class": "num"}}
+
+
+# The short form of an old district's kind, as offices write it: "h. Bắc Hà".
+DISTRICT_SHORT = {"huyen": "h.", "thi_xa": "tx.", "thanh_pho": "tp.", "quan": "q."}
+DISTRICT_PREFIX = {"huyen": "Huyện", "thi_xa": "Thị xã", "thanh_pho": "Thành phố", "quan": "Quận"}
+
+
+def short_district(name, kind):
+    """ "h. Bắc Hà" for Huyện Bắc Hà, "tp. Lào Cai" for Thành phố Lào Cai; "" for none.
+
+    Names are stored in Vietnamese, so the prefix is Vietnamese whatever the language.
+    """
+    if not name:
+        return ""
+    prefix = DISTRICT_PREFIX.get(kind, "")
+    if prefix and name.startswith(f"{prefix} "):
+        return f"{DISTRICT_SHORT[kind]} {name[len(prefix) + 1 :]}"
+    return name
+
+
+def old_unit_label(name, district_name, district_kind):
+    """ "Bản Phố (h. Bắc Hà)": the unit a record was made for, with its old district."""
+    district = short_district(district_name, district_kind)
+    return f"{name} ({district})" if district else name
+
+
+def rolled_up_label(commune):
+    """ "Bắc Hà ← Bản Phố (h. Bắc Hà)": a record's unit read on the current map.
+
+    `commune` with its district and current unit loaded; just the unit's name when it
+    is its own current unit (or has none: a unit the lineage does not reach).
+    """
+    current = commune.current_unit if commune.current_unit_id else commune
+    if current.pk == commune.pk:
+        return commune.name
+    district = commune.district
+    old = old_unit_label(commune.name, district and district.name, district and district.kind)
+    return f"{current.name} ← {old}"
+
+
+def _current_dossier(commune):
+    """The dossier of the unit `commune`'s records count for today."""
+    return reverse("reports:commune_detail", args=[commune.current_unit_id or commune.pk])
+
+
+CURRENT_UNIT = _("Xã, phường hiện nay")
 
 
 def _nulls_last(queryset, field, is_descending):
@@ -211,3 +263,45 @@ class VisitTable(tables.Table):
 
     def render_recommendation_count(self, value):
         return number(value)
+
+
+# --- the lists on the current map -------------------------------------------------------
+
+
+class CurrentMapAssignmentTable(AssignmentTable):
+    """The assignments list on the current map: no district column; the commune column
+    names the unit each assignment counts for today, the assigned unit as its label."""
+
+    commune = tables.Column(
+        verbose_name=CURRENT_UNIT,
+        linkify=lambda record: _current_dossier(record.commune),
+        order_by=("commune__current_unit__sort_name", "commune__sort_name"),
+    )
+
+    class Meta(AssignmentTable.Meta):
+        exclude = ("district",)
+
+    def render_commune(self, record):
+        return rolled_up_label(record.commune)
+
+
+class CurrentMapVisitTable(VisitTable):
+    """The visits list on the current map (see CurrentMapAssignmentTable)."""
+
+    commune = tables.Column(
+        verbose_name=CURRENT_UNIT,
+        accessor="assignment__commune",
+        linkify=lambda record: _current_dossier(record.assignment.commune),
+        order_by=(
+            "assignment__commune__current_unit__sort_name",
+            "assignment__commune__sort_name",
+            "visited_on",
+            "pk",
+        ),
+    )
+
+    class Meta(VisitTable.Meta):
+        exclude = ("district",)
+
+    def render_commune(self, record):
+        return rolled_up_label(record.assignment.commune)

@@ -17,6 +17,7 @@ Builders get the user's scope from assignments.access, as every page does: a
 leader's files hold their own communes, readers get no drafts.
 """
 
+from django import forms as django_forms
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -105,15 +106,18 @@ class AnnexExporter(Exporter):
     slug = "phan-cong"
     title = _("Danh sách phân công theo phụ lục quyết định")
     description = _(
-        "Lãnh đạo, chức vụ, cơ quan và xã được phân công đang có hiệu lực, "
-        "xếp theo huyện như phụ lục của quyết định."
+        "Lãnh đạo, chức vụ, cơ quan và xã được phân công, như phụ lục của quyết định: "
+        "theo đơn vị hành chính hiện nay, các phân công đang có hiệu lực kèm xã, phường "
+        "hiện nay; theo địa giới trước 01/07/2025, các phân công đến ngày 30/06/2025, "
+        "xếp theo huyện."
     )
     form_class = forms.AnnexForm
 
     def build(self, user, form, today):
-        decision = form.cleaned_data["decision"]
+        decision, map = form.cleaned_data["decision"], form.cleaned_data["map"]
         scoped = access.assignments_visible_to(user, Assignment.objects.all())
-        return annex.annex_workbook(decision, scoped, today), annex.file_stem(decision)
+        workbook = annex.annex_workbook(decision, scoped, today, map=map)
+        return workbook, annex.file_stem(decision)
 
 
 @register
@@ -122,19 +126,22 @@ class MatrixExporter(Exporter):
     slug = "tieu-chi"
     title = _("Kết quả thực hiện bộ tiêu chí (xã × 19 tiêu chí)")
     description = _(
-        "Mỗi xã một dòng, mỗi tiêu chí một cột, cộng theo huyện và toàn tỉnh. "
+        "Mỗi xã một dòng, mỗi tiêu chí một cột, cộng theo huyện (địa giới trước "
+        "01/07/2025) hoặc theo xã, phường hiện nay, và toàn tỉnh. "
         "Sửa trong Excel rồi nhập lại được."
     )
     form_class = forms.MatrixForm
 
     def build(self, user, form, today):
         year, district = form.cleaned_data["year"], form.cleaned_data["district"]
+        map = form.cleaned_data["map"]
         communes = access.communes_visible_to(user, Commune.objects.all())
         workbook = matrix.matrix_workbook(
             year,
-            matrix.matrix_communes(communes, district, year),
+            matrix.matrix_communes(communes, district, year, map),
             whole_province=district is None and not access.is_leader_scoped(user),
             today=today,
+            map=map,
         )
         return workbook, f"tieu-chi-{year}"
 
@@ -146,12 +153,16 @@ class VisitLogExporter(Exporter):
     title = _("Nhật ký chuyến công tác")
     description = _(
         "Các chuyến công tác theo bộ lọc, kèm các khoản hỗ trợ và kiến nghị "
-        "(mỗi loại một trang tính)."
+        "(mỗi loại một trang tính), cộng theo xã, phường hiện nay hoặc theo huyện "
+        "(địa giới trước 01/07/2025)."
     )
 
     def get_form(self, data=None):
-        # The visits list's own filter.
-        return VisitFilter(data, queryset=FieldVisit.objects.none()).form
+        # The visits list's own filter (its map, hidden on the list, is chosen here).
+        form = VisitFilter(data, queryset=FieldVisit.objects.none()).form
+        field = form.fields["map"]
+        field.widget = django_forms.Select(choices=field.choices)
+        return form
 
     def is_valid(self, form):
         return True  # invalid values are ignored, as on the visits list
@@ -159,8 +170,11 @@ class VisitLogExporter(Exporter):
     def build(self, user, form, today):
         scoped = access.visits_visible_to(user, FieldVisit.objects.all())
         filterset = VisitFilter(form.data, queryset=scoped)
+        # The map is said by the log's title, not among its filters.
+        map_filter = f"{filterset.form.fields['map'].label}:"
+        filters = [f for f in describe_filters(filterset) if not f.startswith(map_filter)]
         workbook = visits.visits_workbook(
-            filterset.qs, filters=describe_filters(filterset), today=today
+            filterset.qs, filters=filters, today=today, map=filterset.map
         )
         return workbook, "chuyen-cong-tac"
 
@@ -172,15 +186,19 @@ class PeriodicExporter(Exporter):
     title = _("Báo cáo định kỳ (quý, 6 tháng, năm)")
     description = _(
         "Theo từng phân công: số chuyến, hỗ trợ theo hình thức, kiến nghị, số tiêu chí "
-        "đạt đầu kỳ và cuối kỳ; trang tổng hợp theo huyện có biểu đồ. Chỉ tính các "
-        "chuyến đã xác nhận."
+        "đạt đầu kỳ và cuối kỳ; trang tổng hợp theo huyện (địa giới trước 01/07/2025) "
+        "hoặc theo xã, phường hiện nay, có biểu đồ. Chỉ tính các chuyến đã xác nhận."
     )
     form_class = forms.PeriodicForm
 
     def build(self, user, form, today):
-        period = form.cleaned_data["period"]
+        period, map = form.cleaned_data["period"], form.cleaned_data["map"]
         scoped = access.assignments_visible_to(user, Assignment.objects.all())
         workbook = periodic.periodic_workbook(
-            scoped, period, whole_province=not access.is_leader_scoped(user), today=today
+            scoped,
+            period,
+            whole_province=not access.is_leader_scoped(user),
+            today=today,
+            map=map,
         )
         return workbook, f"bao-cao-{period.code}"

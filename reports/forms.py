@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assignments.models import Decision
-from communes.models import CriteriaSet, District
+from communes.forms import MapField
+from communes.models import CriteriaSet, District, Map
 from core.widgets import LongSelect
 
 from . import queries
@@ -66,7 +67,19 @@ def default_decision():
 
 
 class ReportForm(forms.Form):
-    """A report's parameters: an empty field takes its initial value."""
+    """A report's parameters: an empty field takes its initial value.
+
+    A form's ``map`` (a MapField) says which map the report is read on: the current
+    one unless asked (``map=old``, the old provinces and districts). It comes first, as
+    in the visit log's form (the visits list's filter).
+    """
+
+    field_order = ("map",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "map" in self.fields:
+            self.fields["map"].initial = Map.default()
 
     def add_error(self, field, error):
         # The refused value is quoted in the message ("Không có huyện “…”"): only its start.
@@ -88,6 +101,7 @@ class AnnexForm(ReportForm):
         empty_label=None,
         error_messages={"invalid_choice": _("Không có quyết định “%(value)s”.")},
     )
+    map = MapField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,13 +124,15 @@ class MatrixForm(ReportForm):
         empty_value=None,
         error_messages={"invalid_choice": _("Không lập được bảng tiêu chí năm “%(value)s”.")},
     )
+    # Rows are the units results were made for: an old district selects them on either map.
     district = forms.ModelChoiceField(
-        label=_("Huyện"),
+        label=_("Huyện (trước 01/07/2025)"),
         queryset=District.objects.none(),
         required=False,
         empty_label=_("Toàn tỉnh"),
         error_messages={"invalid_choice": _("Không có huyện “%(value)s”.")},
     )
+    map = MapField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -162,6 +178,7 @@ class PeriodicForm(ReportForm):
             )
         },
     )
+    map = MapField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -7,13 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
+from communes.models import Map
 from core import formats
 from core.listing import FilteredTableView
 
 from .. import access
 from ..filters import VisitFilter
 from ..models import FieldVisit, Member, Recommendation, Support, VisitEvent
-from ..tables import VisitTable
+from ..tables import CurrentMapVisitTable, VisitTable
+from .assignments import OnMapListMixin
 
 # Head, deputy, then members (the role codes do not sort that way).
 ROLE_ORDER = Case(
@@ -21,16 +23,19 @@ ROLE_ORDER = Case(
 )
 
 
-class VisitListView(FilteredTableView):
+class VisitListView(OnMapListMixin, FilteredTableView):
     template_name = "assignments/visit_list.html"
-    table_class = VisitTable
+    tables = {Map.OLD: VisitTable, Map.CURRENT: CurrentMapVisitTable}
     filterset_class = VisitFilter
     load_page_by_key = True  # three figures per row (support, recommendations)
     page_title = _("Chuyến công tác")
     breadcrumbs = ((_("Chuyến công tác"), None),)
 
     def get_queryset(self):
-        return access.visits_visible_to(self.request.user, FieldVisit.objects.for_list())
+        visits = FieldVisit.objects.for_list()
+        if self.map == Map.CURRENT:
+            visits = visits.select_related("assignment__commune__current_unit")
+        return access.visits_visible_to(self.request.user, visits)
 
 
 class VisitDetailView(LoginRequiredMixin, DetailView):

@@ -6,14 +6,18 @@ the office edits it), so change both together:
 * one sheet "Tieu chi <year>"; rows 1–4 the title block, row 5 blank;
 * row 6: "STT", "Mã xã", "Tên xã", "TC1" … "TC19", "Số tiêu chí đạt";
   row 7: each criterion's name under its TC column;
-* from row 8, per district: a group row (the district's name in column C),
-  its communes (A: STT, B: the GSO code as text, C: the name, "Đạt" or empty
-  per criterion, the number met) and a "Cộng <district>" row; at the end a
+* from row 8, per group: a group row (its name in column C), its communes
+  (A: STT, B: the GSO code as text, C: the name, "Đạt" or empty per
+  criterion, the number met) and a "Cộng <group>" row; at the end a
   "Toàn tỉnh" row (or "Tổng cộng" when only part of the province is shown);
 * met cells are green; panes frozen at D8; rows 6–7 printed on every page.
 
 Every commune of the programme that existed in the year is listed, assessed
-that year or not, so that the file can be filled in and imported.
+that year or not, so that the file can be filled in and imported. On the old
+map the groups are the old districts. On the current map (reports/excel/maps.py)
+the rows are the same units (results were made for them, and are never merged
+into one row), grouped under the unit each counts for today, with their old
+district in a last column "Huyện (trước 01/07/2025)" the importer ignores.
 """
 
 from itertools import groupby
@@ -21,11 +25,14 @@ from operator import itemgetter
 
 from openpyxl.styles import Alignment
 
-from communes.models import Commune, CriteriaScore, Criterion
+from communes.models import Commune, CriteriaScore, Criterion, Map
 from core.excel import writer
+
+from . import maps
 
 FIRST_DATA_ROW = 8
 MET = "Đạt"
+OLD_DISTRICT = "Huyện (trước 01/07/2025)"
 CHUNK = 2000  # rows fetched at a time: the whole country is streamed, never held
 
 
@@ -33,8 +40,14 @@ def sheet_name(year):
     return f"Tieu chi {year}"
 
 
-def matrix_communes(communes, district=None, year=None):
-    """The programme's communes (of `district`; existing in `year`), district by district.
+ORDER = {
+    Map.OLD: ("district__code", "sort_name", "code"),
+    Map.CURRENT: ("current_unit__sort_name", "current_unit", "sort_name", "code"),
+}
+
+
+def matrix_communes(communes, district=None, year=None, map=Map.OLD):
+    """The programme's communes (of `district`; existing in `year`), group by group on `map`.
 
     A commune merged away before `year` (Tà Chải, 31/10/2024) has no row in that
     year's matrix; every other one has, assessed or not.
@@ -44,7 +57,7 @@ def matrix_communes(communes, district=None, year=None):
         communes = communes.filter(district=district)
     if year is not None:
         communes = communes.exclude(valid_to__year__lt=year)
-    return communes.select_related("district").order_by("district__code", "sort_name", "code")
+    return communes.select_related("district").order_by(*ORDER[map])
 
 
 def met_criteria(communes, year):
@@ -62,32 +75,44 @@ def met_criteria(communes, year):
     return dict(rows.iterator(chunk_size=CHUNK))
 
 
-def matrix_rows(communes, year, numbers):
-    """(district id, its name, code, name, [met? per criterion of `numbers`]) per commune.
+def matrix_rows(communes, year, numbers, map=Map.OLD):
+    """((group key, its title), code, name, district name, [met? per criterion of `numbers`])
+    per commune, the group being its old district or its current unit (`map`).
 
     `communes` (a queryset, in the matrix's order) are read as plain values,
     a chunk at a time.
     """
     met = met_criteria(communes.values("pk"), year)
-    rows = communes.values_list("pk", "code", "name", "district_id", "district__name")
-    for pk, code, name, district_id, district in rows.iterator(chunk_size=CHUNK):
+    rows = communes.values_list(
+        "pk", "code", "name", "district_id", "district__name", "current_unit_id",
+        "current_unit__name", "current_unit__kind",
+    )  # fmt: skip
+    for pk, code, name, district_id, district, current_id, current, kind in rows.iterator(
+        chunk_size=CHUNK
+    ):
         mask = met.get(pk, 0)
         flags = [bool(mask >> number & 1) for number in numbers]
-        yield district_id, district or writer.NO_DISTRICT, code, name, flags
+        if map == Map.CURRENT:
+            group = current_id or pk, maps.unit_title(kind, current or name)
+        else:
+            group = maps.district_group(district_id, district)
+        yield group, code, name, district or "", flags
 
 
-def matrix_workbook(year, communes, *, whole_province=True, today):
-    """The matrix of `year` for `communes` (a queryset already scoped to the user)."""
+def matrix_workbook(year, communes, *, whole_province=True, today, map=Map.OLD):
+    """The matrix of `year` for `communes` (a queryset already scoped to the user, in the
+    order of `map`'s groups: matrix_communes)."""
     criteria = list(Criterion.objects.programme().order_by("number"))
     numbers = [criterion.number for criterion in criteria]
+    on_current_map = map == Map.CURRENT
 
     workbook = writer.new_workbook()
-    widths = [5, 8, 18] + [5] * len(criteria) + [9]
+    widths = [5, 8, 18] + [5] * len(criteria) + [9] + ([16] if on_current_map else [])
     sheet = writer.Sheet(workbook, sheet_name(year), widths, freeze=f"D{FIRST_DATA_ROW}")
     sheet.title_block(
         [writer.PROVINCE, writer.OFFICE],
         [f"KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ XÃ NÔNG THÔN MỚI NĂM {year}"],
-        ["(Bộ tiêu chí theo Quyết định 318/QĐ-TTg ngày 08/03/2022)"],
+        [f"(Bộ tiêu chí theo Quyết định 318/QĐ-TTg ngày 08/03/2022; {maps.heading(map)})"],
     )
     names = []
     for criterion in criteria:
@@ -96,32 +121,39 @@ def matrix_workbook(year, communes, *, whole_province=True, today):
             horizontal="center", vertical="center", wrap_text=True, textRotation=90
         )
         names.append(cell)
+    # On the current map the old district goes last, where the importer does not look.
+    district_column = [OLD_DISTRICT] if on_current_map else []
     sheet.header(
-        ["STT", "Mã xã", "Tên xã", *(f"TC{n}" for n in numbers), "Số tiêu chí đạt"],
-        [None, None, None, *names, None],
+        ["STT", "Mã xã", "Tên xã", *(f"TC{n}" for n in numbers), "Số tiêu chí đạt",
+         *district_column],
+        [None, None, None, *names, None, *[None] * len(district_column)],
         heights=(None, 150),
-    )
+    )  # fmt: skip
 
     met_cell = sheet.cell(MET, writer.MET)  # one cell, written wherever a criterion is met
     styles = [writer.CENTER, writer.CENTER, None, *[writer.CENTER] * len(numbers), None]
+    styles += [None] * len(district_column)
+    blank = [None] * len(district_column)
     province = [0] * (len(numbers) + 1)
     stt = 0
-    rows = matrix_rows(communes, year, numbers)
-    for (_id, district_name), members in groupby(rows, key=itemgetter(0, 1)):
-        sheet.group(district_name, at=3, merge=False)
+    rows = matrix_rows(communes, year, numbers, map)
+    for (_key, group), members in groupby(rows, key=itemgetter(0)):
+        sheet.group(group, at=3, merge=False)
         subtotal = [0] * (len(numbers) + 1)
-        for _district_id, _district_name, code, name, flags in members:
+        for _group, code, name, district, flags in members:
             stt += 1
             met = sum(flags)
             cells = [met_cell if flag else None for flag in flags]
-            sheet.append([stt, code, name, *cells, met], styles=styles)
+            old = [district] if on_current_map else []
+            sheet.append([stt, code, name, *cells, met, *old], styles=styles)
             for index, flag in enumerate(flags):
                 subtotal[index] += flag
             subtotal[-1] += met
-        sheet.append([None, None, f"Cộng {district_name}", *subtotal], writer.TOTAL)
+        sheet.append([None, None, f"Cộng {group}", *subtotal, *blank], writer.TOTAL)
         province = [a + b for a, b in zip(province, subtotal, strict=True)]
     sheet.append(
-        [None, None, "Toàn tỉnh" if whole_province else "Tổng cộng", *province], writer.TOTAL
+        [None, None, "Toàn tỉnh" if whole_province else "Tổng cộng", *province, *blank],
+        writer.TOTAL,
     )
     sheet.signature(today)
     return workbook

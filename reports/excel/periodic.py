@@ -1,12 +1,13 @@
 """The periodic report (quarter, half-year, year) of the support each assignment brought.
 
-Per assignment active during the period, grouped by district: confirmed
+Per assignment active during the period, grouped by old district on the old
+map, by current unit on the current one (reports/excel/maps.py): confirmed
 visits, those the leader went on, support by kind in VND, recommendations
 made on those visits still open at the end of the period and resolved by it,
 and the criteria the commune met at the start of the period (its latest
 assessment before the period's year), at the end (the period's year) and the
 change. Only confirmed visits count, as in every official figure. A second
-sheet sums the figures per district, with a native Excel chart of them.
+sheet sums the figures per group, with a native Excel chart of them.
 """
 
 import datetime
@@ -15,14 +16,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext as _
 from openpyxl.chart import BarChart, Reference
 
 from assignments.models import FieldVisit, Recommendation, Support
-from communes.models import CriteriaScore
+from communes.models import CriteriaScore, Map
 from core import formats
 from core.excel import writer
+
+from . import maps
 
 PERIOD_CODE = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]))?$")
 ROMAN_QUARTERS = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -94,16 +97,26 @@ class Row:
         return self.criteria_end - self.criteria_start
 
 
-def period_rows(assignments, period):
-    """A Row per assignment of `assignments` active during `period`, in six queries."""
+ROW_ORDER = {
+    # Units without a district (those of the current map) last, on every database.
+    Map.OLD: (F("commune__district__code").asc(nulls_last=True), "commune__sort_name",
+              "started_on", "pk"),
+    Map.CURRENT: ("commune__current_unit__sort_name", "commune__current_unit",
+                  "commune__sort_name", "started_on", "pk"),
+}  # fmt: skip
+
+
+def period_rows(assignments, period, map=Map.OLD):
+    """A Row per assignment of `assignments` active during `period`, in the order of `map`'s
+    groups, in six queries."""
     active = assignments.filter(started_on__lte=period.end).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=period.start)
     )
     rows = {
         a.pk: Row(a)
-        for a in active.select_related("commune__district", "leader__agency").order_by(
-            "commune__district__code", "commune__sort_name", "started_on", "pk"
-        )
+        for a in active.select_related(
+            "commune__district", "commune__current_unit", "leader__agency"
+        ).order_by(*ROW_ORDER[map])
     }
     ids = active.values("pk")
     in_period = {"visited_on__range": (period.start, period.end)}
@@ -160,9 +173,29 @@ def period_rows(assignments, period):
     return list(rows.values())
 
 
-def _district_name(row):
+def _district_group(row):
     district = row.assignment.commune.district
-    return district.name if district else writer.NO_DISTRICT
+    return maps.district_group(district and district.pk, district and district.name)
+
+
+def _unit_group(row):
+    commune = row.assignment.commune
+    current = commune.current_unit or commune
+    return current.pk, maps.unit_title(current.kind, current.name)
+
+
+# Per map: a row's group (key, title), its commune's label, and the words of the sheets.
+GROUPS = {
+    Map.OLD: (_district_group, lambda commune: commune.name),
+    Map.CURRENT: (_unit_group, maps.commune_label),
+}
+SUMMARY = {
+    Map.OLD: ("Tổng hợp theo huyện", "TỔNG HỢP KẾT QUẢ GIÚP ĐỠ CÁC XÃ THEO HUYỆN", "Huyện",
+              "theo huyện"),
+    Map.CURRENT: ("Tổng hợp theo xã, phường",
+                  "TỔNG HỢP KẾT QUẢ GIÚP ĐỠ CÁC XÃ THEO ĐƠN VỊ HÀNH CHÍNH HIỆN NAY",
+                  "Xã, phường hiện nay", "theo xã, phường"),
+}  # fmt: skip
 
 
 def _sum(values):
@@ -191,10 +224,10 @@ def _figures(sheet, rows, kinds, style=writer.CELL):
     ]
 
 
-def _title_block(sheet, period, title):
+def _title_block(sheet, period, title, map):
     sheet.title_block(
         [writer.PROVINCE, writer.OFFICE],
-        [title, f"{period.label.upper()}"],
+        [title, f"{period.label.upper()}", maps.heading(map).upper()],
         [
             f"(Từ ngày {formats.day(period.start)} đến ngày {formats.day(period.end)}; "
             "chỉ tính các chuyến công tác đã xác nhận. Số tiêu chí đạt đầu kỳ: "
@@ -204,11 +237,13 @@ def _title_block(sheet, period, title):
     )
 
 
-def _detail_sheet(workbook, groups, period, total_label, today):
+def _detail_sheet(workbook, groups, period, total_label, today, map):
     kinds = Support.Kind.choices
-    widths = [5, 15, 22, 28, 8, 9, *[13] * len(kinds), 14, 9, 9, 8, 8, 9]
+    widths = [5, 15 if map == Map.OLD else 22, 22, 28, 8, 9, *[13] * len(kinds), 14, 9, 9, 8,
+              8, 9]  # fmt: skip
     sheet = writer.Sheet(workbook, "Chi tiết theo xã", widths, freeze_columns=2)
-    _title_block(sheet, period, "BÁO CÁO KẾT QUẢ GIÚP ĐỠ CÁC XÃ XÂY DỰNG NÔNG THÔN MỚI")
+    _title_block(sheet, period, "BÁO CÁO KẾT QUẢ GIÚP ĐỠ CÁC XÃ XÂY DỰNG NÔNG THÔN MỚI", map)
+    commune_label = GROUPS[map][1]
     span = writer.SPAN
     sheet.header(
         ["STT", "Xã", "Lãnh đạo phụ trách", "Cơ quan, đơn vị", "Chuyến công tác", span,
@@ -221,17 +256,17 @@ def _detail_sheet(workbook, groups, period, total_label, today):
     )  # fmt: skip
     kinds = [kind for kind, _label in kinds]
     stt = 0
-    for district, rows in groups:
-        sheet.group(district)
+    for group, rows in groups:
+        sheet.group(group)
         for row in rows:
             stt += 1
             assignment = row.assignment
             sheet.append(
-                [stt, assignment.commune.name, assignment.leader.full_name,
+                [stt, commune_label(assignment.commune), assignment.leader.full_name,
                  assignment.leader.agency.name, *_figures(sheet, [row], kinds)],
                 styles=[writer.CENTER, *[None] * (sheet.columns - 1)],
             )  # fmt: skip
-        _total(sheet, f"Cộng {district}", _figures(sheet, rows, kinds, writer.TOTAL))
+        _total(sheet, f"Cộng {group}", _figures(sheet, rows, kinds, writer.TOTAL))
     everything = [r for _d, rows in groups for r in rows]
     _total(sheet, total_label, _figures(sheet, everything, kinds, writer.TOTAL))
     sheet.signature(today)
@@ -242,13 +277,12 @@ def _total(sheet, label, figures):
     sheet.merge(row, 2, row, 4)
 
 
-def _summary_sheet(workbook, groups, period, total_label, today):
-    sheet = writer.Sheet(
-        workbook, "Tổng hợp theo huyện", [5, 24, 11, 10, 11, 16, 11, 11, 12, 12], freeze_columns=2
-    )
-    _title_block(sheet, period, "TỔNG HỢP KẾT QUẢ GIÚP ĐỠ CÁC XÃ THEO HUYỆN")
+def _summary_sheet(workbook, groups, period, total_label, today, map):
+    name, title, group_heading, by = SUMMARY[map]
+    sheet = writer.Sheet(workbook, name, [5, 24, 11, 10, 11, 16, 11, 11, 12, 12], freeze_columns=2)
+    _title_block(sheet, period, title, map)
     header_row = sheet.header(
-        ["STT", "Huyện", "Số xã được giúp đỡ", "Số chuyến công tác", "Lãnh đạo trực tiếp đi",
+        ["STT", group_heading, "Số xã được giúp đỡ", "Số chuyến công tác", "Lãnh đạo trực tiếp đi",
          "Tổng hỗ trợ (đồng)", "Kiến nghị chưa giải quyết", "Kiến nghị đã giải quyết",
          "Tiêu chí đạt bình quân/xã đầu kỳ", "Tiêu chí đạt bình quân/xã cuối kỳ"]
     )  # fmt: skip
@@ -265,23 +299,24 @@ def _summary_sheet(workbook, groups, period, total_label, today):
             _average(r.criteria_end for r in rows),
         ]
 
-    for index, (district, rows) in enumerate(groups, 1):
-        sheet.append([index, district, *figures(rows)], styles=[writer.CENTER, *[None] * 9])
-    last_district = sheet.row
-    sheet.append([None, total_label, *figures([r for _d, rows in groups for r in rows])],
+    for index, (group, rows) in enumerate(groups, 1):
+        sheet.append([index, group, *figures(rows)], styles=[writer.CENTER, *[None] * 9])
+    last_group = sheet.row
+    sheet.append([None, total_label, *figures([r for _g, rows in groups for r in rows])],
                  writer.TOTAL)  # fmt: skip
     sheet.signature(today)
     if groups:
-        _charts(sheet, header_row, last_district)
+        _charts(sheet, header_row, last_group, by)
 
 
-def _charts(sheet, header_row, last_row):
-    """Visits and support per district, as Excel charts over the summary's cells."""
+def _charts(sheet, header_row, last_row, by):
+    """Visits and support per group (`by`: "theo huyện"), as Excel charts over the summary's
+    cells."""
     categories = Reference(sheet.ws, min_col=2, min_row=header_row + 1, max_row=last_row)
     anchor_row = sheet.row + 2
     for title, columns, axis, anchor in (
-        ("Số chuyến công tác theo huyện", (4, 5), "Chuyến", f"A{anchor_row}"),
-        ("Hỗ trợ quy ra tiền theo huyện (đồng)", (6, 6), "Đồng", f"F{anchor_row}"),
+        (f"Số chuyến công tác {by}", (4, 5), "Chuyến", f"A{anchor_row}"),
+        (f"Hỗ trợ quy ra tiền {by} (đồng)", (6, 6), "Đồng", f"F{anchor_row}"),
     ):
         chart = BarChart()
         chart.type = "bar"
@@ -298,12 +333,15 @@ def _charts(sheet, header_row, last_row):
         sheet.ws.add_chart(chart, anchor)
 
 
-def periodic_workbook(assignments, period, *, whole_province=True, today):
-    """The report of `period` over `assignments` (a queryset already scoped to the user)."""
-    rows = period_rows(assignments, period)
-    groups = [(name, list(members)) for name, members in groupby(rows, key=_district_name)]
+def periodic_workbook(assignments, period, *, whole_province=True, today, map=Map.OLD):
+    """The report of `period` over `assignments` (a queryset already scoped to the user),
+    grouped on `map`."""
+    rows = period_rows(assignments, period, map)
+    groups = [
+        (title, list(members)) for (_key, title), members in groupby(rows, key=GROUPS[map][0])
+    ]
     total_label = "Toàn tỉnh" if whole_province else "Tổng cộng"
     workbook = writer.new_workbook()
-    _detail_sheet(workbook, groups, period, total_label, today)
-    _summary_sheet(workbook, groups, period, total_label, today)
+    _detail_sheet(workbook, groups, period, total_label, today, map)
+    _summary_sheet(workbook, groups, period, total_label, today, map)
     return workbook

@@ -1,11 +1,13 @@
 """The visit log: the filtered visits with the support they brought and the recommendations made.
 
-Three sheets, each grouped by district and numbered:
+Three sheets, each grouped and numbered: by old district on the old map, by
+current unit on the current map (reports/excel/maps.py), the title saying which:
 
-* "Chuyến công tác": one row per visit (date, commune, agency, leader,
-  whether the leader went, status, purpose, findings), its support and
-  recommendations summarised in a cell each, the support's value, and a
-  subtotal per district;
+* "Chuyến công tác": one row per visit (date, commune and district on the old
+  map, current unit and the unit the visit was made for on the current one,
+  agency, leader, whether the leader went, status, purpose, findings), its
+  support and recommendations summarised in a cell each, the support's value,
+  and a subtotal per group;
 * "Hỗ trợ": one row per support item, with its visit's date and commune;
 * "Kiến nghị": one row per recommendation, with its visit's date and commune.
 
@@ -21,27 +23,48 @@ from typing import NamedTuple
 from django.db.models import F
 
 from assignments.models import FieldVisit, Recommendation, Support
+from communes.models import Map
 from core import formats
 from core.excel import writer
 from core.iterables import chunks
 from core.templatetags.ntm_format import number
 
+from . import maps
+
 COUNTING_NOTE = "Số liệu chính thức chỉ tính các chuyến công tác đã xác nhận (cột Trạng thái)."
 CHUNK = 1000  # visits read at a time: the whole country is streamed, never held in memory
-LOG_ORDER = (
-    F("assignment__commune__district__code").asc(nulls_last=True),
-    "visited_on",
-    "assignment__commune__sort_name",
-    "pk",
-)
+LOG_ORDER = {
+    Map.OLD: (
+        F("assignment__commune__district__code").asc(nulls_last=True),
+        "visited_on",
+        "assignment__commune__sort_name",
+        "pk",
+    ),
+    Map.CURRENT: (
+        "assignment__commune__current_unit__sort_name",
+        "assignment__commune__current_unit",
+        "visited_on",
+        "assignment__commune__sort_name",
+        "pk",
+    ),
+}
+
+
+# Where a visit was made, read once for either map (see _place).
+PLACE = (
+    "assignment__commune_id", "assignment__commune__name", "assignment__commune__district_id",
+    "assignment__commune__district__name", "assignment__commune__district__kind",
+    "assignment__commune__current_unit_id", "assignment__commune__current_unit__name",
+    "assignment__commune__current_unit__kind",
+)  # fmt: skip
 
 
 class LogVisit(NamedTuple):
     """A visit as the log shows it (choices as their labels)."""
 
     visited_on: object
-    commune: str
-    district: str
+    commune: str  # old map: the unit the visit was made for; current map: its current unit
+    district: str  # old map: the unit's district; current map: the unit if it has ceased
     agency: str
     leader: str
     leader_present: bool
@@ -72,8 +95,9 @@ def _labels(model, field):
     return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
 
 
-def log_entries(visits):
-    """The log's content: (district name, LogVisit, [LogSupport], [LogRecommendation]) per visit.
+def log_entries(visits, map=Map.OLD):
+    """The log's content: ((group key, its title), LogVisit, [LogSupport], [LogRecommendation])
+    per visit, the group being the old district or the current unit (`map`).
 
     `visits` (filtered and scoped) in the log's order, read as plain values
     CHUNK visits at a time, with one query per chunk for their support items
@@ -84,10 +108,9 @@ def log_entries(visits):
     addressees = _labels(Recommendation, "addressed_to")
     recommendation_status = _labels(Recommendation, "status")
     rows = (
-        visits.order_by(*LOG_ORDER)
+        visits.order_by(*LOG_ORDER[map])
         .values_list(
-            "pk", "visited_on", "assignment__commune__name",
-            "assignment__commune__district__name", "assignment__leader__agency__name",
+            "pk", "visited_on", *PLACE, "assignment__leader__agency__name",
             "assignment__leader__full_name", "leader_present", "status", "purpose", "findings",
         )
         .iterator(chunk_size=CHUNK)
@@ -112,11 +135,26 @@ def log_entries(visits):
                 LogRecommendation(text, addressees.get(addressed_to, addressed_to), due_on,
                                   recommendation_status.get(status, status), *values)
             )  # fmt: skip
-        for pk, visited_on, commune, district, agency, leader, present, status, *texts in chunk:
-            district = district or writer.NO_DISTRICT
-            visit = LogVisit(visited_on, commune, district, agency, leader, present,
+        for pk, visited_on, *values in chunk:
+            group, place, label = _place(map, *values[: len(PLACE)])
+            agency, leader, present, status, *texts = values[len(PLACE) :]
+            visit = LogVisit(visited_on, place, label, agency, leader, present,
                              visit_status.get(status, status), *texts)  # fmt: skip
-            yield district, visit, supports.get(pk, []), recommendations.get(pk, [])
+            yield group, visit, supports.get(pk, []), recommendations.get(pk, [])
+
+
+def _place(map, commune_id, commune, district_id, district, district_kind, current_id, current,
+           current_kind):  # fmt: skip
+    """(its group (key, title), column C, column D) of a visit to `commune` on `map`."""
+    if map == Map.CURRENT:
+        group = current_id or commune_id, maps.unit_title(current_kind, current or commune)
+        return (
+            group,
+            current or commune,
+            maps.made_for(commune_id, commune, current_id, district, district_kind),
+        )
+    group = maps.district_group(district_id, district)
+    return group, commune, group[1]
 
 
 def support_summary(support):
@@ -141,12 +179,13 @@ def _scope_note(filters, today):
     return f"(Tất cả chuyến công tác đến ngày {formats.day(today)})"
 
 
-# (sheet name, title, column widths, headings) of the log's three sheets
+# (sheet name, title, column widths, headings) of the log's three sheets; the headings of
+# columns C and D (the place) are the map's (PLACE_HEADINGS).
 VISITS_SHEET = (
     "Chuyến công tác",
     "NHẬT KÝ CHUYẾN CÔNG TÁC CƠ SỞ GIÚP ĐỠ CÁC XÃ XÂY DỰNG NÔNG THÔN MỚI",
     [5, 11, 14, 14, 24, 20, 10, 12, 30, 40, 40, 14, 40],
-    ["STT", "Ngày", "Xã", "Huyện", "Cơ quan, đơn vị", "Lãnh đạo phụ trách",
+    ["STT", "Ngày", None, None, "Cơ quan, đơn vị", "Lãnh đạo phụ trách",
      "Lãnh đạo trực tiếp đi", "Trạng thái", "Mục đích", "Kết quả nắm tình hình", "Hỗ trợ",
      "Giá trị hỗ trợ (đồng)", "Kiến nghị"],
 )  # fmt: skip
@@ -154,25 +193,31 @@ SUPPORTS_SHEET = (
     "Hỗ trợ",
     "CÁC KHOẢN HỖ TRỢ QUA CHUYẾN CÔNG TÁC CƠ SỞ",
     [5, 11, 14, 14, 24, 12, 18, 40, 10, 10, 14],
-    ["STT", "Ngày", "Xã", "Huyện", "Cơ quan, đơn vị", "Trạng thái chuyến", "Hình thức",
+    ["STT", "Ngày", None, None, "Cơ quan, đơn vị", "Trạng thái chuyến", "Hình thức",
      "Nội dung hỗ trợ", "Số lượng", "Đơn vị tính", "Giá trị (đồng)"],
 )  # fmt: skip
 RECOMMENDATIONS_SHEET = (
     "Kiến nghị",
     "KIẾN NGHỊ QUA CHUYẾN CÔNG TÁC CƠ SỞ",
     [5, 11, 14, 14, 24, 45, 16, 11, 13, 11, 35],
-    ["STT", "Ngày", "Xã", "Huyện", "Cơ quan, đơn vị", "Nội dung kiến nghị", "Gửi đến",
+    ["STT", "Ngày", None, None, "Cơ quan, đơn vị", "Nội dung kiến nghị", "Gửi đến",
      "Hạn xử lý", "Tình trạng", "Ngày giải quyết", "Kết quả xử lý"],
 )  # fmt: skip
+PLACE_HEADINGS = {
+    Map.OLD: ["Xã", "Huyện"],
+    Map.CURRENT: ["Xã, phường hiện nay", "Xã trước 01/07/2025 (huyện cũ)"],
+}
 
 
-def _sheet(workbook, spec, filters, today):
+def _sheet(workbook, spec, map, filters, today):
     name, title, widths, headings = spec
     sheet = writer.Sheet(workbook, name, widths, freeze_columns=2)
     sheet.title_block(
-        [writer.PROVINCE, writer.OFFICE], [title], [_scope_note(filters, today), COUNTING_NOTE]
+        [writer.PROVINCE, writer.OFFICE],
+        [title, maps.heading(map).upper()],
+        [_scope_note(filters, today), COUNTING_NOTE],
     )
-    sheet.header(headings)
+    sheet.header([*headings[:2], *PLACE_HEADINGS[map], *headings[4:]])
     return sheet
 
 
@@ -190,36 +235,37 @@ def _total(sheet, label, column, value):
     sheet.merge(row, 3, row, column - 1)
 
 
-def visits_workbook(visits, *, filters, today):
-    """The log of `visits` (filtered and scoped); `filters` describes the filter applied.
+def visits_workbook(visits, *, filters, today, map=Map.OLD):
+    """The log of `visits` (filtered and scoped) on `map`; `filters` describes the filter
+    applied.
 
     The three sheets are written side by side as the visits stream by, a
-    district at a time (a group row, its rows, its totals), so that the whole
+    group at a time (a group row, its rows, its totals), so that the whole
     country's log is read once and never held in memory.
     """
     workbook = writer.new_workbook()
-    main = _sheet(workbook, VISITS_SHEET, filters, today)
-    support_sheet = _sheet(workbook, SUPPORTS_SHEET, filters, today)
-    recommendation_sheet = _sheet(workbook, RECOMMENDATIONS_SHEET, filters, today)
+    main = _sheet(workbook, VISITS_SHEET, map, filters, today)
+    support_sheet = _sheet(workbook, SUPPORTS_SHEET, map, filters, today)
+    recommendation_sheet = _sheet(workbook, RECOMMENDATIONS_SHEET, map, filters, today)
     main_styles, support_styles, recommendation_styles = (
         _styles(main), _styles(support_sheet), _styles(recommendation_sheet)
     )  # fmt: skip
     visit_count = support_count = recommendation_count = grand_support = 0
-    for district, entries in groupby(log_entries(visits), key=itemgetter(0)):
+    for (_key, group), entries in groupby(log_entries(visits, map), key=itemgetter(0)):
         for sheet in (main, support_sheet, recommendation_sheet):
-            sheet.group(district)
-        district_visits = district_support = 0
-        for _district, visit, supports, recommendations in entries:
+            sheet.group(group)
+        group_visits = group_support = 0
+        for _group, visit, supports, recommendations in entries:
             visit_count += 1
-            district_visits += 1
+            group_visits += 1
             amount = sum(support.amount_vnd for support in supports)
-            district_support += amount
+            group_support += amount
             main.append(
-                [visit_count, *visit, "\n".join(map(support_summary, supports)), amount,
-                 "\n".join(map(recommendation_summary, recommendations))],
+                [visit_count, *visit, "\n".join(support_summary(s) for s in supports), amount,
+                 "\n".join(recommendation_summary(r) for r in recommendations)],
                 styles=main_styles,
             )  # fmt: skip
-            head = visit[:4]  # date, commune, district, agency
+            head = visit[:4]  # date, the place's two columns, agency
             for support in supports:
                 support_count += 1
                 support_sheet.append(
@@ -230,9 +276,9 @@ def visits_workbook(visits, *, filters, today):
                 recommendation_sheet.append(
                     [recommendation_count, *head, *recommendation], styles=recommendation_styles
                 )
-        _total(main, f"Cộng {district} ({district_visits} chuyến)", 12, district_support)
-        _total(support_sheet, f"Cộng {district}", 11, district_support)
-        grand_support += district_support
+        _total(main, f"Cộng {group} ({group_visits} chuyến)", 12, group_support)
+        _total(support_sheet, f"Cộng {group}", 11, group_support)
+        grand_support += group_support
     _total(main, f"Tổng cộng ({visit_count} chuyến)", 12, grand_support)
     main.signature(today)
     _total(support_sheet, "Tổng cộng", 11, grand_support)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assignments.models import Assignment, Decision, FieldVisit, Recommendation, Support
+from communes.models import Commune, Era
 from tests.factories import make_assignment, make_recommendation, make_support, make_visit
 
 pytestmark = pytest.mark.django_db
@@ -25,23 +26,35 @@ def vnd(amount):
     return f"{amount:,}".replace(",", ".") + " đ"
 
 
+def ban_vuoc_unit():
+    return Commune.objects.get(name="Bản Vược", era=Era.PRE_2025)
+
+
 def ban_vuoc():
-    return Assignment.objects.get(commune__name="Bản Vược", ended_on__isnull=True)
+    """Bản Vược's pair in force today: on Bản Vược, or on the unit it went into on 01/07/2025
+    once the demo carried it over."""
+    old = ban_vuoc_unit()
+    return Assignment.objects.get(
+        commune__in=[old, old.current_unit], ended_on__isnull=True, decision__is_demo=True
+    )
 
 
-def test_assignments_list_shows_the_127_assignments_of_the_demo_decision(office_client):
+def test_assignments_list_shows_the_demo_decisions_127_pairs_and_what_carried_them_over(
+    office_client,
+):
     decision = Decision.objects.get(is_demo=True)
+    pairs = Assignment.objects.filter(decision=decision)
 
     response = office_client.get(URL, {"decision": decision.pk, "per_page": 200})
 
     assert response.status_code == 200
-    assert response.context["result_count"] == 127
-    assert len(listed(response)) == 127
-    assert "127 dòng" in response.content.decode()
+    assert pairs.filter(commune__era=Era.PRE_2025).count() == 127
+    assert response.context["result_count"] == len(listed(response)) == pairs.count()
+    assert f"{pairs.count()} dòng" in response.content.decode()
 
 
 def test_assignments_are_listed_in_vietnamese_order_of_commune_names(office_client):
-    response = office_client.get(URL, {"per_page": 200})
+    response = office_client.get(URL, {"map": "old", "per_page": 200})
 
     keys = [assignment.commune.sort_name for assignment in listed(response)]
     assert keys == sorted(keys)
@@ -67,7 +80,8 @@ def test_ban_vuoc_row_shows_this_years_visits_support_total_and_open_recommendat
         .count()
     )
 
-    response = office_client.get(URL, {"q": "ban vuoc"})
+    search = {"q": assignment.leader.search_name, "status": "active"}
+    response = office_client.get(URL, search)
 
     [row] = listed(response)
     assert row.pk == assignment.pk
@@ -81,13 +95,15 @@ def test_ban_vuoc_row_shows_this_years_visits_support_total_and_open_recommendat
     assert last_visit.strftime("%d/%m/%Y") in html
     assert assignment.leader.full_name in html
     assert reverse("assignments:leader_detail", args=[assignment.leader_id]) in html
-    assert reverse("reports:commune_detail", args=[assignment.commune_id]) in html
+    # The unit the pair counts for today (itself, or the unit Bản Vược went into).
+    today_unit = assignment.commune.current_unit_id or assignment.commune_id
+    assert reverse("reports:commune_detail", args=[today_unit]) in html
 
     # A draft visit of today, with support and an open recommendation, changes no figure.
     draft = make_visit(assignment=assignment, visited_on=today, status="draft")
     make_support(visit=draft, amount_vnd=5_000_000)
     make_recommendation(visit=draft)
-    [row] = listed(office_client.get(URL, {"q": "ban vuoc"}))
+    [row] = listed(office_client.get(URL, search))
     assert row.visits_this_year == this_year
     assert row.last_visit_on == last_visit
     assert row.support_total == (support["t"] or 0)
@@ -124,7 +140,7 @@ def test_stale_filter_lists_active_assignments_without_a_recent_visit(office_cli
 
 
 def test_status_filter_separates_active_and_ended_assignments(office_client):
-    ended = office_client.get(URL, {"status": "ended"})
+    ended = office_client.get(URL, {"status": "ended", "per_page": 200})
     active = office_client.get(URL, {"status": "active", "per_page": 200})
 
     assert {a.pk for a in listed(ended)} == set(
@@ -155,7 +171,7 @@ def test_overdue_and_open_recommendation_filters_match_the_database(office_clien
 
 def test_district_and_agency_filters_keep_only_their_assignments(office_client):
     assignment = ban_vuoc()
-    district = assignment.commune.district
+    district = ban_vuoc_unit().district  # a link with an old district reads the old map
     agency = assignment.leader.agency
 
     by_district = listed(office_client.get(URL, {"district": district.pk, "per_page": 200}))

@@ -19,6 +19,10 @@ URL = reverse("reports:export_annex")
 EXPORTS = ["export_annex", "export_matrix", "export_visits", "export_periodic"]
 
 
+OLD = {"map": "old"}
+LAST_OLD_DAY = datetime.date(2025, 6, 30)
+
+
 def sheet_of(response):
     assert response.status_code == 200
     return load_workbook(io.BytesIO(b"".join(response.streaming_content)))["Phu luc"]
@@ -39,7 +43,8 @@ def decision():
 
 
 def test_annex_lists_the_active_assignments_numbered_under_one_row_per_district(office_client):
-    rows = body(sheet_of(office_client.get(URL)))
+    # On the old map: the list as it stood on 30/06/2025, the old map's last day.
+    rows = body(sheet_of(office_client.get(URL, OLD)))
 
     groups = [row[0] for row in rows if isinstance(row[0], str)]
     data = [row for row in rows if isinstance(row[0], int)]
@@ -53,9 +58,9 @@ def test_annex_lists_the_active_assignments_numbered_under_one_row_per_district(
 
 
 def test_annex_rows_carry_the_database_names_grouped_by_their_district(office_client):
-    rows = body(sheet_of(office_client.get(URL)))
+    rows = body(sheet_of(office_client.get(URL, OLD)))
 
-    active = Assignment.objects.filter(decision=decision(), ended_on__isnull=True)
+    active = Assignment.objects.filter(decision=decision()).active(on=LAST_OLD_DAY)
     expected = {
         (a.leader.full_name, a.leader.position, a.leader.agency.name, a.commune.name)
         for a in active.select_related("leader__agency", "commune")
@@ -72,16 +77,17 @@ def test_annex_rows_carry_the_database_names_grouped_by_their_district(office_cl
 
 
 def test_annex_title_block_names_the_issuer_the_decision_and_leaves_an_unknown_date_blank(
-    office_client,
+    office_client, today
 ):
-    ws = sheet_of(office_client.get(URL))
+    ws = sheet_of(office_client.get(URL, OLD))
 
     assert ws["A1"].value == "UBND TỈNH LÀO CAI"
     assert ws["A2"].value == "PHỤ LỤC"
     assert ws["A3"].value.startswith("DANH SÁCH PHÂN CÔNG LÃNH ĐẠO CÁC CƠ QUAN, ĐƠN VỊ")
     assert ws["A3"].value.endswith("GIAI ĐOẠN 2021 – 2025")
     assert ws["A4"].value == (
-        "(Kèm theo Quyết định số 1599/QĐ-UBND ngày …/…/…… của UBND tỉnh Lào Cai)"
+        "(Kèm theo Quyết định số 1599/QĐ-UBND ngày …/…/…… của UBND tỉnh Lào Cai; "
+        "danh sách đến ngày 30/06/2025, theo địa giới trước 01/07/2025)"
     )
     assert [c.value for c in ws[6]] == [
         "STT", "Họ và tên", "Chức vụ", "Cơ quan, đơn vị", "Xã được phân công",
@@ -130,7 +136,7 @@ def test_annex_file_is_named_after_the_decision_number_and_today(office_client, 
 
 
 def test_leader_annex_holds_only_their_own_assignment(leader_client):
-    rows = body(sheet_of(leader_client.get(URL)))
+    rows = body(sheet_of(leader_client.get(URL, OLD)))
 
     data = [row for row in rows if isinstance(row[0], int)]
     assert [row[4] for row in data] == ["Bản Vược"]

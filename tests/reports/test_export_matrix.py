@@ -15,6 +15,7 @@ from communes.reference import NTM_SET
 pytestmark = pytest.mark.django_db
 
 URL = reverse("reports:export_matrix")
+OLD = {"map": "old"}
 CODE = re.compile(r"^\d{5}$")
 TC_COLUMNS = range(4, 23)  # D … V: TC1 … TC19
 
@@ -41,13 +42,13 @@ def assessments(year=2025):
 
 
 def test_matrix_layout_follows_the_import_contract(office_client):
-    ws = sheet_of(office_client.get(URL, {"year": 2025}))
+    ws = sheet_of(office_client.get(URL, {"year": 2025, **OLD}))
 
     assert [ws[f"A{n}"].value for n in range(1, 5)] == [
         "UBND TỈNH LÀO CAI",
         "VĂN PHÒNG ĐIỀU PHỐI NÔNG THÔN MỚI",
         "KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ XÃ NÔNG THÔN MỚI NĂM 2025",
-        "(Bộ tiêu chí theo Quyết định 318/QĐ-TTg ngày 08/03/2022)",
+        "(Bộ tiêu chí theo Quyết định 318/QĐ-TTg ngày 08/03/2022; theo địa giới trước 01/07/2025)",
     ]
     assert all(c.value is None for c in ws[5])
     header = [c.value for c in ws[6]]
@@ -64,14 +65,15 @@ def test_matrix_layout_follows_the_import_contract(office_client):
 
 
 def test_matrix_lists_every_programme_commune_with_its_code_as_text(office_client):
-    ws = sheet_of(office_client.get(URL, {"year": 2025}))
+    ws = sheet_of(office_client.get(URL, {"year": 2025, **OLD}))
 
     rows = commune_rows(ws)
-    # Tà Chải merged into Thị trấn Bắc Hà on 01/11/2024: in 2024's matrix, not in 2025's.
-    assert len(rows) == Commune.objects.in_programme().count() - 1 == 126
-    assert [row[0] for row in rows] == list(range(1, 127))
+    # The old map's programme: 127 xã of the old Lào Cai, 146 of the old Yên Bái. Tà Chải
+    # merged into Thị trấn Bắc Hà on 01/11/2024: in 2024's matrix, not in 2025's.
+    assert len(rows) == Commune.objects.in_programme().count() - 1 == 272
+    assert [row[0] for row in rows] == list(range(1, 273))
     assert "Tà Chải" not in [row[2] for row in rows]
-    earlier = commune_rows(sheet_of(office_client.get(URL, {"year": 2024}), 2024))
+    earlier = commune_rows(sheet_of(office_client.get(URL, {"year": 2024, **OLD}), 2024))
     assert "Tà Chải" in [row[2] for row in earlier]
     ban_vuoc = Commune.objects.in_programme().get(name="Bản Vược")
     row_number = next(r for r in range(8, ws.max_row + 1) if ws.cell(r, 3).value == "Bản Vược")
@@ -98,7 +100,7 @@ def test_per_commune_and_per_criterion_counts_equal_the_database(office_client):
 
 
 def test_each_district_has_a_subtotal_of_its_communes(office_client):
-    ws = sheet_of(office_client.get(URL, {"year": 2025}))
+    ws = sheet_of(office_client.get(URL, {"year": 2025, **OLD}))
 
     met = assessments().filter(met=True)
     for district in District.objects.filter(communes__in=Commune.objects.in_programme()).distinct():
@@ -137,7 +139,7 @@ def test_a_commune_without_results_that_year_keeps_an_empty_row(office_client):
 def test_district_filter_keeps_that_districts_communes(office_client):
     bac_ha = District.objects.get(name="Huyện Bắc Hà")
 
-    ws = sheet_of(office_client.get(URL, {"year": 2024, "district": bac_ha.pk}), 2024)
+    ws = sheet_of(office_client.get(URL, {"year": 2024, "district": bac_ha.pk, **OLD}), 2024)
 
     rows = commune_rows(ws)
     assert {row[2] for row in rows} == set(

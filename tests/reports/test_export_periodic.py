@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assignments.models import Assignment, FieldVisit, Recommendation, Support
-from communes.models import Assessment
+from communes.models import Assessment, District
 from communes.reference import NTM_SET
 from reports.excel.periodic import parse_period
 from tests.factories import make_recommendation, make_support, make_visit
@@ -19,6 +19,8 @@ pytestmark = pytest.mark.django_db
 URL = reverse("reports:export_periodic")
 DETAIL, SUMMARY = "Chi tiết theo xã", "Tổng hợp theo huyện"
 D = datetime.date
+FIRST_ROW = 10  # below the title block (its last title says which map) and the header
+OLD = {"map": "old"}
 
 
 @pytest.mark.parametrize(
@@ -59,11 +61,18 @@ def workbook_of(response):
 
 
 def row_of(ws, commune):
-    return next(row for row in ws.iter_rows(min_row=9, values_only=True) if row[1] == commune)
+    return next(
+        row for row in ws.iter_rows(min_row=FIRST_ROW, values_only=True) if row[1] == commune
+    )
 
 
 def ban_vuoc():
-    return Assignment.objects.get(commune__name="Bản Vược", ended_on__isnull=True)
+    """Bản Vược's latest pair (on the old unit: ended 30/06/2025 once carried over)."""
+    return Assignment.objects.filter(commune__name="Bản Vược").latest("started_on", "pk")
+
+
+def active_during(period):
+    return Assignment.objects.filter(started_on__lte=period.end).exclude(ended_on__lt=period.start)
 
 
 def met(commune, year):
@@ -102,7 +111,7 @@ def test_ban_vuoc_figures_equal_the_database_over_confirmed_visits(
 ):
     period = parse_period(code)
 
-    row = row_of(workbook_of(office_client.get(URL, {"period": code}))[DETAIL], "Bản Vược")
+    row = row_of(workbook_of(office_client.get(URL, {"period": code, **OLD}))[DETAIL], "Bản Vược")
 
     visits = FieldVisit.objects.counted().filter(
         assignment=visits_2025, visited_on__range=(period.start, period.end)
@@ -126,12 +135,14 @@ def test_ban_vuoc_figures_equal_the_database_over_confirmed_visits(
 def test_detail_sheet_is_grouped_by_district_with_subtotals_and_prints_landscape(
     office_client, visits_2025
 ):
-    ws = workbook_of(office_client.get(URL, {"period": "2025"}))[DETAIL]
+    ws = workbook_of(office_client.get(URL, {"period": "2025", **OLD}))[DETAIL]
 
-    rows = list(ws.iter_rows(min_row=9, values_only=True))
+    rows = list(ws.iter_rows(min_row=FIRST_ROW, values_only=True))
     numbered = [r for r in rows if isinstance(r[0], int)]
     assert [r[0] for r in numbered] == list(range(1, len(numbered) + 1))
-    assert len(numbered) == Assignment.objects.active(on=D(2025, 1, 1)).count() == 126
+    # Decision 1599's 126 pairs of 01/01/2025, and those that carried them over on 01/07.
+    assert Assignment.objects.active(on=D(2025, 1, 1)).count() == 126
+    assert len(numbered) == active_during(parse_period("2025")).count()
     assert rows[0][0] == "Thành phố Lào Cai"
     subtotal = next(r for r in rows if r[1] == "Cộng Huyện Bát Xát")
     total = next(r for r in rows if r[1] == "Toàn tỉnh")
@@ -141,7 +152,7 @@ def test_detail_sheet_is_grouped_by_district_with_subtotals_and_prints_landscape
     assert total[11] == support.aggregate(t=Sum("amount_vnd"))["t"]
     bat_xat = counted.filter(assignment__commune__district__name="Huyện Bát Xát")
     assert subtotal[4] == bat_xat.count()
-    assert ws.print_title_rows == "$7:$8"
+    assert ws.print_title_rows == "$8:$9"
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
     money = ws.cell(ws.max_row - 4, 12)
     assert money.number_format == "#,##0"
@@ -149,23 +160,28 @@ def test_detail_sheet_is_grouped_by_district_with_subtotals_and_prints_landscape
 
 
 def test_summary_sheet_sums_each_district_and_charts_it(office_client, visits_2025):
-    wb = workbook_of(office_client.get(URL, {"period": "2025"}))
+    wb = workbook_of(office_client.get(URL, {"period": "2025", **OLD}))
     detail, ws = wb[DETAIL], wb[SUMMARY]
 
     subtotals = {
         r[1].removeprefix("Cộng "): r
-        for r in detail.iter_rows(min_row=9, values_only=True)
+        for r in detail.iter_rows(min_row=FIRST_ROW, values_only=True)
         if isinstance(r[1], str) and r[1].startswith("Cộng ")
     }
-    rows = [r for r in ws.iter_rows(min_row=8, values_only=True) if isinstance(r[0], int)]
-    assert len(rows) == 9
+    header = int(ws.print_title_rows.split(":")[-1].strip("$"))
+    rows = [r for r in ws.iter_rows(min_row=header, values_only=True) if isinstance(r[0], int)]
+    # The old Lào Cai's 9 districts, and the units of today those carried over went to.
+    assert [r[1] for r in rows[:9]] == [
+        d.name for d in District.objects.filter(province__code="10").order_by("code")
+    ]
+    assert len(rows) == len(subtotals) >= 9
     for row in rows:
         subtotal = subtotals[row[1]]
         assert (row[3], row[4], row[5]) == (subtotal[4], subtotal[5], subtotal[11])
     charts = ws._charts
     assert len(charts) == 2
     references = [s.val.numRef.f for chart in charts for s in chart.series]
-    assert references[0] == "'Tổng hợp theo huyện'!$D$8:$D$16"
+    assert references[0] == f"'Tổng hợp theo huyện'!$D${header + 1}:$D${header + len(rows)}"
     assert all(ref.startswith("'Tổng hợp theo huyện'!") for ref in references)
 
 
@@ -179,8 +195,11 @@ def test_periodic_file_is_named_after_the_period_and_today(office_client, today)
 
 
 def test_leader_report_holds_only_their_assignment(leader_client, visits_2025):
-    wb = workbook_of(leader_client.get(URL, {"period": "2025"}))
+    wb = workbook_of(leader_client.get(URL, {"period": "2025", **OLD}))
 
     numbered = [r for r in wb[DETAIL].iter_rows(values_only=True) if isinstance(r[0], int)]
-    assert [r[1] for r in numbered] == ["Bản Vược"]
+    # Bản Vược's pair, and the one that carried it over from 01/07/2025 if there is one.
+    theirs = active_during(parse_period("2025")).filter(leader=visits_2025.leader)
+    assert sorted(r[1] for r in numbered) == sorted(a.commune.name for a in theirs)
+    assert "Bản Vược" in [r[1] for r in numbered]
     assert any(r[1] == "Tổng cộng" for r in wb[DETAIL].iter_rows(values_only=True))

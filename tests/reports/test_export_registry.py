@@ -11,11 +11,12 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assignments.models import Assignment, FieldVisit
+from assignments.models import Assignment, Decision, FieldVisit
 from bench import exports as bench_exports
 from communes.models import Commune
 from loadtest.report_forms import reports_on
 from reports import exporters
+from tests.support.clock import DEMO_DAY
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +27,16 @@ def numbered(ws, first_row):
     return [r for r in ws.iter_rows(min_row=first_row, values_only=True) if type(r[0]) is int]
 
 
+def annex_rows():
+    """Decision 1599's pairs in force today (read on the current map, the default)."""
+    decision = Decision.objects.get(number="1599/QĐ-UBND")
+    return Assignment.objects.filter(decision=decision).active(on=DEMO_DAY)
+
+
 # identifier → (sheet, its title cell and text, its first data row, how many numbered rows
 # the demo data gives, the file's name before the date), for the office user.
 FILES = {
-    "annex": ("Phu luc", "A2", "PHỤ LỤC", 7, lambda: 126, "phan-cong-1599"),
+    "annex": ("Phu luc", "A2", "PHỤ LỤC", 7, lambda: annex_rows().count(), "phan-cong-1599"),
     "matrix": (
         "Tieu chi 2025",
         "A3",
@@ -51,7 +58,12 @@ FILES = {
         "A3",
         "BÁO CÁO KẾT QUẢ GIÚP ĐỠ CÁC XÃ XÂY DỰNG NÔNG THÔN MỚI",
         9,
-        lambda: Assignment.objects.active(on=datetime.date(2025, 1, 1)).count(),
+        # Every pair in force during 2025 (those carrying others over from 01/07 too).
+        lambda: (
+            Assignment.objects.filter(started_on__lte=datetime.date(2025, 12, 31))
+            .exclude(ended_on__lt=datetime.date(2025, 1, 1))
+            .count()
+        ),
         "bao-cao-2025",
     ),
 }
@@ -226,9 +238,13 @@ def test_the_load_test_finds_every_registered_report_on_the_reports_page(office_
         (e.identifier, e.download_url()) for e in exporters.registered()
     ]
     matrix = reports[IDENTIFIERS.index("matrix")]
-    assert matrix.defaults == {"year": "2025", "district": ""}
-    assert len(matrix.choices["district"]) == 9 and "2021" in matrix.choices["year"]
-    assert reports[IDENTIFIERS.index("periodic")].defaults == {"period": "2026"}
+    assert matrix.defaults == {"year": "2025", "district": "", "map": "current"}
+    # The old districts of both old provinces (old Lào Cai 9, old Yên Bái 9).
+    assert len(matrix.choices["district"]) == 18 and "2021" in matrix.choices["year"]
+    assert matrix.choices["map"] == ["current", "old"]
+    periodic = reports[IDENTIFIERS.index("periodic")]
+    assert periodic.defaults == {"period": "2026", "map": "current"}
+    assert reports[IDENTIFIERS.index("visits")].choices["map"] == ["current", "old"]
 
 
 @pytest.mark.parametrize("seed", range(3))

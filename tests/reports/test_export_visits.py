@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 URL = reverse("reports:export_visits")
 MAIN, SUPPORT, RECOMMENDATIONS = "Chuyến công tác", "Hỗ trợ", "Kiến nghị"
+OLD = {"map": "old"}
 
 
 def downloaded(response):
@@ -43,7 +44,8 @@ def values(row):
 
 
 def ban_vuoc():
-    return Assignment.objects.get(commune__name="Bản Vược", ended_on__isnull=True)
+    """Bản Vược's latest pair (on the old unit: ended 30/06/2025 once carried over)."""
+    return Assignment.objects.filter(commune__name="Bản Vược").latest("started_on", "pk")
 
 
 def test_log_lists_every_visit_with_each_support_item_and_recommendation(office_client):
@@ -92,7 +94,9 @@ def test_log_uses_the_visit_list_filters(office_client):
     rows = numbered(wb[MAIN])
     assert len(rows) == expected.count() > 0
     assert {r[3].value for r in rows} == {"Huyện Bắc Hà"}
-    assert wb[MAIN]["A4"].value == (
+    # A link with an old district and no map reads the old map, and the title says so.
+    assert wb[MAIN]["A4"].value == "THEO ĐỊA GIỚI TRƯỚC 01/07/2025"
+    assert wb[MAIN]["A5"].value == (
         "(Bộ lọc: Từ ngày: 01/01/2025; Huyện: Huyện Bắc Hà; Trạng thái: Đã xác nhận)"
     )
     district_total = next(
@@ -106,14 +110,19 @@ def test_log_uses_the_visit_list_filters(office_client):
 def test_leader_log_has_only_their_communes_visits_without_drafts(leader_client):
     make_visit(assignment=ban_vuoc(), status=FieldVisit.Status.DRAFT, purpose="Nháp")
 
-    wb = workbook_of(leader_client.get(URL))
+    wb = workbook_of(leader_client.get(URL, OLD))
 
     rows = numbered(wb[MAIN])
-    expected = FieldVisit.objects.filter(assignment=ban_vuoc()).exclude(status="draft")
+    # The leader's own pairs: Bản Vược's, and the one it was carried over to if it was.
+    expected = FieldVisit.objects.filter(assignment__leader=ban_vuoc().leader).exclude(
+        status="draft"
+    )
+    communes = set(expected.values_list("assignment__commune__name", flat=True))
     assert len(rows) == expected.count() > 0
-    assert {r[2].value for r in rows} == {"Bản Vược"}
+    assert {r[2].value for r in rows} == communes
+    assert "Bản Vược" in communes
     assert "Nháp" not in {r[7].value for r in rows}
-    assert {r[2].value for r in numbered(wb[SUPPORT])} <= {"Bản Vược"}
+    assert {r[2].value for r in numbered(wb[SUPPORT])} <= communes
 
 
 def test_reader_log_has_no_drafts(reader_client):
@@ -136,7 +145,7 @@ def test_text_typed_like_a_formula_comes_back_as_that_text(office_client):
     make_support(visit=visit, description="-x", unit="=A1")
     make_recommendation(visit=visit, text="@SUM(A1)", resolution_note='=HYPERLINK("x")')
 
-    response = office_client.get(URL, {"date_from": "03/02/2025", "date_to": "03/02/2025"})
+    response = office_client.get(URL, {"date_from": "03/02/2025", "date_to": "03/02/2025", **OLD})
 
     data = downloaded(response)
     wb = load_workbook(io.BytesIO(data))
@@ -163,7 +172,9 @@ def test_control_characters_pasted_from_word_are_removed(office_client):
         status=FieldVisit.Status.CONFIRMED,
     )
 
-    wb = workbook_of(office_client.get(URL, {"date_from": "04/02/2025", "date_to": "04/02/2025"}))
+    wb = workbook_of(
+        office_client.get(URL, {"date_from": "04/02/2025", "date_to": "04/02/2025", **OLD})
+    )
 
     row = next(r for r in numbered(wb[MAIN]) if r[2].value == "Bản Vược")
     assert row[9].value == "Dòng một\ndòng hai"
@@ -175,8 +186,8 @@ def test_log_prints_landscape_with_header_rows_repeated_and_a_signature(office_c
     for ws in wb.worksheets:
         assert ws.page_setup.orientation == "landscape"
         assert ws.page_setup.fitToWidth == 1
-        assert ws.print_title_rows == "$7:$7"
-        assert ws.freeze_panes == "C8"
+        assert ws.print_title_rows == "$8:$8"
+        assert ws.freeze_panes == "C9"
     texts = {c.value for row in wb[MAIN].iter_rows() for c in row}
     assert {"NGƯỜI LẬP BIỂU", "THỦ TRƯỞNG ĐƠN VỊ"} <= texts
 
