@@ -1,31 +1,67 @@
 """Filters of the report lists (GET parameters follow the URL contract between pages)."""
 
 import django_filters
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField
 
-from assignments.filters import AGENCY_HINT, agencies_active_in_district
+from assignments.filters import AGENCY_HINT, OnMapFilterSet, agencies_active_in_district
 from assignments.models import Agency
-from communes.models import Commune, CriteriaSet, District, Era
-from core.listing import LongChoiceFilter, NarrowedChoiceFilter
+from communes.models import Commune, CriteriaSet, District, Map, Province
+from core.listing import NarrowedChoiceFilter
+
+from .figures import old_province_label
 
 NO_LEVEL = "none"
 LEVEL_CHOICES = [(NO_LEVEL, _("Chưa được công nhận")), *CriteriaSet.Level.choices]
 
 
-class CommuneFilter(django_filters.FilterSet):
-    """Filters of the communes list.
+class ByOldProvince(ModelChoiceIterator):
+    """Districts in one <optgroup> per old province ("Lào Cai (cũ)"), read in one query."""
 
-    `kind` defaults to xã (the programme's communes) when absent; `year` does
-    not filter rows but chooses the year whose criteria count (the view reads
-    it), so an invalid year is reported like any other invalid filter.
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        groups = {}
+        for pk, name, province in self.queryset.values_list("pk", "name", "province__name"):
+            groups.setdefault(province, []).append((pk, name))
+        for province, districts in groups.items():
+            yield (old_province_label(province), districts)
+
+
+class OldDistrictField(ModelChoiceField):
+    iterator = ByOldProvince
+
+
+class OldDistrictFilter(django_filters.ModelChoiceFilter):
+    """An old district, offered by old province (the programme's: 18 in Lào Cai today)."""
+
+    field_class = OldDistrictField
+
+
+class CommuneFilter(OnMapFilterSet):
+    """Filters of the communes list, on the map of the list (``?map=``).
+
+    The old map lists the units before 01/07/2025 and filters them by old
+    province and district; `kind` defaults to xã (the programme's communes)
+    when absent. Today's map lists today's units, by default the programme's
+    (its xã and the phường that took in old xã). `year` does not filter rows
+    but chooses the year whose criteria count (the view reads it), so an
+    invalid year is reported like any other invalid filter.
     """
 
     q = django_filters.CharFilter(label=_("Tìm theo tên (gõ không dấu được)"), method="search")
-    district = LongChoiceFilter(  # 700 districts at national scale
-        label=_("Huyện"),
-        queryset=District.objects.filter(era=Era.PRE_2025).order_by("sort_name"),
+    province = django_filters.ModelChoiceFilter(
+        label=_("Tỉnh (cũ)"),
+        queryset=Province.objects.filter(
+            pk__in=District.objects.in_programme().values("province")
+        ).order_by("code"),
+        empty_label=_("Toàn tỉnh"),
+    )
+    district = OldDistrictFilter(
+        label=_("Huyện (cũ)"),
+        queryset=District.objects.in_programme().order_by("province__code", "sort_name", "code"),
         empty_label=_("Tất cả các huyện"),
-        label_field="name",
     )
     kind = django_filters.ChoiceFilter(
         label=_("Loại đơn vị"), choices=Commune.Kind.choices, empty_label=None
@@ -55,16 +91,32 @@ class CommuneFilter(django_filters.FilterSet):
         hint=AGENCY_HINT,
     )
 
+    ON_MAP = {"province": Map.OLD, "district": Map.OLD}
+
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
+        if self.map == Map.CURRENT:
+            # Today's map has no thị trấn; no kind asked: the programme's units.
+            kind = self.filters["kind"]
+            kind.extra["choices"] = [
+                (value, label)
+                for value, label in Commune.Kind.choices
+                if value != Commune.Kind.TOWNSHIP
+            ]
+            kind.extra["empty_label"] = _("Xã, phường của chương trình")
         self.form.fields["year"].choices = [(str(y), str(y)) for y in sorted(years, reverse=True)]
         self.form.fields["agency"].label_from_instance = lambda agency: agency.name
+        if "province" in self.form.fields:
+            field = self.form.fields["province"]
+            field.label_from_instance = lambda province: old_province_label(province.name)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        if not self.form.cleaned_data.get("kind"):
-            queryset = queryset.filter(kind=Commune.Kind.RURAL)
-        return queryset
+        if self.form.cleaned_data.get("kind"):
+            return queryset
+        if self.map == Map.CURRENT:
+            return queryset.filter(pk__in=Commune.objects.in_programme(Map.CURRENT).values("pk"))
+        return queryset.filter(kind=Commune.Kind.RURAL)
 
     def search(self, queryset, name, value):
         return queryset.search(value)

@@ -14,9 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from assignments.models import Decision
 from communes.forms import MapField
 from communes.models import CriteriaSet, District, Map
-from core.widgets import LongSelect
 
-from . import queries
+from . import figures, queries
 from .excel import periodic
 
 # A refused value is quoted back at most this long.
@@ -24,18 +23,33 @@ QUOTED = 40
 
 
 class DashboardFilterForm(forms.Form):
-    """District and year of the dashboard; choices come from the caller (already queried)."""
+    """Map, place and year of the dashboard; choices come from the caller (already queried).
 
+    On the old map: its provinces and their districts (figures.programme_districts(),
+    grouped by old province); today's map has no district level, so neither field.
+    """
+
+    map = MapField(widget=forms.HiddenInput)  # switched by the links of {% map_switch %}
+    province = forms.TypedChoiceField(
+        label=_("Tỉnh (cũ)"), coerce=int, empty_value=None, required=False
+    )
+    # Grouped by old province (<optgroup>): a Select, not the flat LongSelect.
     district = forms.TypedChoiceField(
-        label=_("Huyện"), coerce=int, empty_value=None, required=False, widget=LongSelect
+        label=_("Huyện (cũ)"), coerce=int, empty_value=None, required=False
     )
     year = forms.TypedChoiceField(label=_("Năm"), coerce=int, empty_value=None, required=False)
 
-    def __init__(self, *args, districts=(), years=(), **kwargs):
+    def __init__(self, *args, map=Map.OLD, districts=(), years=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["district"].choices = [("", _("Toàn tỉnh"))] + [
-            (d.pk, d.name) for d in districts
-        ]
+        if map == Map.CURRENT:
+            del self.fields["province"], self.fields["district"]
+        else:
+            provinces = figures.programme_provinces(districts)
+            self.fields["province"].choices = [("", _("Toàn tỉnh")), *provinces]
+            self.fields["district"].choices = [("", _("Tất cả các huyện"))] + [
+                (label, [(d.pk, d.name) for d in districts if d.province_id == pk])
+                for pk, label in provinces
+            ]
         self.fields["year"].choices = [(y, y) for y in sorted(years, reverse=True)]
 
 

@@ -6,11 +6,13 @@ the tests in tests/reports/).
 """
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import (
+    Avg,
     Case,
+    Count,
     F,
     IntegerField,
     OuterRef,
@@ -32,6 +34,7 @@ from communes.models import (
     CriteriaScore,
     CriteriaSet,
     Criterion,
+    Map,
     Recognition,
 )
 from core import formats
@@ -74,10 +77,27 @@ def agency_order():
     return _active_assignment("leader__agency__search_name")
 
 
-def communes_for_list(year, units=None):
+def _count(rows):
+    """A count subquery (one grouped row) as a number, 0 without rows."""
+    return Coalesce(Subquery(rows), Value(0))
+
+
+def old_districts_of(units):
+    """{unit pk: ([old district names, the most predecessors first], [old unit names])} of
+    today's `units` (pks or units), in one query: where each comes from, for orientation
+    (offices still say "huyện Bắc Hà")."""
+    found = {}
+    for pk, olds in predecessors_by_unit(list(units)).items():
+        districts = Counter(u.district.name for u in olds if u.district_id is not None)
+        names = sorted(districts, key=lambda name: -districts[name])  # stable: ties by first seen
+        found[pk] = (names, [u.name for u in olds])
+    return found
+
+
+def communes_for_list(year, units=None, map=Map.OLD):
     """Communes with the list page's figures, in Vietnamese alphabetical order.
 
-    `units` defaults to the programme's communes; `year` is the year whose
+    `units` defaults to the programme's units on `map`; `year` is the year whose
     criteria count. Every figure is a correlated subquery, so the page needs
     no query per row:
 
@@ -87,30 +107,51 @@ def communes_for_list(year, units=None):
       that sorting and filtering by it count no assessments;
     * ntm_level / level_rank: the highest recognition decided by 31/12 of
       `year` (None / 0 without one), as the dashboard counts it;
-    * active_*: leader and agency of the current assignment;
+    * active_*: leader and agency of the unit's current assignment;
     * last_visit: the date of the latest confirmed visit of any of its assignments.
+
+    On today's map a row is a unit of today, and its figures take the records of
+    the old units merged into it too (``Map.CURRENT.unit``): every figure is read
+    through ``current_unit``, so it costs the same whatever the predecessors:
+
+    * criteria_met is the average over its units assessed in `year` (each old xã
+      was assessed on its own: the number itself when one was), criteria_units how
+      many were assessed;
+    * ntm_level is the highest level any of them reached, recognised_units how many
+      of them were recognised by then, each as the unit of its recognition (so the
+      sum over the rows is the old map's count);
+    * last_visit is the latest confirmed visit to any of them;
+    * active_* stay the unit's own assignment (an old unit's is carried over to it).
     """
-    units = Commune.objects.in_programme() if units is None else units
-    met = (
-        CriteriaScore.objects.programme()
-        .filter(commune=OuterRef("pk"), year=year)
-        .values("met")[:1]
-    )
-    best = (
-        Recognition.objects.filter(commune=OuterRef("pk"), decided_on__year__lte=year)
-        .annotate(rank=level_rank())
-        .order_by("-rank", "-decided_on")
-    )
+    unit = map.unit("commune")  # the record's unit on this map
+    units = Commune.objects.in_programme(map) if units is None else units
+    scores = CriteriaScore.objects.programme().filter(**{unit: OuterRef("pk")}, year=year)
+    recognitions = Recognition.objects.filter(**{unit: OuterRef("pk")}, decided_on__year__lte=year)
+    best = recognitions.annotate(rank=level_rank()).order_by("-rank", "-decided_on")
     last_visit = (
         FieldVisit.objects.counted()
-        .filter(assignment__commune=OuterRef("pk"))
+        .filter(**{map.unit("assignment__commune"): OuterRef("pk")})
         .order_by("-visited_on")
         .values("visited_on")[:1]
     )
+    if map == Map.CURRENT:
+        per_unit = scores.order_by().values(unit)
+        rolled_up = {
+            "criteria_met": Subquery(per_unit.annotate(average=Avg("met")).values("average")),
+            "criteria_units": _count(per_unit.annotate(n=Count("pk")).values("n")),
+            "recognised_units": _count(
+                recognitions.order_by()
+                .values(unit)
+                .annotate(n=Count("commune", distinct=True))
+                .values("n")
+            ),
+        }
+    else:
+        rolled_up = {"criteria_met": Subquery(scores.values("met")[:1])}
     return (
         units.select_related("district")
         .annotate(
-            criteria_met=Subquery(met),
+            **rolled_up,
             ntm_level=Subquery(best.values("level")[:1]),
             level_rank=Coalesce(Subquery(best.values("rank")[:1]), Value(0)),
             active_leader_id=_active_assignment("leader_id"),

@@ -3,10 +3,12 @@
 import django_tables2 as tables
 from django.db.models import F
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import CriteriaSet
 from core.cells import ShortDateColumn
+from core.templatetags.ntm_format import number
 
 from . import queries
 
@@ -104,3 +106,68 @@ class CommuneTable(tables.Table):
 
     def order_last_visit(self, queryset, is_descending):
         return queryset.order_by(_nulls_last("last_visit", is_descending), "sort_name"), True
+
+
+NUMBER = {"th": {"class": "num"}, "td": {"class": "num"}}
+
+
+class CurrentMapCommuneTable(CommuneTable):
+    """Rows of reports.queries.communes_for_list(map=Map.CURRENT): today's units, each with the
+    figures of the old units merged into it, and the old district(s) they come from as a label.
+
+    The labels are read for the rows shown, in one query (`load_origins`, called by the view
+    once the page is known).
+    """
+
+    name = tables.Column(
+        verbose_name=_("Tên đơn vị"),
+        linkify=("reports:commune_detail", [tables.A("pk")]),
+        order_by=("sort_name", "code"),
+    )
+    district = None
+    old_districts = tables.Column(verbose_name=_("Huyện cũ"), accessor="pk", orderable=False)
+    recognised_units = tables.Column(verbose_name=_("Số xã được công nhận"), attrs=NUMBER)
+
+    class Meta(CommuneTable.Meta):
+        sequence = (
+            "name",
+            "old_districts",
+            "kind",
+            "ntm_level",
+            "recognised_units",
+            "criteria_met",
+            "agency",
+            "leader",
+            "last_visit",
+        )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.origins = {}
+
+    def load_origins(self, records):
+        """Old districts and units of `records` (the page's, or every row for the export)."""
+        self.origins = queries.old_districts_of(record.pk for record in records)
+
+    def value_old_districts(self, record):
+        districts, _names = self.origins.get(record.pk, ([], []))
+        return ", ".join(name.removeprefix("Huyện ") for name in districts) or "–"
+
+    def render_old_districts(self, record):
+        label = self.value_old_districts(record)
+        names = self.origins.get(record.pk, ([], []))[1]
+        if not names:
+            return label
+        return format_html(
+            '<span title="{}">{}</span>', gettext("Gồm: %s") % ", ".join(names), label
+        )
+
+    def value_criteria_met(self, value, record):
+        shown = f"{number(value)}/{self.criteria_total}"
+        if record.criteria_units > 1:
+            # Several old xã assessed that year: their average, not one unit's count.
+            shown += " " + gettext("(bình quân %(n)s xã)") % {"n": record.criteria_units}
+        return shown
+
+    def render_criteria_met(self, value, record):
+        return self.value_criteria_met(value, record)

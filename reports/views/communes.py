@@ -10,18 +10,22 @@ from django.views.generic import DetailView
 
 from assignments import access
 from assignments.models import FieldVisit
-from communes.models import Assessment, Commune, Criterion
+from assignments.views.assignments import OnMapListMixin
+from communes.models import Assessment, Commune, Criterion, Map
 from core.listing import FilteredTableView
 
 from .. import queries
 from ..filters import CommuneFilter
-from ..tables import CommuneTable
+from ..tables import CommuneTable, CurrentMapCommuneTable
 
 
-class CommuneListView(FilteredTableView):
+class CommuneListView(OnMapListMixin, FilteredTableView):
+    """The units of a map with their figures: the old map's (by old province and district)
+    or today's, each with the records of the old units merged into it."""
+
     template_name = "reports/commune_list.html"
     filterset_class = CommuneFilter
-    table_class = CommuneTable
+    tables = {Map.OLD: CommuneTable, Map.CURRENT: CurrentMapCommuneTable}
     table_pagination = {"per_page": 50}  # a whole district on one page
     load_page_by_key = True  # figures (subqueries) for the page's rows only
     page_title = gettext_lazy("Danh sách xã")
@@ -44,10 +48,10 @@ class CommuneListView(FilteredTableView):
         return self.default_year
 
     def get_queryset(self):
-        # Every pre-2025 unit, so that ?kind= can show phường and thị trấn too;
-        # the filter keeps the programme's xã when no kind is asked for.
-        units = access.communes_visible_to(self.request.user, Commune.objects.in_era())
-        return queries.communes_for_list(self.year, units=units)
+        # Every unit of the map, so that ?kind= can show phường and thị trấn too; the
+        # filter keeps the programme's units when no kind is asked for.
+        units = access.communes_visible_to(self.request.user, Commune.objects.on_map(self.map))
+        return queries.communes_for_list(self.year, units=units, map=self.map)
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -67,15 +71,23 @@ class CommuneListView(FilteredTableView):
                 self.request,
                 _("Không sắp xếp được theo “%s”; danh sách xếp theo tên xã.") % sort,
             )
+        if self.map == Map.CURRENT:
+            # The old districts of the rows drawn: the page's, or every row for the export
+            # (their records, read once: the rows drawn next reuse them).
+            exporting = self.request.GET.get("export") == "xlsx"
+            table.load_origins((table.rows if exporting else table.paginated_rows).data)
         return table
 
     def filter_active(self):
-        """Defaults chosen in the form (kind xã, the latest year) are not a filter."""
-        defaults = {"kind": Commune.Kind.RURAL, "year": str(self.default_year)}
+        """Defaults chosen in the form (the map, kind xã, the latest year) are not a filter."""
+        defaults = {"year": str(self.default_year)}
+        if self.map == Map.OLD:
+            defaults["kind"] = Commune.Kind.RURAL
         data = self.filterset.data
         return any(
             data.get(name) not in (None, "", defaults.get(name))
             for name in self.filterset.form.fields
+            if name != "map"
         )
 
     def get_context_data(self, **kwargs):

@@ -1,4 +1,9 @@
-"""The province dashboard: headline figures and three charts, for one year and district."""
+"""The province dashboard: headline figures and three charts, for one year, on one map.
+
+On the old map the figures can be read by old province and district (how the
+2021–2025 reports were made); on today's map over the whole province, the same
+records giving the same totals (reports.figures).
+"""
 
 from dataclasses import dataclass
 
@@ -10,7 +15,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from communes.models import CriteriaSet
+from assignments.filters import list_map
+from communes.models import CriteriaSet, Map
 from core import formats
 from core.templatetags.ntm_format import number
 
@@ -38,29 +44,42 @@ def link(name, **params):
     return reverse(name) + (f"?{query}" if query else "")
 
 
+def place_params(place):
+    """The URL parameters naming a place (the URL contract between pages)."""
+    return {"map": place.map.value, "province": place.province_id, "district": place.district_id}
+
+
 class DashboardView(LoginRequiredMixin, TemplateView):
     template_name = "reports/dashboard.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        districts = figures.programme_districts()
+        current_map = list_map(self.request.GET)
+        # Today's map has no district: no district chart, no choice of district to load.
+        districts = figures.programme_districts() if current_map == Map.OLD else []
         totals = figures.criteria_totals()
         years = totals.years
-        district_id, year = self.choose(districts, years)
-        district = next((d for d in districts if d.pk == district_id), None)
-        summary = figures.summary(totals, year, district_id, districts)
+        place, year = self.choose(current_map, districts, years)
+        district = next((d for d in districts if d.pk == place.district_id), None)
+        province = next((d.province for d in districts if d.province_id == place.province_id), "")
+        summary = figures.summary(totals, year, place, districts)
 
         title = _("Tổng quan xây dựng nông thôn mới")
         breadcrumbs = [(title, "")]
-        if district is not None:
-            breadcrumbs = [(title, link("reports:dashboard", year=year)), (district.name, "")]
+        whole_url = link("reports:dashboard", map=current_map.value, year=year)
+        if district is not None or province:
+            breadcrumbs = [(title, whole_url), (district.name if district else province, "")]
+        initial = {"map": current_map.value, "year": year}
+        initial.update(province=place.province_id, district=place.district_id)
         context.update(
             page_title=title,
             breadcrumbs=breadcrumbs,
             form=DashboardFilterForm(
-                districts=districts, years=years, initial={"district": district_id, "year": year}
+                map=current_map, districts=districts, years=years, initial=initial
             ),
-            district=district,
+            current_map=current_map,
+            scope=district.name if district else province,
+            whole_url=whole_url if district is not None or province else "",
             year=year,
             figures=summary,
             figure_sections=self.figure_sections(summary),
@@ -68,18 +87,41 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         )
         return context
 
-    def choose(self, districts, years):
-        """The district and year asked for, or the defaults with a message when unusable."""
-        form = DashboardFilterForm(self.request.GET, districts=districts, years=years)
+    def choose(self, current_map, districts, years):
+        """The place and year asked for, or the defaults with a message when unusable."""
+        form = DashboardFilterForm(
+            self.request.GET, map=current_map, districts=districts, years=years
+        )
         form.is_valid()
         data = form.cleaned_data
         default_year = years[-1] if years else None
-        if "district" in form.errors:
+        province_id, district_id = data.get("province"), data.get("district")
+        for name, text in (
+            ("province", _("Không có tỉnh cũ “%(value)s”; đang hiển thị toàn tỉnh.")),
+            ("district", _("Không có huyện “%(value)s”; đang hiển thị toàn tỉnh.")),
+        ):
+            if name in form.errors:
+                messages.warning(self.request, text % {"value": self.request.GET[name][:20]})
+        if current_map == Map.CURRENT and (
+            self.request.GET.get("district") or self.request.GET.get("province")
+        ):
+            messages.info(
+                self.request,
+                _(
+                    "Bản đồ hiện nay không còn cấp huyện: đang hiển thị toàn tỉnh. "
+                    "Chọn “%(old)s” để xem theo huyện cũ."
+                )
+                % {"old": Map.OLD.label},
+            )
+        district = next((d for d in districts if d.pk == district_id), None)
+        if district is not None and province_id not in (None, district.province_id):
             messages.warning(
                 self.request,
-                _("Không có huyện “%(value)s”; đang hiển thị toàn tỉnh.")
-                % {"value": self.request.GET["district"][:20]},
+                _("%(district)s không thuộc tỉnh cũ đã chọn; đang hiển thị %(district)s.")
+                % {"district": district.name},
             )
+        if district is not None:
+            province_id = None  # the district says which province
         if "year" in form.errors:
             if default_year is None:
                 text = _("Chưa có kết quả đánh giá tiêu chí nào; chưa thể xem năm “%(value)s”.")
@@ -92,28 +134,44 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 self.request, text % {"value": self.request.GET["year"][:20], "year": default_year}
             )
         year = data.get("year") or default_year
-        return data.get("district"), year
+        return figures.Place(current_map, province_id, district_id), year
 
     def figure_sections(self, f):
         if f.year is None:
             results = _("Kết quả xây dựng nông thôn mới")
         else:
             results = _("Kết quả đến năm %(year)s") % {"year": f.year}
+        results_note = _(
+            "Mỗi xã tính một lần, theo mức cao nhất được công nhận đến 31/12 của năm đang xem."
+        )
+        activity_note = _("Bấm vào một con số để xem danh sách tương ứng.")
+        if f.place.map == Map.CURRENT:
+            results_note += " " + _(
+                "Số xã tính theo đơn vị tại thời điểm công nhận, đánh giá (các xã đã sáp nhập "
+                "vẫn tính riêng), nên bằng số liệu trên bản đồ cũ. Mỗi đơn vị hiện nay (%(units)s "
+                "đơn vị của chương trình) tính theo mức cao nhất của nó và các xã cũ của nó."
+            ) % {"units": number(f.recognitions["units"])}
+            activity_note += " " + _(
+                "Tính mọi chuyến công tác, phân công, kiến nghị, của xã cũ cũng như của đơn vị "
+                "hiện nay."
+            )
+        elif f.place.is_whole:
+            activity_note += " " + _(
+                "Toàn tỉnh gồm cả hồ sơ ghi cho đơn vị mới từ 01/07/2025 (không thuộc huyện cũ "
+                "nào)."
+            )
         return [
             {
                 "id": "results-heading",
                 "heading": results,
                 "cards": self.result_cards(f),
-                "note": _(
-                    "Mỗi xã tính một lần, theo mức cao nhất được công nhận đến 31/12 "
-                    "của năm đang xem."
-                ),
+                "note": results_note,
             },
             {
                 "id": "activity-heading",
                 "heading": _("Hoạt động giúp đỡ xã, tính đến hôm nay"),
                 "cards": self.activity_cards(f),
-                "note": _("Bấm vào một con số để xem danh sách tương ứng."),
+                "note": activity_note,
             },
         ]
 
@@ -121,26 +179,27 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         """Recognitions and criteria of the chosen year."""
         recognised = f.recognitions
         total = number(recognised["total"])
-        place = {"district": f.district_id}
+        place = place_params(f.place)
         levels = {
             CriteriaSet.Level.NTM: _("xã đạt chuẩn nông thôn mới"),
             CriteriaSet.Level.ADVANCED: _("xã đạt chuẩn nông thôn mới nâng cao"),
             CriteriaSet.Level.MODEL: _("xã đạt chuẩn nông thôn mới kiểu mẫu"),
         }
-        cards = [
-            Card(
-                label,
-                number(recognised[level]),
-                link("reports:commune_list", level=level, year=f.year, **place),
-                _("trên tổng số %(total)s xã") % {"total": total},
-            )
-            for level, label in levels.items()
-        ]
+        cards = []
+        for level, label in levels.items():
+            note = _("trên tổng số %(total)s xã") % {"total": total}
+            if f.place.map == Map.CURRENT:
+                note = _(
+                    "trên tổng số %(total)s xã trước 01/07/2025; là mức cao nhất của "
+                    "%(units)s đơn vị hiện nay"
+                ) % {"total": total, "units": number(recognised[f"{level}_units"])}
+            url = link("reports:commune_list", **place, level=level, year=f.year)
+            cards.append(Card(label, number(recognised[level]), url, note))
         cards.append(
             Card(
                 _("tiêu chí đạt bình quân/xã"),
                 number(f.average.value, 1),
-                link("reports:commune_list", year=f.year, **place),
+                link("reports:commune_list", **place, year=f.year),
                 _("%(n)s xã được đánh giá năm %(year)s")
                 % {"n": number(f.average.communes), "year": f.year or "–"},
             )
@@ -149,17 +208,17 @@ class DashboardView(LoginRequiredMixin, TemplateView):
 
     def activity_cards(self, f):
         """The working groups' activity as of today, whatever the chosen year."""
-        place = {"district": f.district_id}
+        place = place_params(f.place)
         return [
             Card(
                 _("chuyến công tác trong 90 ngày qua"),
                 number(f.recent_visits),
                 link(
                     "assignments:visit_list",
+                    **place,
                     date_from=f.recent_since.isoformat(),
                     date_to=f.today.isoformat(),
                     status="confirmed",
-                    **place,
                 ),
                 _("từ %(date)s") % {"date": formats.day(f.recent_since)},
             ),
@@ -167,13 +226,13 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 _("phân công quá %(days)s ngày chưa đi cơ sở")
                 % {"days": number(settings.NTM_STALE_VISIT_DAYS)},
                 number(f.stale_assignments),
-                link("assignments:assignment_list", stale=1, **place),
+                link("assignments:assignment_list", **place, stale=1),
                 _("kể cả chưa đi lần nào"),
             ),
             Card(
                 _("kiến nghị quá hạn chưa giải quyết"),
                 number(f.overdue_recommendations),
-                link("assignments:assignment_list", overdue=1, **place),
+                link("assignments:assignment_list", **place, overdue=1),
                 _("hạn xử lý trước %(date)s") % {"date": formats.day(f.today)},
             ),
         ]
@@ -204,7 +263,9 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 d.name,
                 d.average.value,
                 number(d.average.value, 1),
-                link("reports:commune_list", district=d.district_id, year=f.year),
+                link(
+                    "reports:commune_list", map=Map.OLD.value, district=d.district_id, year=f.year
+                ),
                 current=d.district_id == f.district_id,
             )
             for d in shown
@@ -280,7 +341,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 str(year),
                 average.value,
                 number(average.value, 1),
-                link("reports:dashboard", year=year, district=f.district_id),
+                link("reports:dashboard", **place_params(f.place), year=year),
                 current=year == f.year,
             )
             for year, average in f.by_year.items()

@@ -98,7 +98,7 @@ def test_leader_lists_and_opens_only_their_own_communes(leader_client):
 
 
 def test_other_roles_list_every_commune(reader_client):
-    response = reader_client.get(reverse("reports:commune_list"), ALL)
+    response = reader_client.get(reverse("reports:commune_list"), {"map": "old", **ALL})
 
     assert response.context["table"].paginator.count == Commune.objects.in_programme().count()
 

@@ -161,6 +161,7 @@ def test_a_column_chart_labels_its_axis_ticks_and_links_and_marks_the_current_co
 # --- the dashboard's charts ---------------------------------------------------------
 
 URL = reverse("reports:dashboard")
+OLD = {"map": "old"}  # the map with districts, the one with a district chart
 
 
 def assessments():
@@ -209,14 +210,15 @@ def table_rows(chart_html):
 
 def test_the_district_chart_has_one_linked_bar_per_district_best_first(office_client):
     year = latest_year()
-    response = office_client.get(URL)
+    response = office_client.get(URL, OLD)
     html = chart(response, "chart-districts")
     districts = set(
         assessments().filter(year=year).values_list("commune__district", flat=True).distinct()
     )
     assert bar_count(html) == len(districts) == 9
     for pk in districts:
-        assert f'<a href="{reverse("reports:commune_list")}?district={pk}&amp;year={year}">' in html
+        url = f"{reverse('reports:commune_list')}?map=old&amp;district={pk}&amp;year={year}"
+        assert f'<a href="{url}">' in html
     values = [
         Decimal(v.replace(",", ".")) for v in re.findall(r'font-weight="600"[^>]*>([\d,]+)<', html)
     ]
@@ -225,7 +227,7 @@ def test_the_district_chart_has_one_linked_bar_per_district_best_first(office_cl
 
 
 def test_the_chosen_district_stays_among_all_districts_and_is_highlighted(office_client):
-    html = chart(office_client.get(URL, {"district": bac_ha().pk}), "chart-districts")
+    html = chart(office_client.get(URL, {**OLD, "district": bac_ha().pk}), "chart-districts")
     assert bar_count(html) == 9
     assert html.count('class="bar current"') == 1
     assert re.search(r'class="bar current"><title>Huyện Bắc Hà:', html)
@@ -256,7 +258,7 @@ def test_the_years_chart_has_one_column_per_assessed_year(office_client):
 
 @pytest.mark.parametrize("chart_id", ["chart-districts", "chart-criteria", "chart-years"])
 def test_every_chart_is_a_titled_image_with_a_table_of_the_same_figures(office_client, chart_id):
-    html = chart(office_client.get(URL), chart_id)
+    html = chart(office_client.get(URL, OLD), chart_id)
     assert f'role="img" aria-labelledby="{chart_id}-title {chart_id}-desc"' in html
     title = re.search(rf'<title id="{chart_id}-title">([^<]+)</title>', html).group(1)
     assert re.search(rf'<desc id="{chart_id}-desc">[^<]+</desc>', html)
@@ -268,12 +270,12 @@ def test_every_chart_is_a_titled_image_with_a_table_of_the_same_figures(office_c
 
 def test_district_names_are_escaped_in_the_charts(office_client):
     lao_cai = District.objects.filter(era=Era.PRE_2025).first().province
-    district = factories.make_district(province=lao_cai, name='<b>Huyện "Thử" & Co</b>')
+    district = factories.make_district(province=lao_cai, name='<b>Huyện "Thử" & Co</b>', code="T92")
     commune = factories.make_commune(district=district)
     criterion = Criterion.objects.get(criteria_set__code=NTM_SET, number=1)
     factories.make_assessment(commune=commune, criterion=criterion, year=latest_year(), met=True)
-    html = office_client.get(URL).content.decode()
+    html = office_client.get(URL, OLD).content.decode()
     assert "<b>Huyện" not in html
     assert "&lt;b&gt;Huyện &quot;Thử&quot; &amp; Co&lt;/b&gt;" in chart(
-        office_client.get(URL), "chart-districts"
+        office_client.get(URL, OLD), "chart-districts"
     )

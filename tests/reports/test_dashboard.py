@@ -22,6 +22,7 @@ from tests import factories
 pytestmark = pytest.mark.usefixtures("today")
 
 URL = reverse("reports:dashboard")
+OLD = {"map": "old"}  # the map with districts (the default is today's, from 01/07/2025)
 RANK = {"ntm": 1, "nang_cao": 2, "kieu_mau": 3}
 
 
@@ -207,8 +208,8 @@ def test_activity_figures_match_visits_stale_assignments_and_overdue_recommendat
 
 def test_choosing_a_district_shows_its_own_figures(office_client):
     district, year = bac_ha(), latest_year()
-    province = office_client.get(URL)
-    response = office_client.get(URL, {"district": district.pk})
+    province = office_client.get(URL, OLD)
+    response = office_client.get(URL, {**OLD, "district": district.pk})
     for level, count in expected_levels(year, district).items():
         shown = figure(response, "reports:commune_list", level=level, district=district.pk)
         assert shown == count
@@ -223,15 +224,15 @@ def test_choosing_a_district_shows_its_own_figures(office_client):
 
 def test_average_of_a_district_uses_only_its_communes(office_client):
     district, year = bac_ha(), latest_year()
-    response = office_client.get(URL, {"district": district.pk, "year": year})
+    response = office_client.get(URL, {**OLD, "district": district.pk, "year": year})
     assert average_figure(response) == expected_average(year, district)
 
 
 def test_every_card_links_to_the_list_it_counts_with_the_same_place_and_year(office_client):
     district, year = bac_ha(), latest_year()
-    response = office_client.get(URL, {"district": district.pk, "year": year})
+    response = office_client.get(URL, {**OLD, "district": district.pk, "year": year})
     links = [(path, query) for path, query, _figure in cards(response)]
-    place = {"district": str(district.pk)}
+    place = {"map": "old", "district": str(district.pk)}
     assert links == [
         (reverse("reports:commune_list"), {"level": "ntm", "year": str(year), **place}),
         (reverse("reports:commune_list"), {"level": "nang_cao", "year": str(year), **place}),
@@ -259,11 +260,12 @@ def test_every_card_links_to_the_list_it_counts_with_the_same_place_and_year(off
         ({"year": "abc"}, "Không có kết quả đánh giá tiêu chí năm “abc”"),
         ({"year": "1800"}, "Không có kết quả đánh giá tiêu chí năm “1800”"),
         ({"district": "-1", "year": "20241"}, "Không có huyện “-1”"),
+        ({"province": "99999"}, "Không có tỉnh cũ “99999”; đang hiển thị toàn tỉnh."),
     ],
 )
 def test_bad_parameters_show_the_default_view_with_a_message(office_client, params, message):
-    default = office_client.get(URL)
-    response = office_client.get(URL, params)
+    default = office_client.get(URL, OLD)
+    response = office_client.get(URL, {**OLD, **params})
     assert response.status_code == 200
     assert message in response.content.decode()
     assert cards(response) == cards(default)
@@ -300,18 +302,21 @@ def add_assessed_and_visited_communes(count):
             factories.make_recommendation(visit, due_on=today - datetime.timedelta(days=1))
 
 
-@pytest.mark.parametrize("params", [{}, {"district": "bac_ha"}])
+@pytest.mark.parametrize(
+    ("params", "queries"), [({"map": "old"}, 12), ({"map": "old", "district": "bac_ha"}, 12)]
+)
 def test_query_count_does_not_grow_with_communes_assessments_and_visits(
-    office_client, django_assert_num_queries, params
+    office_client, django_assert_num_queries, params, queries
 ):
-    params = {"district": bac_ha().pk} if params else {}
-    # session, user, demo notice; districts; criteria totals; the six queries of dashboard.summary
-    # (criteria_counts: the criteria, then their sums); the user's groups (+1: the menu asks the
-    # user's role)
-    with django_assert_num_queries(12):
+    if "district" in params:
+        params = {**params, "district": bac_ha().pk}
+    # session, user, demo notice; districts (with their old provinces); criteria totals; the six
+    # queries of dashboard.summary (criteria_counts: the criteria, then their sums); the user's
+    # groups (+1: the menu asks the user's role)
+    with django_assert_num_queries(queries):
         before = office_client.get(URL, params)
     add_assessed_and_visited_communes(5)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(queries):
         after = office_client.get(URL, params)
     assert cards(after) != cards(before)
 
@@ -322,12 +327,14 @@ def test_with_many_districts_the_chart_names_the_best_and_the_lowest_and_says_ho
     year = latest_year()
     criteria = list(Criterion.objects.filter(criteria_set__code=NTM_SET))
     for i in range(30):  # 9 Lào Cai districts + 30 more, each with one assessed commune
-        commune = factories.make_commune(district=factories.make_district(name=f"Huyện Số {i}"))
+        commune = factories.make_commune(
+            district=factories.make_district(name=f"Huyện Số {i}", code=f"T{i:02d}")
+        )
         for criterion in criteria:
             factories.make_assessment(commune, criterion, year, met=criterion.number <= i % 19)
     districts = District.objects.filter(communes__scores__year=year).distinct().count()
 
-    response = office_client.get(URL, {"year": year})
+    response = office_client.get(URL, {**OLD, "year": year})
 
     chart = next(c for c in response.context["charts"] if c.chart_id == "chart-districts")
     assert districts == 39
