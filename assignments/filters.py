@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes import text
-from communes.forms import MapField
-from communes.models import Commune, District, Map
+from communes.forms import MapField, OldProvinceField
+from communes.models import Commune, District, Map, Province
 from core.formats import DATE_INPUT_FORMATS
 from core.listing import LongChoiceFilter, NarrowedChoiceFilter
 
@@ -81,6 +81,22 @@ def district_filter(field_name):
     )
 
 
+class OldProvinceFilter(django_filters.ModelChoiceFilter):
+    field_class = OldProvinceField
+
+
+def province_filter(field_name):
+    """An old province (the old map's): "Lào Cai (cũ)", "Yên Bái (cũ)"."""
+    return OldProvinceFilter(
+        label=_("Tỉnh (cũ)"),
+        field_name=field_name,
+        queryset=Province.objects.filter(
+            pk__in=District.objects.in_programme().values("province")
+        ).order_by("code"),
+        empty_label=_("Toàn tỉnh"),
+    )
+
+
 def unit_filter(field_name):
     """A current unit: the records of the unit and of the units merged into it."""
     return LongChoiceFilter(
@@ -124,7 +140,7 @@ class OnMapFilterSet(django_filters.FilterSet):
 
     map = MapFilter(label=_("Đọc theo"), widget=forms.HiddenInput)
 
-    ON_MAP = {"district": Map.OLD, "unit": Map.CURRENT}
+    ON_MAP = {"province": Map.OLD, "district": Map.OLD, "unit": Map.CURRENT}
     NARROWED = {}  # name → (its narrowing by a current unit, its hint)
 
     def __init__(self, data=None, *args, map=None, **kwargs):
@@ -160,6 +176,7 @@ class AssignmentFilter(OnMapFilterSet):
     decision = django_filters.ModelChoiceFilter(
         label=_("Quyết định"), queryset=Decision.objects.all(), empty_label=_("Tất cả")
     )
+    province = province_filter("commune__province")
     district = district_filter("commune__district")
     unit = unit_filter("commune")
     agency = agency_filter("leader__agency")
@@ -227,6 +244,7 @@ class VisitFilter(OnMapFilterSet):
         input_formats=DATE_INPUT_FORMATS,
         widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}),
     )
+    province = province_filter("assignment__commune__province")
     district = district_filter("assignment__commune__district")
     unit = unit_filter("assignment__commune")
     agency = agency_filter("assignment__leader__agency")

@@ -1,9 +1,25 @@
 """Form parts every layer above shares for reading figures on a map (``?map=``)."""
 
+import re
+
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Map
+
+
+def old_province_label(name):
+    """An old map's province as offered: "Tỉnh Lào Cai" → "Lào Cai (cũ)" (today's
+    province is "Tỉnh Lào Cai" too)."""
+    return gettext("%(name)s (cũ)") % {"name": re.sub(r"^(Tỉnh|Thành phố)\s+", "", name)}
+
+
+class OldProvinceField(forms.ModelChoiceField):
+    """A province of the old map, offered as "Lào Cai (cũ)"."""
+
+    def label_from_instance(self, obj):
+        return old_province_label(obj.name)
 
 
 class MapField(forms.TypedChoiceField):

@@ -19,15 +19,14 @@ as zero).
 """
 
 import datetime
-import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from assignments.models import Assignment, FieldVisit, Recommendation
+from communes.forms import old_province_label
 from communes.models import (
     Commune,
     CriteriaScore,
@@ -124,12 +123,6 @@ def programme_communes(place=WHOLE):
     if place.is_whole:
         return old | Commune.objects.in_programme(Map.CURRENT)
     return old.filter(place.records())
-
-
-def old_province_label(name):
-    """An old map's province as offered: "Tỉnh Lào Cai" → "Lào Cai (cũ)" (today's is
-    "Tỉnh Lào Cai" too)."""
-    return _("%(name)s (cũ)") % {"name": re.sub(r"^(Tỉnh|Thành phố)\s+", "", name)}
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,16 @@ from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
-from assignments.filters import AGENCY_HINT, OnMapFilterSet, agencies_active_in_district
+from assignments.filters import (
+    AGENCY_HINT,
+    OnMapFilterSet,
+    agencies_active_in_district,
+    province_filter,
+)
 from assignments.models import Agency
-from communes.models import Commune, CriteriaSet, District, Map, Province
+from communes.forms import old_province_label
+from communes.models import Commune, CriteriaSet, District, Map
 from core.listing import NarrowedChoiceFilter
-
-from .figures import old_province_label
 
 NO_LEVEL = "none"
 LEVEL_CHOICES = [(NO_LEVEL, _("Chưa được công nhận")), *CriteriaSet.Level.choices]
@@ -51,13 +55,7 @@ class CommuneFilter(OnMapFilterSet):
     """
 
     q = django_filters.CharFilter(label=_("Tìm theo tên (gõ không dấu được)"), method="search")
-    province = django_filters.ModelChoiceFilter(
-        label=_("Tỉnh (cũ)"),
-        queryset=Province.objects.filter(
-            pk__in=District.objects.in_programme().values("province")
-        ).order_by("code"),
-        empty_label=_("Toàn tỉnh"),
-    )
+    province = province_filter("province")
     district = OldDistrictFilter(
         label=_("Huyện (cũ)"),
         queryset=District.objects.in_programme().order_by("province__code", "sort_name", "code"),
@@ -106,9 +104,6 @@ class CommuneFilter(OnMapFilterSet):
             kind.extra["empty_label"] = _("Xã, phường của chương trình")
         self.form.fields["year"].choices = [(str(y), str(y)) for y in sorted(years, reverse=True)]
         self.form.fields["agency"].label_from_instance = lambda agency: agency.name
-        if "province" in self.form.fields:
-            field = self.form.fields["province"]
-            field.label_from_instance = lambda province: old_province_label(province.name)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

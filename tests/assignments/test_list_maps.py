@@ -223,7 +223,8 @@ def test_a_lists_queries_do_not_grow_with_its_rows_on_either_map(office_client, 
 
 
 @pytest.mark.parametrize("url", LISTS)
-def test_the_current_map_costs_the_queries_of_the_old_one(office_client, url):
-    assert _queries(office_client, url, {"map": "current"}) == _queries(
+def test_the_current_map_costs_no_more_queries_than_the_old_one(office_client, url):
+    # The old map has one more: its old provinces' choices.
+    assert _queries(office_client, url, {"map": "current"}) <= _queries(
         office_client, url, {"map": "old"}
     )

@@ -358,3 +358,43 @@ def test_the_list_on_todays_map_runs_a_fixed_number_of_queries(
     added = [r for r in records_of(after) if r.name.startswith("Thử Mới")]
     assert [r.recognised_units for r in added] == [predecessors] * 5
     assert all("Bắc Hà" in after.context["table"].value_old_districts(r) for r in added)
+
+
+@pytest.mark.parametrize("province", ["10", "15"])
+def test_an_old_provinces_activity_cards_open_lists_with_as_many_rows(office_client, province):
+    """The assignments and visits lists filter by old province too, so a card read for
+    Lào Cai (cũ) or Yên Bái (cũ) opens the rows it counts, not the whole province's.
+    (The overdue recommendations' card counts recommendations and opens their
+    assignments: issue 16 makes it open the recommendations.)"""
+    place = Province.objects.get(code=province, era=Era.PRE_2025)
+    response = office_client.get(DASHBOARD, {"map": "old", "province": place.pk})
+
+    activity = {
+        key: value
+        for key, value in cards(response).items()
+        if key[0] in (reverse("assignments:assignment_list"), reverse("assignments:visit_list"))
+        and key[1] is not True  # the overdue recommendations'
+    }
+    assert len(activity) == 2
+    for (path, what), (figure, query) in activity.items():
+        listed = office_client.get(path, query)
+        assert listed.status_code == 200
+        assert listed.context["table"].paginator.count == int(figure.replace(".", "")), what
+
+
+def test_the_visits_list_on_the_old_map_keeps_the_old_provinces_visits(office_client):
+    """Every visit made for an old Lào Cai unit (all of the demo's before 01/07/2025), none
+    for Yên Bái's, and the whole map also those made since for today's units."""
+    url = reverse("assignments:visit_list")
+    by_province = {}
+    for code in ("10", "15"):
+        place = Province.objects.get(code=code, era=Era.PRE_2025)
+        response = office_client.get(url, {"map": "old", "province": place.pk})
+        by_province[code] = response.context["table"].paginator.count
+        expected = FieldVisit.objects.filter(assignment__commune__province=place).count()
+        assert by_province[code] == expected
+    whole = office_client.get(url, {"map": "old"}).context["table"].paginator.count
+
+    assert by_province["10"] > 0
+    assert by_province["15"] == 0
+    assert whole == FieldVisit.objects.count() > by_province["10"]
