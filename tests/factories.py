@@ -44,7 +44,8 @@ def make_province(**kw):
 
 def make_district(province=None, **kw):
     n = _next()
-    defaults = {"code": f"9{n:02d}"[-3:], "name": f"Huyện Thử {n}"}
+    # A letter: never the code of a real district of the reference (Yên Bái's are 132–141).
+    defaults = {"code": f"T{n % 10000:04d}", "name": f"Huyện Thử {n}"}
     defaults.update(kw)
     return District.objects.create(province=province or make_province(), **defaults)
 
