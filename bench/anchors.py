@@ -43,83 +43,102 @@ def _signature_rows(sheet, columns):
     yield sheet, ["(Ký, ghi rõ họ tên)"] + [None] * (half - 1) + ["(Ký tên, đóng dấu)"]
 
 
-def _matrix_cells(year):
+def _matrix_cells(year, map):
     """The criteria matrix's cells as (0, row of plain values), from the export's query."""
     from itertools import groupby
     from operator import itemgetter
 
-    from communes.models import Commune, Criterion
-    from reports.excel import matrix
+    from communes.models import Commune, Criterion, Map
+    from reports.excel import maps, matrix
 
     criteria = list(Criterion.objects.programme().order_by("number"))
     numbers = [c.number for c in criteria]
+    old = [matrix.OLD_DISTRICT] if map == Map.CURRENT else []
+    blank = [""] * len(old)
     title = f"KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ XÃ NÔNG THÔN MỚI NĂM {year}"
-    yield from _title_rows(0, title, ["(Bộ tiêu chí theo Quyết định 318/QĐ-TTg ngày 08/03/2022)"])
-    yield 0, ["STT", "Mã xã", "Tên xã", *(f"TC{n}" for n in numbers), "Số tiêu chí đạt"]
-    yield 0, ["", "", "", *(c.name for c in criteria), ""]
-    communes = matrix.matrix_communes(Commune.objects.all(), None, year)
+    note = f"(Bộ tiêu chí theo Quyết định 318/QĐ-TTg ngày 08/03/2022; {maps.heading(map)})"
+    yield from _title_rows(0, title, [note])
+    yield 0, ["STT", "Mã xã", "Tên xã", *(f"TC{n}" for n in numbers), "Số tiêu chí đạt", *old]
+    yield 0, ["", "", "", *(c.name for c in criteria), "", *blank]
+    communes = matrix.matrix_communes(Commune.objects.all(), None, year, map)
     province = [0] * (len(numbers) + 1)
     stt = 0
-    rows = matrix.matrix_rows(communes, year, numbers)
-    for (_id, district), members in groupby(rows, key=itemgetter(0, 1)):
-        yield 0, ["", "", district, *[""] * len(province)]
+    rows = matrix.matrix_rows(communes, year, numbers, map)
+    for (_key, group), members in groupby(rows, key=itemgetter(0)):
+        yield 0, ["", "", group, *[""] * len(province), *blank]
         subtotal = [0] * len(province)
-        for *_district, code, name, flags in members:
+        for _group, code, name, district, flags in members:
             stt += 1
-            yield 0, [stt, code, name, *(matrix.MET if f else "" for f in flags), sum(flags)]
+            district = [district] if old else []
+            yield 0, [stt, code, name, *(matrix.MET if f else "" for f in flags), sum(flags),
+                      *district]  # fmt: skip
             subtotal = [a + b for a, b in zip(subtotal, [*flags, sum(flags)], strict=True)]
-        yield 0, ["", "", f"Cộng {district}", *subtotal]
+        yield 0, ["", "", f"Cộng {group}", *subtotal, *blank]
         province = [a + b for a, b in zip(province, subtotal, strict=True)]
-    yield 0, ["", "", "Toàn tỉnh", *province]
-    yield from _signature_rows(0, 3 + len(numbers) + 1)
+    yield 0, ["", "", "Toàn tỉnh", *province, *blank]
+    yield from _signature_rows(0, 3 + len(numbers) + 1 + len(old))
 
 
-def _list_cells(year):
-    """The communes list export's cells as (0, row of plain values), from the page's query:
-    title block, filter notes, headers, one row per commune as the page shows it."""
-    from communes.models import Commune, CriteriaSet, Criterion
+def _list_cells(year, _map):
+    """The communes list export's cells on the old map as (0, row of plain values), from the
+    page's query: title block, filter notes, headers, one row per commune as the page shows
+    it."""
+    from django.utils import timezone
+
+    from communes.models import Commune, CriteriaSet, Map
+    from core import formats
     from reports.queries import communes_for_list
 
-    total = Criterion.objects.programme().count()
     levels = dict(CriteriaSet.Level.choices)
-    yield from _title_rows(0, "DANH SÁCH XÃ", ["Bộ lọc: Loại: Xã", f"Xuất ngày: {year}"])
+    units = Commune.objects.on_map(Map.OLD).filter(kind=Commune.Kind.RURAL)
+    rows = communes_for_list(year, units=units, map=Map.OLD).order_by("sort_name", "code")
+    yield from _title_rows(0, "DANH SÁCH XÃ", [
+        f"Bộ lọc: Đọc theo: {Map.OLD.label}; Năm đánh giá: {year}",
+        "Sắp xếp theo: Tên xã (tăng dần)",
+        f"Xuất ngày {formats.day(timezone.localdate())}: {rows.count()} dòng.",
+    ])  # fmt: skip
     yield 0, ["Tên xã", "Huyện", "Loại", "Mức đạt chuẩn", f"Số tiêu chí đạt ({year})",
               "Cơ quan được phân công", "Lãnh đạo phụ trách", "Lần đi cơ sở gần nhất"]  # fmt: skip
-    units = Commune.objects.in_era().filter(kind=Commune.Kind.RURAL)
-    for c in communes_for_list(year, units=units).order_by("sort_name", "code"):
+    for c in rows:
         yield 0, [c.name, c.district.name, c.get_kind_display(),
                   str(levels.get(c.ntm_level, "Chưa công nhận")),
-                  "–" if c.criteria_met is None else f"{c.criteria_met}/{total}",
+                  "–" if c.criteria_met is None else c.criteria_met,
                   c.active_agency_short or c.active_agency_name or "–",
                   c.active_leader_name or "–", c.last_visit or "Chưa có"]  # fmt: skip
 
 
-def _visit_sheets(_year=None):
+def _visit_sheets(_year, map):
     """The visit log's cells as (sheet 0–2, row of plain values), from the export's query."""
     from itertools import groupby
     from operator import itemgetter
 
+    from django.utils import timezone
+
     from assignments.models import FieldVisit
+    from core import formats
+    from reports.excel import maps
     from reports.excel import visits as log
 
     specs = (log.VISITS_SHEET, log.SUPPORTS_SHEET, log.RECOMMENDATIONS_SHEET)
     widths = [len(spec[2]) for spec in specs]
+    scope = f"(Tất cả chuyến công tác đến ngày {formats.day(timezone.localdate())})"
     for sheet, (_name, title, _widths, headings) in enumerate(specs):
-        yield from _title_rows(sheet, title, ["(Tất cả chuyến công tác)", log.COUNTING_NOTE])
-        yield sheet, headings
+        yield from _title_rows(sheet, title, [maps.heading(map).upper(), scope, log.COUNTING_NOTE])
+        yield sheet, [*headings[:2], *log.PLACE_HEADINGS[map], *headings[4:]]
     counts = [0, 0, 0]
     grand = 0
-    for district, entries in groupby(log.log_entries(FieldVisit.objects.all()), itemgetter(0)):
+    entries_of = log.log_entries(FieldVisit.objects.all(), map)
+    for (_key, group), entries in groupby(entries_of, itemgetter(0)):
         for sheet, width in enumerate(widths):
-            yield sheet, [district, *[""] * (width - 1)]
+            yield sheet, [group, *[""] * (width - 1)]
         visits = support = 0
-        for _district, visit, supports, recommendations in entries:
+        for _group, visit, supports, recommendations in entries:
             counts[0] += 1
             visits += 1
             amount = sum(s.amount_vnd for s in supports)
             support += amount
-            summaries = ["\n".join(map(log.support_summary, supports)), amount,
-                         "\n".join(map(log.recommendation_summary, recommendations))]  # fmt: skip
+            notes = "\n".join(log.recommendation_summary(r) for r in recommendations)
+            summaries = ["\n".join(log.support_summary(s) for s in supports), amount, notes]
             yield 0, _blank([counts[0], *visit, *summaries])
             for item in supports:
                 counts[1] += 1
@@ -127,8 +146,8 @@ def _visit_sheets(_year=None):
             for item in recommendations:
                 counts[2] += 1
                 yield 2, _blank([counts[2], *visit[:4], *item])
-        yield 0, ["", "", f"Cộng {district} ({visits} chuyến)", *[""] * 8, support, ""]
-        yield 1, ["", "", f"Cộng {district}", *[""] * 7, support]
+        yield 0, ["", "", f"Cộng {group} ({visits} chuyến)", *[""] * 8, support, ""]
+        yield 1, ["", "", f"Cộng {group}", *[""] * 7, support]
         grand += support
     yield 0, ["", "", f"Tổng cộng ({counts[0]} chuyến)", *[""] * 8, grand, ""]
     yield from _signature_rows(0, widths[0])
@@ -172,7 +191,7 @@ def _xlsxwriter(names, rows):
         return path.stat().st_size
 
 
-# identifier → (sheet names, cells(year) yielding (sheet number, row of plain values)).
+# identifier → (sheet names, cells(year, map) yielding (sheet number, row of plain values)).
 CELLS = {
     "matrix": (["Tieu chi"], _matrix_cells),
     "visits": (["Chuyến công tác", "Hỗ trợ", "Kiến nghị"], _visit_sheets),

@@ -1,10 +1,11 @@
 """Exports measured by `make bench`: every report of the registry (reports/exporters.py) and the
 communes list's Excel button, each as the office user downloads it for the whole country.
 
-A report is downloaded with its form's usual values (the bare download URL: the latest
-original decision, the latest assessed year, every visit, this year). Each run is a fresh
-subprocess; an export with anchors (bench/anchors.py) takes turns with them, so that a busy
-spell of the machine falls on all three.
+A report is downloaded with its form's usual values (the download URL with only ``map=``: the
+latest original decision, the latest assessed year, every visit, this year), on the current
+map and on the old one. Each run is a fresh subprocess; an export with anchors
+(bench/anchors.py) takes turns with them, so that a busy spell of the machine falls on all
+three.
 """
 
 import importlib
@@ -15,16 +16,41 @@ LIST = "list"  # the communes list's Excel button: a list export, not a register
 
 
 def cases():
-    """(name, label) of every export measured: the registry's reports, then the communes list."""
+    """(name, label) of every export measured, on the current map (the default since
+    01/07/2025) then on the old one: the registry's reports, then the communes list. A name
+    is the report's identifier, with "@old" on the old map."""
     from django.utils import translation
 
     from reports import exporters
 
     with translation.override("en"):  # the bench's table is in English
-        reports = [
-            (e.identifier, f"export: {e.title}, whole country") for e in exporters.registered()
-        ]
-    return [*reports, (LIST, "export: communes list (Excel button), whole country")]
+        reports = [(e.identifier, f"export: {e.title}") for e in exporters.registered()]
+    reports.append((LIST, "export: communes list (Excel button)"))
+    return [
+        (name + suffix, f"{label}, whole country [{where} map]")
+        for name, label in reports
+        for suffix, where in (("", "current"), (OLD, "old"))
+    ]
+
+
+OLD = "@old"
+
+
+def split(name):
+    """(identifier, map) of a case's name."""
+    from communes.models import Map
+
+    identifier, old, _ = name.partition(OLD)
+    return identifier, Map.OLD if old else Map.CURRENT
+
+
+def has_anchors(name):
+    """The anchors write the export's cells on either map, but the communes list's only on the
+    old map (on the current one its rows are the units of today with their own figures)."""
+    from communes.models import Map
+
+    identifier, map = split(name)
+    return identifier in anchors.CELLS and (identifier != LIST or map == Map.OLD)
 
 
 def url_of(name):
@@ -32,9 +58,12 @@ def url_of(name):
 
     from reports import exporters
 
-    if name == LIST:
-        return reverse("reports:commune_list") + f"?year={measure.latest_year()}&export=xlsx"
-    return exporters.get(name).download_url()
+    identifier, map = split(name)
+    if identifier == LIST:
+        url = reverse("reports:commune_list") + f"?year={measure.latest_year()}&export=xlsx&"
+    else:
+        url = exporters.get(identifier).download_url() + "?"
+    return url + f"map={map}"
 
 
 def task(kind, name):
@@ -43,16 +72,17 @@ def task(kind, name):
     Everything but the work is done before the clock starts, for the export and its anchors
     alike, as on a server: modules imported, URLs loaded, the user logged in.
     """
-    if kind != "export" and (kind not in anchors.WRITERS or name not in anchors.CELLS):
+    if kind != "export" and (kind not in anchors.WRITERS or not has_anchors(name)):
         raise SystemExit(f"unknown task {kind}_{name}")
     for module in ("openpyxl", "xlsxwriter"):
         importlib.import_module(module)
     url = url_of(name)
     client = measure.client_as(measure.OFFICE_USER)
     if kind != "export":
-        sheets, cells = anchors.CELLS[name]
+        identifier, map = split(name)
+        sheets, cells = anchors.CELLS[identifier]
         year = measure.latest_year()
-        return lambda: {"bytes": anchors.WRITERS[kind](sheets, cells(year))}
+        return lambda: {"bytes": anchors.WRITERS[kind](sheets, cells(year, map))}
 
     def download():
         response = client.get(url)
@@ -70,7 +100,7 @@ def measure_exports(repeat):
     rows = []
     for name, label in cases():
         print(f"  {label}…", flush=True)
-        kinds = ["export", *(anchors.WRITERS if name in anchors.CELLS else ())]
+        kinds = ["export", *(anchors.WRITERS if has_anchors(name) else ())]
         runs = {kind: [] for kind in kinds}
         for _ in range(repeat):
             for kind in kinds:
