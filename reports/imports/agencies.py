@@ -2,7 +2,7 @@
 
 By name or short name (communes.text.match_key: case, tone marks, Unicode, spaces);
 and "Sở Tư pháp tỉnh Lào Cai" is the known "Sở Tư pháp" (and the other way round)
-when the name without the programme's province leaves exactly one agency. The same
+when the name without the province of the file's units leaves exactly one agency. The same
 rows give the KnownAgencies a title cell is split against (titles.py).
 """
 
@@ -10,7 +10,6 @@ from collections import defaultdict
 
 from assignments.models import Agency
 from communes import text
-from communes.models import Province
 
 from .titles import KnownAgencies
 
@@ -47,9 +46,10 @@ class AgencyIndex:
 
 
 def province_suffixes(reference):
-    """How a name ends with the programme's province: "tỉnh Lào Cai", "Lào Cai", "tỉnh"."""
-    ids = {commune.province_id for commune in reference.communes}
-    names = set(Province.objects.filter(pk__in=ids).values_list("name", flat=True))
+    """How a name ends with the province of the file's units: "tỉnh Lào Cai", "Lào Cai",
+    "tỉnh". Only that province: "Sở Tài chính tỉnh Yên Bái" in an annex of the old Lào
+    Cai is another province's agency."""
+    names = {text.match_key(province.name) for province in reference.provinces}
     suffixes = {text.match_key(f"tỉnh {name}", strip=False) for name in names}
     suffixes |= {text.match_key(name, strip=False) for name in names}
     suffixes.add(text.match_key("tỉnh", strip=False))

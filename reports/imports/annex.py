@@ -1,9 +1,12 @@
 """The decision's annex: match its rows to the database and plan the changes.
 
-Communes are matched by reference.py within the row's district: exactly, or by
-an alias the office picked before. A name that matches nothing, or two
-communes, is a row error with the closest candidates, never a guess, until the
-office picks the commune for that row (`picks`). Agencies are found by name or short name,
+An annex names the units of its day (scope.py): before 01/07/2025 the xã of the
+old map, of the decision's old province; from that day the units of today, where
+the name of a unit that has ceased is refused, naming its successor. Communes are
+matched by reference.py within the row's district: exactly, or by an alias the
+office picked before. A name that matches nothing, or two communes, is a row error
+with the closest candidates, never a guess, until the office picks the commune for
+that row (`picks`). Agencies are found by name or short name,
 leaders by name within their agency, or planned as new; a commune's present leader named
 under another agency is that leader with the agency corrected, not a second leader. The
 pairs in force are those of the decision's whole family (the original decision and its
@@ -25,7 +28,8 @@ from .files import ImportFileError
 from .names import without_agency
 from .picks import PickError
 from .plan import CREATE, UNCHANGED, UPDATE, CommuneChoice, Plan, PlanRow
-from .reference import ALIAS, PICK, Reference
+from .reference import ALIAS, PICK
+from .scope import annex_reference
 from .terms import resolve
 
 NAME_LENGTH = Leader._meta.get_field("full_name").max_length
@@ -41,8 +45,8 @@ def plan(grids, decision, reference=None, terms=None, picks=None):
     `picks` ({row: commune id}) are the communes the office chose for rows whose
     name matched none or two; PickError when one cannot be taken.
     """
-    reference = reference or Reference()
     terms = terms or resolve(decision)
+    reference = reference or annex_reference(decision, terms)
     agencies = AgencyIndex(reference)
     raws = read_rows(grids, reference, agencies.known)
     if not raws:
@@ -86,12 +90,16 @@ class _Matcher:
         )
         self.active = {}
         self.ended = {}
+        # On today's map: the pairs still in force on the old units that became each unit.
+        self.active_before = defaultdict(list)
         self.doubled = set()  # communes with two pairs in force: never guess which one goes
         for assignment in assignments.order_by("ended_on", "pk"):
             if assignment.ended_on is None:
                 if assignment.commune_id in self.active:
                     self.doubled.add(assignment.commune_id)
                 self.active[assignment.commune_id] = assignment
+                if assignment.commune.has_ceased:
+                    self.active_before[assignment.commune.current_unit_id].append(assignment)
             else:
                 self.ended[assignment.commune_id] = assignment  # the latest wins
         self.seen_communes = {}
@@ -147,8 +155,9 @@ class _Matcher:
         commune = self.commune(raw, result)
         if commune is None:
             return result
-        result.commune = commune.name
-        result.district = commune.district.name
+        result.commune = self.reference.label(commune, place=False)  # "Xã Bắc Hà" from 2025
+        if commune.district_id is not None:
+            result.district = commune.district.name
         if commune.pk in self.seen_communes:
             result.fail(
                 _("Dòng %(row)s: xã %(commune)s đã có ở dòng %(first)s; mỗi xã chỉ một dòng.")
@@ -172,15 +181,23 @@ class _Matcher:
 
     def commune(self, raw, result):
         """The row's commune: matched, by alias, or picked by the office; else a row error."""
-        found = self.reference.match(raw.commune, raw.district, self.picks.get(raw.row))
+        found = self.reference.match(
+            raw.commune, raw.district, self.picks.get(raw.row), province=raw.province
+        )
         if found.refused:
             self.refused.append(
                 _("Dòng %(row)s: %(problem)s") % {"row": raw.row, "problem": found.refused}
             )
-        if found.how in (PICK, ""):
+        # On today's map the old district a row is under is orientation, not where it is.
+        if self.reference.is_current:
+            district = province = None
+        else:
+            district, province = raw.district, None if raw.district else raw.province
+        if found.how in (PICK, "") and not found.in_file:
             result.choice = CommuneChoice(
                 typed=raw.commune,
-                district=raw.district,
+                district=district,
+                province=province,
                 candidates=found.candidates,
                 picked=found.commune,
             )
@@ -199,7 +216,7 @@ class _Matcher:
                 _("xã đã chọn: “%(typed)s” là xã %(commune)s (ghi nhớ cho các lần nhập sau)")
                 % {"typed": raw.commune, "commune": found.commune.name}
             )
-            result.target["alias"] = (raw.commune, raw.district, found.commune)
+            result.target["alias"] = (raw.commune, district, found.commune)
         return found.commune
 
     def agency(self, typed, result):
@@ -384,6 +401,22 @@ class _Matcher:
             return
         result.action = CREATE
         result.starts = start
+        before = self.active_before.get(commune.pk)
+        if before:
+            result.notes.append(
+                _(
+                    "các xã cũ nay thuộc %(unit)s còn phân công đang hiệu lực (%(pairs)s): "
+                    "nhập phụ lục không kết thúc các phân công đó; hãy chuyển tiếp hoặc kết "
+                    "thúc chúng."
+                )
+                % {
+                    "unit": commune.name,
+                    "pairs": "; ".join(
+                        f"{a.commune.name}: {a.leader.full_name}"
+                        for a in sorted(before, key=lambda a: a.commune.sort_name)
+                    ),
+                }
+            )
 
     def too_early(self, result, what):
         result.fail(

@@ -4,9 +4,10 @@ The sheet has a title block of any height, then a header row found by its
 column names (any order, with or without diacritics; a second header row
 such as "Họ và tên" | "Chức vụ" under a merged "Lãnh đạo" is understood),
 then rows grouped by district ("I. HUYỆN BÁT XÁT", "Huyện Bát Xát", "BÁT XÁT"
-alone in the row). Blank rows, total rows ("Tổng cộng", "Cộng"), rows of
-column numbers and the lower part of cells merged over several rows are
-skipped; the signature block ends the table.
+alone in the row), possibly under old province headings ("A. TỈNH YÊN BÁI", "Yên
+Bái (cũ)"); on the current map both are orientation only (reference.py). Blank
+rows, total rows ("Tổng cộng", "Cộng"), rows of column numbers and the lower part
+of cells merged over several rows are skipped; the signature block ends the table.
 
 A cell merged over several rows (an agency over the consecutive leaders it
 sends, a district or a position) gives its value to each of them, and a blank
@@ -127,6 +128,8 @@ _ROMAN_TOKEN = re.compile(r"^[IVXLC]+\.?$")
 _GROUP_PREFIX = re.compile(r"^(?:[IVXLC]+|\d+|[A-Z])\s*[.)/-]\s*")
 _TRAILING_NOTE = re.compile(r"\s*\(.*\)\s*$")
 _DISTRICT_WORDS = re.compile(r"^(huyện|thị xã|thành phố|tp\.?|tx\.?)\s", re.IGNORECASE)
+_PROVINCE_WORD = re.compile(r"^tỉnh\s")
+_OLD_MARK = re.compile(r"(?:\s+|\s*\()cũ\)?$")
 _TOTAL = re.compile(r"^(tổng cộng|tổng số|tổng|cộng)(\s|:|$)")
 _TOTAL_FOLDED = re.compile(r"^(tong cong|tong so)(\s|$)")
 
@@ -169,6 +172,18 @@ def district_name(value):
     return _TRAILING_NOTE.sub("", value).strip()
 
 
+def province_heading(value):
+    """The province a group row names, or None: "A. TỈNH YÊN BÁI" → "tỉnh yên bái",
+    "Yên Bái (cũ)" → "yên bái". A row naming a district ("Huyện Bắc Hà (cũ)") names none."""
+    value = text.clean(_GROUP_PREFIX.sub("", str(value).strip()))
+    old = _OLD_MARK.search(value)
+    if old is not None:
+        value = value[: old.start()].strip()
+    if not value or not (old is not None or _PROVINCE_WORD.match(value)):
+        return None
+    return None if _DISTRICT_WORDS.match(value) else value
+
+
 # --- reading the rows -----------------------------------------------------------------
 
 
@@ -180,6 +195,7 @@ class RawRow:
     agency: str = ""
     commune: str = ""
     district: object = None  # District, or None when unknown
+    province: object = None  # the Province a heading above names, or None
     district_text: str = ""
     error: str = ""
     # The whole title as typed when the position and the agency were split from one
@@ -218,7 +234,7 @@ def read_rows(grids, reference, known=None):
 
 
 def _rows(grid, columns, first_data, reference, known):
-    current = None
+    current = province = None
     for row in range(first_data, grid.max_row + 1):
         values = grid.row(row)
         filled = [(c, v) for c, v in enumerate(values, start=1) if v is not None]
@@ -241,12 +257,18 @@ def _rows(grid, columns, first_data, reference, known):
             continue  # a number beside cells merged from above: a blank row inside a merge
         if len(texts) == 1:
             label = next(iter(texts))
+            named = province_heading(label)
+            if named is not None and (found := reference.province(named)) is not None:
+                current, province = None, found
+                continue
             district = reference.district(district_name(label))
             if district is not None:
                 current = district
                 continue
             if _DISTRICT_WORDS.match(district_name(label)) or _GROUP_PREFIX.match(label):
                 current = None
+                if reference.is_current:
+                    continue  # an old district's heading, only for orientation on today's map
                 yield RawRow(
                     row=row,
                     error=_("Dòng %(row)s: không nhận ra huyện “%(value)s”.")
@@ -262,7 +284,7 @@ def _rows(grid, columns, first_data, reference, known):
             ):
                 current = None  # a heading that names no district: match communes province-wide
                 continue  # ("KHỐI CÁC SỞ, NGÀNH")
-        yield _data_row(grid, row, columns, current, reference, known)
+        yield _data_row(grid, row, columns, current, reference, known, province)
 
 
 # The roles whose cells hold text of their own: a cell merged into one of them from
@@ -295,11 +317,11 @@ def _formula_error(row, columns):
     ) % {"row": row, "cells": ", ".join(cell_name(row, c) for c in columns)}
 
 
-def _data_row(grid, row, columns, current, reference, known):
+def _data_row(grid, row, columns, current, reference, known, province=None):
     def cell(role):
         return _cell(grid, row, columns, role)
 
-    raw = RawRow(row=row, district=current)
+    raw = RawRow(row=row, district=current, province=province)
     name, position = split_name(cell(NAME)) if cell(NAME) else ("", "")
     # "NGUYỄN VĂN AN" typed in capitals is kept as "Nguyễn Văn An".
     raw.name = name.title() if name.isupper() else name
@@ -310,7 +332,7 @@ def _data_row(grid, row, columns, current, reference, known):
     if cell(DISTRICT):
         raw.district_text = cell(DISTRICT)
         raw.district = reference.district(district_name(cell(DISTRICT)))
-        if raw.district is None:
+        if raw.district is None and not reference.is_current:
             raw.error = _("Dòng %(row)s: không nhận ra huyện “%(value)s”.") % {
                 "row": row,
                 "value": cell(DISTRICT),

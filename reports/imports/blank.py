@@ -4,10 +4,14 @@ Written with the exports' toolkit (core/excel/writer.py), so they print like
 the reports and hold no formula in a cell; the importers read them back as they are.
 
 The annex template offers drop-down lists (data validation) read from a hidden
-sheet: the programme's districts, the communes of the district chosen on the
-row (one named range per district, picked by INDIRECT; the whole list while no
-district is chosen) and the agencies already known. A district or commune outside
-the lists is refused; a new agency is allowed after a warning.
+sheet: on the old map the districts (of one old province or both), the communes of
+the district chosen on the row (one named range per district, picked by INDIRECT;
+the whole list while no district is chosen); on today's map the units from
+01/07/2025, without a district column; and the agencies already known. A district
+or commune outside the lists is refused; a new agency is allowed after a warning.
+
+The matrix template lists the communes of its year's map (scope.year_map), and
+its note under the title says which.
 """
 
 from openpyxl.workbook.defined_name import DefinedName
@@ -15,14 +19,21 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from assignments.models import Agency
 from communes import text
-from communes.models import Commune, Criterion, District
+from communes.models import Commune, Criterion, District, Map
+from communes.reference import REFORM_DAY
 from core.excel import writer
 
 from ..excel import matrix as matrix_export
+from .reference import province_label
+from .scope import year_map
 
 ANNEX_HEADINGS = ["STT", "Họ và tên", "Chức vụ", "Cơ quan, đơn vị", "Huyện", "Xã được phân công"]
 ANNEX_WIDTHS = [6, 26, 24, 42, 20, 22]
 AGENCY, DISTRICT, COMMUNE = "D", "E", "F"
+# Today's map has no districts: its template has no Huyện column.
+CURRENT_HEADINGS = ["STT", "Họ và tên", "Chức vụ", "Cơ quan, đơn vị", "Xã được phân công"]
+CURRENT_WIDTHS = [6, 26, 24, 42, 24]
+CURRENT_COMMUNE = "E"
 # Rows below the header that carry the drop-down lists.
 ANNEX_ROWS = 1000
 LISTS = "DanhSach"  # the hidden sheet; a title without spaces needs no quotes in a formula
@@ -31,9 +42,31 @@ LISTS = "DanhSach"  # the hidden sheet; a title without spaces needs no quotes i
 RANGE_PREFIX = "Xa_"
 
 
-def annex_template(today):
+def annex_template(today, map=Map.OLD, province=None):
+    """The blank annex of `map`'s units.
+
+    On the old map, by district: the xã of `province` (an old province) or of both
+    old provinces; on today's map the units from 01/07/2025, without districts.
+    """
+    current = Map(map) == Map.CURRENT
     workbook = writer.new_workbook()
-    sheet = writer.Sheet(workbook, "Phu luc", ANNEX_WIDTHS, freeze_columns=0)
+    widths = CURRENT_WIDTHS if current else ANNEX_WIDTHS
+    sheet = writer.Sheet(workbook, "Phu luc", widths, freeze_columns=0)
+    issuer = "UBND tỉnh Lào Cai"
+    if province is not None:
+        issuer = "UBND " + province.name[:1].lower() + province.name[1:]
+    if current:
+        guide = (
+            "Mỗi xã một dòng, theo đơn vị hành chính từ 01/07/2025 (không còn cấp huyện). "
+            "Chọn Xã trong danh sách; chọn Cơ quan trong danh sách các cơ quan đã có, hoặc gõ "
+            "tên cơ quan mới."
+        )
+    else:
+        guide = (
+            "Mỗi xã một dòng, theo địa giới trước 01/07/2025. Chọn Huyện rồi chọn Xã trong "
+            "danh sách của huyện đó; chọn Cơ quan trong danh sách các cơ quan đã có, hoặc gõ "
+            "tên cơ quan mới."
+        )
     sheet.title_block(
         [writer.PROVINCE],
         [
@@ -41,30 +74,35 @@ def annex_template(today):
             "DANH SÁCH PHÂN CÔNG LÃNH ĐẠO CÁC CƠ QUAN, ĐƠN VỊ, DOANH NGHIỆP GIÚP ĐỠ CÁC XÃ "
             "XÂY DỰNG NÔNG THÔN MỚI",
         ],
-        [
-            "(Kèm theo Quyết định số      /QĐ-UBND ngày    tháng    năm      "
-            "của UBND tỉnh Lào Cai)",
-            "Mỗi xã một dòng. Chọn Huyện rồi chọn Xã trong danh sách của huyện đó; chọn Cơ "
-            "quan trong danh sách các cơ quan đã có, hoặc gõ tên cơ quan mới.",
-        ],
+        [f"(Kèm theo Quyết định số      /QĐ-UBND ngày    tháng    năm      của {issuer})", guide],
     )
-    first = sheet.header(ANNEX_HEADINGS) + 1
-    _annex_lists(workbook, sheet.ws, first, first + ANNEX_ROWS - 1)
+    first = sheet.header(CURRENT_HEADINGS if current else ANNEX_HEADINGS) + 1
+    if current:
+        districts = []
+        communes = Commune.objects.in_programme(Map.CURRENT).order_by("sort_name", "code")
+    else:
+        districts = District.objects.in_programme()
+        if province is not None:
+            districts = districts.filter(province=province)
+        districts = list(districts.order_by("code"))
+        communes = Commune.objects.in_programme().filter(district__in=districts)
+    _annex_lists(workbook, sheet.ws, first, first + ANNEX_ROWS - 1, districts, list(communes))
     return workbook
 
 
-def _annex_lists(workbook, main, first, last):
-    """The hidden sheet of lists, its named ranges and the drop-downs of rows first..last."""
-    districts = list(District.objects.in_programme().order_by("code"))
-    communes = sorted(
-        Commune.objects.in_programme().filter(district__in=districts),
-        key=lambda commune: (commune.district_id, commune.sort_name, commune.code),
-    )
+def _annex_lists(workbook, main, first, last, districts, communes):
+    """The hidden sheet of lists, its named ranges and the drop-downs of rows first..last.
+
+    `districts` empty: one list of `communes` (today's map), in their order.
+    """
     district_names = {district.pk: district.name for district in districts}
-    by_district = {district.pk: [] for district in districts}
-    for commune in communes:
-        by_district[commune.district_id].append(commune)
-    ordered = [commune for district in districts for commune in by_district[district.pk]]
+    if districts:
+        by_district = {district.pk: [] for district in districts}
+        for commune in sorted(communes, key=lambda c: (c.sort_name, c.code)):
+            by_district[commune.district_id].append(commune)
+        ordered = [commune for district in districts for commune in by_district[district.pk]]
+    else:
+        ordered = communes
     agencies = sorted(Agency.objects.values_list("name", flat=True), key=text.sort_key)
 
     lists = writer.Sheet(workbook, LISTS, [24, 40, 24, 24])
@@ -75,7 +113,7 @@ def _annex_lists(workbook, main, first, last):
         [district.name for district in districts],
         agencies,
         [commune.name for commune in ordered],
-        [district_names[commune.district_id] for commune in ordered],
+        [district_names.get(commune.district_id) for commune in ordered],
     ]
     for index in range(max(map(len, columns), default=0)):
         lists.append([column[index] if index < len(column) else None for column in columns])
@@ -89,9 +127,10 @@ def _annex_lists(workbook, main, first, last):
         size = len(by_district[district.pk])
         name(district_range(index), "C", row, row + size - 1)
         row += size
+    if ordered:
+        name("DS_Xa", "C", 2, len(ordered) + 1)
     if districts:
         name("DS_Huyen", "A", 2, len(districts) + 1)
-        name("DS_Xa", "C", 2, len(ordered) + 1)
         chosen = f"${DISTRICT}{first}"
         _validate(
             main,
@@ -108,6 +147,15 @@ def _annex_lists(workbook, main, first, last):
             "stop",
             "Xã không có trong danh sách",
             "Hãy chọn xã trong danh sách các xã của huyện đã chọn ở cột Huyện.",
+        )
+    elif ordered:
+        _validate(
+            main,
+            "DS_Xa",
+            f"{CURRENT_COMMUNE}{first}:{CURRENT_COMMUNE}{last}",
+            "stop",
+            "Xã không có trong danh sách",
+            "Hãy chọn xã trong danh sách các đơn vị hành chính từ 01/07/2025.",
         )
     if agencies:
         name("DS_CoQuan", "B", 2, len(agencies) + 1)
@@ -142,11 +190,35 @@ def _validate(sheet, formula, cells, style, title, message):
 
 
 def template_communes(year):
-    """The programme's communes that still existed in `year`, as the export orders them."""
-    communes = Commune.objects.filter(valid_to__isnull=True) | Commune.objects.filter(
-        valid_to__year__gte=year
+    """The communes a matrix of `year` lists (scope.year_map), in the order it lists them.
+
+    The old map's xã that still existed in `year`, by old province and district as the
+    export orders them; today's units in Vietnamese order (they have no district).
+    """
+    if year_map(year) == Map.OLD:
+        communes = matrix_export.matrix_communes(Commune.objects.all(), year=year)
+        return communes.select_related("province")
+    return (
+        Commune.objects.in_programme(Map.CURRENT)
+        .exclude(valid_from__year__gt=year)
+        .select_related("province")
+        .order_by("sort_name", "code")
     )
-    return matrix_export.matrix_communes(communes)
+
+
+def _matrix_note(year):
+    """The line under the title: the criteria set, and which units the list has."""
+    criteria = "Bộ tiêu chí theo Quyết định 318/QĐ-TTg ngày 08/03/2022"
+    if year_map(year) == Map.CURRENT:
+        units = "danh sách đơn vị hành chính từ 01/07/2025 (không còn cấp huyện)"
+    elif year == REFORM_DAY.year:
+        units = (
+            "năm 2025 ghi theo các xã trước 01/07/2025, theo tỉnh và huyện cũ (kết quả năm "
+            "2025 đã có đều ghi cho các xã này; không ghi cho đơn vị mới từ 01/07/2025)"
+        )
+    else:
+        units = "danh sách xã trước 01/07/2025, theo tỉnh và huyện cũ"
+    return f"({criteria}; {units})"
 
 
 def matrix_template(year, today):
@@ -163,7 +235,7 @@ def matrix_template(year, today):
     sheet.title_block(
         [writer.PROVINCE, writer.OFFICE],
         [f"KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ XÃ NÔNG THÔN MỚI NĂM {year}"],
-        ["(Bộ tiêu chí theo Quyết định 318/QĐ-TTg ngày 08/03/2022)"],
+        [_matrix_note(year)],
     )
     sheet.header(
         ["STT", "Mã xã", "Tên xã", *(f"TC{c.number}" for c in criteria), "Số tiêu chí đạt"],
@@ -171,11 +243,14 @@ def matrix_template(year, today):
         heights=(None, 150),
     )
     empty = [None] * (len(criteria) + 1)
-    district_id = object()
+    province_id = district_id = object()
     for stt, commune in enumerate(template_communes(year), start=1):
-        if commune.district_id != district_id:
+        if commune.province_id != province_id:
+            province_id = commune.province_id
+            sheet.group(province_label(commune.province).upper(), at=3, merge=False)
+        if commune.district_id != district_id and commune.district_id is not None:
             district_id = commune.district_id
-            sheet.group(commune.district.name if commune.district else "", at=3, merge=False)
+            sheet.group(commune.district.name, at=3, merge=False)
         sheet.append(
             [stt, commune.code, commune.name, *empty],
             styles=[writer.CENTER, writer.CENTER, *[None] * (len(empty) + 1)],

@@ -10,6 +10,12 @@ mistyped code is a row error the office can read, never a row skipped in
 silence. District group rows, "Cộng …" subtotal rows, the total, notes and
 the signature have no number and no code, and are skipped.
 
+The communes are those of the year's map (scope.year_map): the xã before
+01/07/2025 up to 2025, today's units from 2026. A commune that existed on no day
+of the year (Tà Chải, merged on 01/11/2024, in 2025) takes no result: a row that
+would change one of its cells is an error naming the unit its records go to now
+(communes.validation), and a 2026 row with an old xã's code names its successor.
+
 The sheet is read row by row and its communes are looked up CHUNK rows at a
 time (one query for the communes, one for their assessments), so that memory
 holds the changed cells only, whatever the size of the file.
@@ -22,10 +28,12 @@ from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from communes import text
-from communes.models import Assessment, Commune, Criterion
+from communes.models import Assessment, Commune, Criterion, Map
+from communes.validation import ceased_in_year_message
 
 from .files import ImportFileError, cell_name
 from .plan import CellChange, Plan, PlanRow
+from .scope import year_map
 
 MET_WORDS = {"đạt", "dat", "x", "1", "✓", "✔", "true", "có"}
 UNMET_WORDS = {"chưa đạt", "chua dat", "không đạt", "khong dat", "0", "-", "false", "không"}
@@ -44,6 +52,11 @@ _HEADERS = {
     "so thu tu": "stt",
 }
 CHUNK = 500  # commune rows looked up per query
+# What a commune row needs: its Unit, and whether (and for whom) it takes the year's results.
+UNIT_FIELDS = (
+    "pk", "code", "name", "district__name", "kind", "valid_from", "valid_to",
+    "current_unit", "current_unit__name", "current_unit__kind",
+)  # fmt: skip
 
 
 def _folded(value):
@@ -101,6 +114,7 @@ class Unit(NamedTuple):
     pk: int
     name: str
     district: str
+    refused: str = ""  # why the year's results cannot be recorded for it (it did not exist)
 
 
 class Header(NamedTuple):
@@ -227,6 +241,7 @@ class _Planner:
             for column, number in sorted(header.numbers.items(), key=lambda item: item[1])
         ]
         self.result = Plan(kind="matrix")
+        self.map = year_map(year)
         self.found = 0
         self.rows_of = {}  # code -> the row it was first read in
         self.pending = []  # (row, code) not looked up yet
@@ -264,12 +279,15 @@ class _Planner:
         pending, self.pending = self.pending, []
         if not pending:
             return
+        codes = {code for _row, code in pending}
         communes = {
-            code: Unit(pk, name, district or "")
-            for pk, code, name, district in Commune.objects.in_programme()
-            .filter(code__in={code for _row, code in pending})
-            .values_list("pk", "code", "name", "district__name")
+            values[1]: self._unit(*values)
+            for values in Commune.objects.in_programme(self.map)
+            .filter(code__in=codes)
+            .values_list(*UNIT_FIELDS)
         }
+        if self.map == Map.CURRENT and codes - communes.keys():
+            communes.update(self._ceased(codes - communes.keys()))
         current = {
             (commune_id, criterion_id): (pk, met)
             for pk, commune_id, criterion_id, met in Assessment.objects.filter(
@@ -291,6 +309,28 @@ class _Planner:
                 continue
             self.rows_of[code] = row.number
             self._cells(row, commune, current)
+
+    def _unit(self, pk, code, name, district, kind, valid_from, valid_to, *successor):
+        """The Unit of a commune's values (UNIT_FIELDS), with why it takes no result of
+        the year (a commune that existed on no day of it)."""
+        refused = ""
+        year = self.year
+        if (valid_to and valid_to.year < year) or (valid_from and valid_from.year > year):
+            unit = Commune(pk=pk, name=name, kind=kind, valid_from=valid_from, valid_to=valid_to)
+            if successor[0] is not None:
+                unit.current_unit = Commune(pk=successor[0], name=successor[1], kind=successor[2])
+            refused = ceased_in_year_message(unit, year) or ""
+        return Unit(pk, name, district or "", refused)
+
+    def _ceased(self, codes):
+        """{code: Unit} of old xã typed in a year of today's map: each refused, naming the
+        unit of today (one query, only for codes that are no unit of today)."""
+        return {
+            values[1]: self._unit(*values)
+            for values in Commune.objects.in_programme(Map.OLD)
+            .filter(code__in=codes)
+            .values_list(*UNIT_FIELDS)
+        }
 
     def _problem(self, row, code, commune):
         if commune is None:
@@ -315,6 +355,7 @@ class _Planner:
 
     def _cells(self, row, commune, current):
         result = self.result
+        changes = []
         for column in self.columns:
             existing_pk, old = current.get((commune.pk, column.criterion_id), (None, None))
             if column.number in row.formulas_without_value:
@@ -346,7 +387,15 @@ class _Planner:
             elif old == new or (old is None and not new):
                 result.unchanged_cells += 1
             else:
-                result.rows.append(CellChange(row.number, column, commune, old, new, existing_pk))
+                changes.append(CellChange(row.number, column, commune, old, new, existing_pk))
+        if changes and commune.refused:
+            failed = PlanRow(row=row.number, commune=commune.name, district=commune.district)
+            failed.fail(
+                _("Dòng %(row)s: %(problem)s") % {"row": row.number, "problem": commune.refused}
+            )
+            result.rows.append(failed)
+            return
+        result.rows.extend(changes)
 
 
 def _failed(row, column, commune, old):

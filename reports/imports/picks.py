@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from communes import text
 
 from ..models import CommuneAlias
+from .reference import Option
 
 FIELD = "xa-"
 
@@ -78,21 +79,30 @@ def from_codes(choices, reference):
     return picks
 
 
-def options(reference, district, candidates):
-    """[(label, communes)] a row's select offers: the closest names, then the rest of its scope.
+def options(reference, district, candidates, province=None):
+    """[(label, [reference.Option])] a row's select offers: the closest names, then the rest
+    of its scope.
 
-    The scope is the row's district, or the whole programme (one group per district)
-    when the row has none.
+    The scope is the row's district, else the old province a heading names, else the
+    whole file's (one group per district on the old map, one group on today's).
     """
-    groups = [(_("Gần giống nhất"), list(candidates))] if candidates else []
+
+    def option(commune):
+        return Option(commune.pk, reference.label(commune, place=district is None))
+
+    groups = [(_("Gần giống nhất"), [option(c) for c in candidates])] if candidates else []
     offered = {c.pk for c in candidates}
-    rest = [c for c in reference.scope(district) if c.pk not in offered]
+    rest = [c for c in reference.scope(district, province) if c.pk not in offered]
     if district is not None:
-        groups.append((_("Các xã khác của %(district)s") % {"district": district.name}, rest))
+        label = _("Các xã khác của %(district)s") % {"district": district.name}
+        groups.append((label, [option(c) for c in rest]))
+        return groups
+    if reference.is_current:
+        groups.append((_("Các đơn vị khác"), [option(c) for c in rest]))
         return groups
     by_district = {}
     for commune in rest:
-        by_district.setdefault(commune.district.name, []).append(commune)
+        by_district.setdefault(reference.place(commune), []).append(option(commune))
     groups.extend(by_district.items())
     return groups
 

@@ -12,10 +12,12 @@ class CommuneChoice:
     """A row whose commune the office picks in the preview (its name matched none, or two)."""
 
     typed: str  # the commune as the file has it
-    district: object  # the row's District; None: any commune of the programme
+    district: object  # the row's District; None: any commune of the file's scope
     candidates: list  # communes whose names are near, closest first
     picked: object = None  # the Commune picked, once it is
-    options: list = field(default_factory=list)  # [(label, communes)] the page's select offers
+    # [(label, [reference.Option])]: the page's select offers
+    options: list = field(default_factory=list)
+    province: object = None  # without a district: the old Province a heading names, if any
 
 
 @dataclass(slots=True)

@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assignments import access
+from communes.models import Map
 from core import security_log
 from core.excel import download
 
-from ..imports import blank, picks, service, terms
+from ..imports import blank, picks, scope, service, terms
 from ..imports.files import ImportFileError
 from ..imports.forms import AnnexUploadForm, MatrixUploadForm, programme_years
 from ..models import ImportBatch
@@ -66,6 +67,7 @@ def import_index(request):
             "groups": groups,
             "has_batches": any(group.batches for group in groups),
             "years": programme_years(),
+            "annex_templates": _template_links("phu-luc"),
         },
     )
 
@@ -170,7 +172,7 @@ def _upload(request, kind, form_class, title, intro, template_kind):
             "breadcrumbs": _crumbs((title, "")),
             "intro": intro,
             "form": form,
-            "template_kind": template_kind,
+            "template_links": _template_links(template_kind),
         },
         status=400 if form.errors else 200,
     )
@@ -250,7 +252,7 @@ def _offer_picks(plan):
     for row in plan.rows:
         if row.choice is not None:
             row.choice.options = picks.options(
-                plan.reference, row.choice.district, row.choice.candidates
+                plan.reference, row.choice.district, row.choice.candidates, row.choice.province
             )
 
 
@@ -298,14 +300,37 @@ def _act(request, batch):
     return redirect("reports:import_preview", pk=batch.pk), None
 
 
+def _old_province(value):
+    """The old province ``?province=`` names (its id), or 404."""
+    if not value.isdecimal() or len(value) > 9:
+        raise Http404
+    return get_object_or_404(scope.old_provinces_queryset(), pk=int(value))
+
+
+def _template_links(kind):
+    """(label, url) of the blank templates an upload page offers."""
+    url = reverse("reports:import_template", args=[kind])
+    if kind != "phu-luc":
+        return [(_("Tải mẫu trống"), url)]
+    return [
+        (_("Tải mẫu trống (đơn vị hành chính từ 01/07/2025)"), f"{url}?map={Map.CURRENT}"),
+        (_("Mẫu theo huyện, trước 01/07/2025"), f"{url}?map={Map.OLD}"),
+    ]
+
+
 @require_GET
 @office_only
 @security_log.logs_export
 def import_template(request, kind):
     today = timezone.localdate()
     if kind == "phu-luc":
-        workbook = blank.annex_template(today)
-        return download.workbook_response(workbook, "mau-phu-luc-phan-cong.xlsx")
+        chosen = Map.parse(request.GET.get("map"), today)
+        province = None
+        if chosen == Map.OLD and request.GET.get("province"):
+            province = _old_province(request.GET["province"])
+        workbook = blank.annex_template(today, chosen, province)
+        suffix = "" if chosen == Map.CURRENT else "-truoc-01-07-2025"
+        return download.workbook_response(workbook, f"mau-phu-luc-phan-cong{suffix}.xlsx")
     if kind == "tieu-chi":
         years = programme_years()
         try:

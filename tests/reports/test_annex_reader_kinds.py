@@ -2,6 +2,7 @@
 naming what it is and what an annex needs; nothing is written. Files are made by the portal's
 own exporters, as the office downloads them."""
 
+import datetime
 import io
 
 import openpyxl
@@ -10,7 +11,7 @@ from django.urls import reverse
 
 from assignments.models import Agency, Assignment, Leader
 from reports import exporters
-from reports.imports import service
+from reports.imports import service, terms
 from reports.imports.files import ImportFileError
 from reports.models import ImportBatch
 
@@ -92,11 +93,14 @@ def test_the_upload_page_shows_the_sentence_and_keeps_nothing(decision, office_c
 
 
 def test_the_portals_own_annex_and_an_annex_with_extra_columns_are_not_refused(
-    decision, office_client, office_user
+    decision, office_client, office_user, pairs_before_the_reform
 ):
     url = exporters.get("annex").download_url()
-    data = downloaded(office_client, url, {"decision": decision.pk})
-    _batch, plan = service.preview("annex", upload(data), decision, office_user)
+    data = downloaded(office_client, url, {"decision": decision.pk, "map": "old"})
+    # Read as the 2021–2025 annex it is: its pairs (and a new one) before 01/07/2025.
+    agreed = terms.resolve(decision, effective_on=datetime.date(2025, 5, 5))
+    _batch, plan = service.preview("annex", upload(data), decision, office_user, annex_terms=agreed)
+    assert [row.errors for row in plan.rows if row.errors] == []
     assert (plan.errors, plan.unchanged) == (0, 126)
     extra = workbook_bytes(
         [
@@ -124,7 +128,9 @@ def test_the_portals_own_annex_and_an_annex_with_extra_columns_are_not_refused(
             ],
         ]  # fmt: skip
     )
-    _batch, plan = service.preview("annex", upload(extra), decision, office_user)
+    _batch, plan = service.preview(
+        "annex", upload(extra), decision, office_user, annex_terms=agreed
+    )
     assert (plan.errors, len(plan.rows)) == (0, 1)
 
 
@@ -164,6 +170,7 @@ def test_an_office_typed_visit_log_is_recognised_by_its_columns(decision, office
         service.preview("annex", upload(data), decision, office_user)
 
 
+@pytest.mark.usefixtures("before_the_reform")
 def test_an_annex_with_two_columns_a_list_also_has_is_still_an_annex(decision, office_user):
     # An amending decision's annex: which decision and what happens to the pair.
     data = workbook_bytes(

@@ -12,7 +12,8 @@ from tests.factories import make_decision
 
 from .import_workbooks import as_office_saves, workbook_bytes
 
-pytestmark = pytest.mark.django_db
+# Annexes of 2021–2025 decisions, imported as before 01/07/2025 (conftest.before_the_reform).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("before_the_reform")]
 
 HEADER = ["STT", "Họ và tên", "Chức vụ", "Cơ quan", "Xã"]
 TITLE = [["UBND TỈNH LÀO CAI"], ["PHỤ LỤC"], HEADER]  # the header is row 3

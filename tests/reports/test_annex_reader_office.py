@@ -19,7 +19,8 @@ from tests.support import office_annex
 
 from .import_workbooks import upload
 
-pytestmark = pytest.mark.django_db
+# Decision 1599's annexes, imported as before 01/07/2025 (conftest.before_the_reform).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("before_the_reform")]
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from tests.factories import make_decision
 
 from .import_workbooks import nfd, upload, workbook_bytes
 
-pytestmark = pytest.mark.django_db
+# Annexes of 2021–2025 decisions, imported as before 01/07/2025 (conftest.before_the_reform).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("before_the_reform")]
 
 # Each word that starts an agency name, in a title as offices type it (invented agencies).
 BY_AGENCY_WORD = [

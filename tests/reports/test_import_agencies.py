@@ -1,11 +1,16 @@
 """An agency typed with or without its province is the agency the portal knows."""
 
+import pytest
+
 from assignments.models import Agency
 from reports.imports import annex
 from reports.imports.files import load_grids
 from tests.factories import make_decision
 
 from .import_workbooks import workbook_bytes
+
+# Annexes of 2021–2025 decisions, imported as before 01/07/2025 (conftest.before_the_reform).
+pytestmark = pytest.mark.usefixtures("before_the_reform")
 
 HEADER = ["STT", "Họ và tên", "Chức vụ", "Cơ quan", "Xã"]
 

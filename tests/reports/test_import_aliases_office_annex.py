@@ -15,7 +15,8 @@ from tests.support import office_annex
 
 from .import_workbooks import upload
 
-pytestmark = pytest.mark.django_db
+# Decision 1599's annexes, imported as before 01/07/2025 (conftest.before_the_reform).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("before_the_reform")]
 
 
 @pytest.fixture
@@ -54,7 +55,7 @@ def test_only_the_misspelt_rows_wait_and_each_offers_its_commune_first(
 
 
 def test_picked_once_every_pair_lands_and_the_next_file_has_nothing_to_pick(
-    annex, decision, office_user, today
+    annex, decision, office_user
 ):
     batch, plan = service.preview("annex", upload(annex.data), decision, office_user)
     picks = {row.row: row.choice.candidates[0].pk for row in plan.rows if row.action == "error"}

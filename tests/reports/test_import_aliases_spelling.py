@@ -109,9 +109,24 @@ def test_the_commune_meant_is_the_first_candidate_in_its_district(districts, mis
     wrong = [
         (typed, meant.name, [c.name for c in found])
         for typed, meant, communes in cases
-        if (found := spelling.closest(typed, communes))[:1] != [meant]
+        if meant not in first(typed, found := spelling.closest(typed, communes))
     ]
     assert wrong == []
+
+
+def first(typed, found):
+    """The candidates ranked first: the closest, and any exactly as close.
+
+    A slip can make one spelling of two names of a district: "Minh Quan" is Minh Quán
+    with its tone dropped and Minh Quân with its mark dropped (Huyện Trấn Yên). Both
+    are then offered first, and the office picks.
+    """
+    if not found:
+        return []
+    best = spelling.distance(typed, found[0].name)
+    tied = [c for c in found if spelling.distance(typed, c.name) == best]
+    assert len(tied) <= 2, (typed, [c.name for c in tied])
+    return tied
 
 
 @pytest.mark.parametrize(

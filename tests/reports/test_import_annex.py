@@ -21,7 +21,8 @@ from .import_workbooks import (
     workbook_bytes,
 )
 
-pytestmark = pytest.mark.django_db
+# Decision 1599's annexes, imported as before 01/07/2025 (conftest.before_the_reform).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("before_the_reform")]
 
 
 def in_district(district, n):
@@ -116,8 +117,9 @@ def test_uploading_writes_no_domain_row_before_confirm(messy, office_client):
 
 
 def test_confirm_writes_the_rows_with_history_and_the_same_file_twice_changes_nothing(
-    messy, decision, office_client, office_user, today
+    messy, decision, office_client, office_user, before_the_reform
 ):
+    today = before_the_reform
     data, named = messy
     office_client.post(
         reverse("reports:import_annex"), {"decision": decision.pk, "file": upload(data)}

@@ -30,6 +30,8 @@ pytestmark = [
         "imports cannot interleave there (set DATABASE_URL=postgres://…)",
     ),
     pytest.mark.django_db(transaction=True),
+    # Decision 1599's annexes, imported as before 01/07/2025 (conftest.before_the_reform).
+    pytest.mark.usefixtures("before_the_reform"),
 ]
 
 SURNAMES = ["Giàng", "Sùng", "Thào", "Vàng", "Lò", "Hầu", "Tẩn", "Lồ"]

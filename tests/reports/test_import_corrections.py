@@ -13,15 +13,17 @@ from django.utils.html import escape
 
 from assignments.history.registry import history_url
 from assignments.models import Agency, Assignment, Leader
-from reports.imports import service
+from reports.imports import service, terms
 from reports.models import ImportBatch
 from tests.support.clock import DEMO_DAY
 
 from .import_workbooks import active_assignment, upload, workbook_bytes
 
-pytestmark = pytest.mark.django_db
+# Decision 1599's annexes, imported as before 01/07/2025 (conftest.before_the_reform).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("before_the_reform")]
 
 HEADER = ["STT", "Họ và tên", "Chức vụ", "Cơ quan, đơn vị", "Xã"]
+EFFECTIVE = datetime.date(2025, 5, 5)
 
 
 @pytest.fixture
@@ -48,8 +50,13 @@ def other_agency(y_ty):
 
 
 def preview(rows, decision):
+    """The preview of an annex whose pairs take effect before 01/07/2025, as those of the
+    2021–2025 decision did (the clock may be later: the history reads newest first)."""
     data = workbook_bytes([HEADER, *rows])
-    return service.preview("annex", upload(data, "sua-phu-luc.xlsx"), decision, None)
+    agreed = terms.resolve(decision, effective_on=EFFECTIVE)
+    return service.preview(
+        "annex", upload(data, "sua-phu-luc.xlsx"), decision, None, annex_terms=agreed
+    )
 
 
 def confirm(client, batch):
@@ -202,7 +209,11 @@ def test_a_long_file_name_gives_way_to_the_import_number_in_the_history(decision
     name = "phu-luc-" + "rat-dai-" * 20 + ".xlsx"
     row = [1, y_ty.leader.full_name, "Phó Chủ tịch Thử", y_ty.leader.agency.name, "Y Tý"]
     batch, _plan = service.preview(
-        "annex", upload(workbook_bytes([HEADER, row]), name), decision, None
+        "annex",
+        upload(workbook_bytes([HEADER, row]), name),
+        decision,
+        None,
+        annex_terms=terms.resolve(decision, effective_on=EFFECTIVE),
     )
     service.apply(batch, None)
     (reason,) = set(

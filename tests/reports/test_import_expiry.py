@@ -17,11 +17,12 @@ from reports.models import ImportBatch
 
 from .import_workbooks import upload, workbook_bytes
 
-pytestmark = pytest.mark.django_db
+# Decision 1599's annexes, imported as before 01/07/2025 (conftest.before_the_reform).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("before_the_reform")]
 
 HEADER = ["STT", "Họ và tên", "Chức vụ", "Cơ quan", "Xã"]
 ROW = [1, "Trần Thị Thử Nghiệm", "Giám đốc", "Sở Tài chính", "Bản Vược"]
-UPLOADED = datetime.datetime(2026, 11, 18, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+UPLOADED = datetime.datetime(2025, 5, 5, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
 @pytest.fixture
@@ -59,7 +60,7 @@ def test_confirming_a_day_old_preview_expires_it_and_writes_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         response = office_client.post(url, {"action": "confirm"}, follow=True)
     text = response.content.decode()
-    assert "Bản xem trước này đã hết hạn lúc 09:00 19/11/2026 (24 giờ sau khi tải lên)" in text
+    assert "Bản xem trước này đã hết hạn lúc 09:00 06/05/2025 (24 giờ sau khi tải lên)" in text
     assert "chưa có gì được ghi" in text
     assert "Hết hạn" in text
     assert "Xác nhận nhập" not in text  # no button left to press
@@ -90,13 +91,13 @@ def test_opening_an_old_preview_shows_it_expired(
 
 def test_a_waiting_preview_says_until_when(preview, office_client):
     response = office_client.get(reverse("reports:import_preview", args=[preview.pk]))
-    assert "(hết hạn lúc 09:00 19/11/2026 nếu chưa xác nhận)" in response.content.decode()
+    assert "(hết hạn lúc 09:00 06/05/2025 nếu chưa xác nhận)" in response.content.decode()
 
 
 def test_the_limit_is_a_setting(clock, preview, office_user, settings):
     settings.NTM_IMPORT_PREVIEW_HOURS = 2
     clock.shift(datetime.timedelta(hours=2))
-    with pytest.raises(service.ImportRefused, match=r"hết hạn lúc 11:00 18/11/2026 \(2 giờ"):
+    with pytest.raises(service.ImportRefused, match=r"hết hạn lúc 11:00 05/05/2025 \(2 giờ"):
         service.apply(preview, office_user)
 
 

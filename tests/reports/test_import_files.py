@@ -17,7 +17,8 @@ from reports.models import ImportBatch
 
 from .import_workbooks import upload, workbook_bytes
 
-pytestmark = pytest.mark.django_db
+# Decision 1599's annexes, imported as before 01/07/2025 (conftest.before_the_reform).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("before_the_reform")]
 
 HEADER = ["STT", "Họ và tên", "Chức vụ", "Cơ quan", "Xã"]
 ROW = [1, "Nguyễn Văn An", "Giám đốc", "Sở Tài chính", "Bản Vược"]
@@ -192,7 +193,8 @@ def test_the_stored_file_must_not_change_before_confirm(decision, office_user):
 
 
 def test_annex_template_has_a_title_block_and_the_header(office_client):
-    response = office_client.get(reverse("reports:import_template", args=["phu-luc"]))
+    url = reverse("reports:import_template", args=["phu-luc"])
+    response = office_client.get(url, {"map": "old"})  # by district: before 01/07/2025
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
     values = [row for row in sheet.iter_rows(values_only=True) if any(row)]
     assert values[0][0] == "UBND TỈNH LÀO CAI"

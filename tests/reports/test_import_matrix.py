@@ -77,10 +77,15 @@ def test_the_unedited_export_imports_as_all_unchanged(exported, office_user):
 def test_a_met_cell_for_an_unassessed_commune_creates_a_real_assessment(exported, office_user):
     assessed = {code for code, _n in assessments()}
     cells = matrix_cells(exported)
-    code = next(code for code, _n in cells if code not in assessed)  # Tà Chải, merged in 2024
+    # The old Yên Bái's xã: in the programme, none assessed in the demo.
+    unassessed = (
+        Commune.objects.in_programme().exclude(code__in=assessed).filter(valid_to__year=YEAR)
+    )
+    commune = unassessed.filter(code__in={code for code, _n in cells}).order_by("code").first()
+    code = commune.code
     data = edited(exported, {cells[(code, 4)]: "✓", cells[(code, 5)]: "Chưa đạt"})
     batch, plan = service.preview("matrix", upload(data), YEAR, office_user)
-    assert [(row.action, row.commune) for row in plan.rows] == [("create", "Tà Chải")]
+    assert [(row.action, row.commune) for row in plan.rows] == [("create", commune.name)]
     service.apply(batch, office_user)
     created = Assessment.objects.get(commune__code=code, year=YEAR)
     assert (created.criterion.number, created.met, created.is_demo) == (4, True, False)
@@ -154,7 +159,11 @@ def test_matrix_template_lists_the_years_communes_with_empty_cells(office_client
     ]  # fmt: skip
     codes = [row[1] for row in sheet.iter_rows(min_row=8, values_only=True)
              if isinstance(row[1], str) and row[1].isdigit()]  # fmt: skip
-    assert len(codes) == 126 and "02872" not in codes  # Tà Chải ended in 2024
+    # The old Lào Cai's 126 xã and the old Yên Bái's 146: Tà Chải ended in 2024.
+    assert len(codes) == 126 + 146 and "02872" not in codes
+    assert set(codes) == set(
+        Commune.objects.in_programme().filter(valid_to__year=YEAR).values_list("code", flat=True)
+    )
     assert sheet.freeze_panes == "D8" and sheet.print_title_rows == "$6:$7"
     assert sheet.page_setup.orientation == "landscape"
     filled = [value for row in sheet.iter_rows(min_row=8, values_only=True)
@@ -174,7 +183,7 @@ def test_the_command_previews_with_dry_run_then_applies(exported, tmp_path, offi
     call_command("import_excel", "matrix", str(path), "--year", "2025", "--dry-run", stdout=out)
     assert f"CẬP NHẬT    {cells[key]} " in out.getvalue() and "Chưa đạt → Đạt" in out.getvalue()
     assert "không ghi gì" in out.getvalue()
-    assert "Đọc 127 dòng xã." in out.getvalue()
+    assert f"Đọc {len({code for code, _n in cells})} dòng xã." in out.getvalue()
     assert assessments() == before
 
     out = io.StringIO()
@@ -211,4 +220,6 @@ def test_the_preview_page_lists_each_changed_cell_old_and_new(exported, office_c
     for cell, _value in picks.values():
         assert f"<td>{cell}</td>" in page
     assert page.count('<span class="badge update">Cập nhật</span>') == 3
-    assert "2410" in page  # unchanged cells, counted not listed
+    # Every other cell of the file is unchanged: counted, not listed.
+    unchanged = len(matrix_cells(exported)) - 3
+    assert f'<span class="figure">{unchanged}</span>' in page, page[page.index("cards") :][:600]

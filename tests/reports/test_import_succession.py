@@ -19,7 +19,8 @@ from tests.factories import make_decision, make_group, make_leader
 
 from .import_workbooks import annex_rows_for, upload, workbook_bytes
 
-pytestmark = pytest.mark.django_db
+# Decision 1599's annexes, imported as before 01/07/2025 (conftest.before_the_reform).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("before_the_reform")]
 
 D = datetime.date
 ONE_DAY = datetime.timedelta(days=1)
@@ -197,10 +198,11 @@ def test_each_new_leader_has_their_own_agencys_group(decision, replacing, office
 
 
 def test_without_terms_a_pair_replaced_today_never_overlaps_the_old_one(
-    decision, replacing, office_user, office_client, monkeypatch, today
+    decision, replacing, office_user, office_client, monkeypatch, before_the_reform
 ):
     """The old default (the decision's own annex, from today) no longer leaves both in force
     on the import day: today's export lists each commune once."""
+    today = before_the_reform
     batch, _plan = service.preview("annex", upload(replacing.data), decision, office_user)
     service.apply(batch, office_user)
 

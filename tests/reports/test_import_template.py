@@ -11,19 +11,29 @@ from openpyxl.utils.cell import coordinate_from_string
 from openpyxl.utils.exceptions import CellCoordinatesException
 
 from assignments.models import Agency, Decision
-from communes.models import Commune, District
+from communes.models import Commune, District, Province
 from reports.imports import service
 
 from .import_workbooks import save, upload
 
-pytestmark = pytest.mark.django_db
+# Decision 1599's annexes, imported as before 01/07/2025 (conftest.before_the_reform).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("before_the_reform")]
 
 HEADER = ["STT", "Họ và tên", "Chức vụ", "Cơ quan, đơn vị", "Huyện", "Xã được phân công"]
 
 
+def lao_cai():
+    """The old Lào Cai, whose Decision 1599 the template is filled in for."""
+    return Province.objects.get(name="Tỉnh Lào Cai", era="pre2025")
+
+
 @pytest.fixture
 def template(office_client):
-    response = office_client.get(reverse("reports:import_template", args=["phu-luc"]))
+    """The blank annex by district of the old Lào Cai (before 01/07/2025)."""
+    response = office_client.get(
+        reverse("reports:import_template", args=["phu-luc"]),
+        {"map": "old", "province": lao_cai().pk},
+    )
     assert response.status_code == 200
     return openpyxl.load_workbook(io.BytesIO(response.content))
 
@@ -60,7 +70,7 @@ def is_valid_name(name):
 def test_the_lists_are_on_a_hidden_sheet_with_valid_names(template):
     main, lists = template.worksheets
     assert (main.sheet_state, lists.sheet_state) == ("visible", "hidden")
-    districts = list(District.objects.in_programme().order_by("code"))
+    districts = list(District.objects.in_programme().filter(province=lao_cai()).order_by("code"))
     assert len(districts) == 9
     assert named(template, "DS_Huyen") == (lists.title, [d.name for d in districts])
     for index, district in enumerate(districts, 1):
@@ -69,7 +79,8 @@ def test_the_lists_are_on_a_hidden_sheet_with_valid_names(template):
         assert title == lists.title
         assert sorted(communes) == sorted(expected.values_list("name", flat=True)), district
     _title, everything = named(template, "DS_Xa")
-    assert len(everything) == Commune.objects.in_programme().count() == 127
+    assert len(everything) == Commune.objects.in_programme().filter(province=lao_cai()).count()
+    assert len(everything) == 127
     _title, agencies = named(template, "DS_CoQuan")
     assert sorted(agencies) == sorted(Agency.objects.values_list("name", flat=True))
     assert len(agencies) > 10

@@ -15,7 +15,8 @@ from reports.models import ImportBatch
 
 from .import_workbooks import active_assignment, upload, workbook_bytes
 
-pytestmark = pytest.mark.django_db
+# Decision 1599's annexes, imported as before 01/07/2025 (conftest.before_the_reform).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("before_the_reform")]
 
 D = datetime.date
 URL = reverse("reports:import_annex")

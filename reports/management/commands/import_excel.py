@@ -29,7 +29,7 @@ from core.formats import DATE_INPUT_FORMATS, day
 from reports.imports import picks, service, terms
 from reports.imports.files import ImportFileError
 from reports.imports.plan import ERROR
-from reports.imports.reference import Reference
+from reports.imports.scope import annex_reference
 from reports.models import ImportBatch
 
 AMENDMENT_OPTIONS = ("amendment_number", "amendment_date", "amendment_title")
@@ -90,7 +90,7 @@ class Command(BaseCommand):
         if kind == ImportBatch.Kind.ANNEX:
             extra["annex_terms"] = self._terms(target, options)
             if choose:
-                extra["picks"] = self._picks(choose)
+                extra["picks"] = self._picks(choose, annex_reference(target, extra["annex_terms"]))
         elif any(options.get(name) for name in AMENDMENT_OPTIONS + ("effective",)) or choose:
             raise CommandError(
                 "Các tuỳ chọn --effective, --amendment-…, --choose chỉ dùng khi nhập phụ lục."
@@ -169,9 +169,9 @@ class Command(BaseCommand):
         except terms.TermsError as error:
             raise CommandError(str(error)) from error
 
-    def _picks(self, choose):
+    def _picks(self, choose, reference):
         try:
-            return picks.from_codes(choose, Reference())
+            return picks.from_codes(choose, reference)
         except picks.PickError as error:
             raise CommandError(f"{error} Không ghi gì.") from error
 
@@ -188,6 +188,7 @@ class Command(BaseCommand):
         out.write(f"Lần nhập #{batch.pk}: {batch.get_kind_display()} – {batch.target_label}")
         if plan.kind == ImportBatch.Kind.ANNEX:
             out.write(terms.of(batch).describe(batch.decision))
+            out.write(plan.reference.describe_scope())
         if plan.kind == ImportBatch.Kind.MATRIX:
             out.write(f"Đọc {plan.extra['communes']} dòng xã.")
         out.write(
@@ -198,12 +199,13 @@ class Command(BaseCommand):
             if row.action == ERROR:
                 out.write(self.style.ERROR("; ".join(row.errors)))
                 if row.choice is not None and row.choice.picked is None:
-                    out.write(self._pick_hint(row))
+                    out.write(self._pick_hint(row, plan.reference))
                 continue
             label = LABELS[row.action]
             if plan.kind == ImportBatch.Kind.ANNEX:
+                where = f"{row.commune} ({row.district})" if row.district else row.commune
                 line = (
-                    f"Dòng {row.row:>4}  {label:<10}  {row.commune} ({row.district}): "
+                    f"Dòng {row.row:>4}  {label:<10}  {where}: "
                     f"{row.leader}, {row.position} – {row.agency}"
                 )
                 if row.previous:
@@ -222,10 +224,13 @@ class Command(BaseCommand):
             out.write(line)
 
     @staticmethod
-    def _pick_hint(row):
+    def _pick_hint(row, reference):
         """How to pick the row's commune: --choose ROW=CODE with the closest communes' codes."""
         near = ", ".join(
-            f"{row.row}={c.code} ({c.name}, {c.district.name})" for c in row.choice.candidates
+            f"{row.row}={c.code} ({c.name}, {reference.place(c)})"
+            if c.district_id
+            else f"{row.row}={c.code} ({reference.label(c)})"
+            for c in row.choice.candidates
         )
         return f"           chọn xã bằng --choose {row.row}=MÃ_XÃ" + (
             f"; gần giống: {near}" if near else ""
