@@ -63,6 +63,14 @@ def _contacts_hidden(response, o):
     html = response.content.decode()
     assert o.a.leader.full_name in html
     assert not any(phone in html for phone in _phones(o.a))
+    assert "tel:" not in html  # nor those of the other pairs the unit's dossier shows
+
+
+def _ended_pair_without_contacts(response, o):
+    """The xã of group A's pair until 30/06/2025: the pair among the previous ones, no
+    phone for anyone (the group is reached on today's unit, which the page links to)."""
+    _contacts_hidden(response, o)
+    assert reverse("reports:commune_detail", args=[o.a.commune_id]) in response.content.decode()
 
 
 def _contacts_of_group_a(response, o):
@@ -127,6 +135,10 @@ CHECKS = {
     ("commune_detail A", "member_b"): _contacts_hidden,
     ("commune_detail A", "member_a"): _contacts_of_group_a,
     ("commune_detail A", "leader"): _contacts_of_group_a,
+    ("commune_detail A until 2025", "reader"): _ended_pair_without_contacts,
+    ("commune_detail A until 2025", "member_b"): _ended_pair_without_contacts,
+    ("commune_detail A until 2025", "member_a"): _ended_pair_without_contacts,
+    ("commune_detail A until 2025", "leader"): _ended_pair_without_contacts,
     ("visit_list", "member_b"): _draft_a_not_listed,
     ("visit_list", "reader"): _draft_a_not_listed,
     ("visit_list", "member_a"): _draft_a_listed,

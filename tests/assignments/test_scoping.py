@@ -1,22 +1,29 @@
 """Scoped access on the reading pages: what each role sees in lists and dossiers,
 and personal data (phones, e-mails) only for the office, the group and its leader."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from assignments.models import Assignment, FieldVisit, Leader
 from communes.models import Commune
+from sampledata.lifecycle import GROUP_A_COMMUNE, GROUP_B_COMMUNE, demo_assignment
 from tests.factories import make_visit
 
 pytestmark = pytest.mark.django_db
 
 ALL = {"per_page": 200}
+# A day the pairs in force, on today's units since 01/07/2025, were working.
+SINCE_THE_REFORM = datetime.date(2025, 8, 6)
 
 
 def assignment(commune):
-    return Assignment.objects.select_related("leader", "working_group").get(
-        commune__name=commune, ended_on__isnull=True
-    )
+    """The demo pair in force that began on that 2021 xã: since 01/07/2025 on the unit it
+    went into (Bản Vược → Xã Bát Xát, Y Tý → Xã Y Tý)."""
+    found = demo_assignment(commune)
+    assert found is not None and found.ended_on is None, commune
+    return found
 
 
 def listed(response):
@@ -37,7 +44,12 @@ def all_pages(client, url, params=None):
 
 @pytest.fixture
 def draft_a():
-    return make_visit(assignment=assignment("Bản Vược"), status="draft", purpose="Nháp của tổ A")
+    return make_visit(
+        assignment=assignment(GROUP_A_COMMUNE),
+        status="draft",
+        purpose="Nháp của tổ A",
+        visited_on=SINCE_THE_REFORM,
+    )
 
 
 def test_visit_list_shows_drafts_only_to_their_group_and_the_office(
@@ -81,20 +93,27 @@ def test_leader_lists_only_their_own_assignments(leader_client, reader_client):
 
 
 def test_leader_lists_and_opens_only_their_own_communes(leader_client):
-    own = assignment("Bản Vược")
-    other = assignment("Y Tý")
-
-    response = leader_client.get(reverse("reports:commune_list"), ALL)
-
-    assert listed(response) == {own.commune_id}
-    assert (
-        leader_client.get(reverse("reports:commune_detail", args=[own.commune_id])).status_code
-        == 200
+    own = assignment(GROUP_A_COMMUNE)  # Xã Bát Xát, since 01/07/2025
+    other = assignment(GROUP_B_COMMUNE)  # Xã Y Tý
+    own_until_2025, other_until_2025 = own.predecessor, other.predecessor  # ended, carried over
+    assert own_until_2025.commune.name == GROUP_A_COMMUNE
+    # Another leader's pair, ended on 30/06/2025, on an old xã that went into his unit.
+    neighbour = Assignment.objects.get(
+        commune__current_unit=own.commune, commune__name="Bản Qua", ended_on__isnull=False
     )
-    assert (
-        leader_client.get(reverse("reports:commune_detail", args=[other.commune_id])).status_code
-        == 404
-    )
+
+    def status(commune_id):
+        return leader_client.get(reverse("reports:commune_detail", args=[commune_id])).status_code
+
+    # Today's map (the default) lists his unit; the old map the xã he had until 2025.
+    assert listed(leader_client.get(reverse("reports:commune_list"), ALL)) == {own.commune_id}
+    old_map = leader_client.get(reverse("reports:commune_list"), {"map": "old", **ALL})
+    assert listed(old_map) == {own_until_2025.commune_id}
+    assert status(own.commune_id) == 200
+    assert status(own_until_2025.commune_id) == 200
+    assert status(other.commune_id) == 404
+    assert status(other_until_2025.commune_id) == 404
+    assert status(neighbour.commune_id) == 404
 
 
 def test_other_roles_list_every_commune(reader_client):
@@ -120,8 +139,8 @@ def test_dossier_timeline_hides_a_groups_draft_from_others(
 
 
 def test_leader_opens_only_their_own_leader_and_agency_pages(leader_client):
-    own = assignment("Bản Vược").leader
-    other = assignment("Y Tý").leader
+    own = assignment(GROUP_A_COMMUNE).leader
+    other = assignment(GROUP_B_COMMUNE).leader
 
     assert leader_client.get(reverse("assignments:leader_detail", args=[own.pk])).status_code == 200
     assert leader_client.get(reverse("assignments:leader_detail", args=[other.pk])).status_code == (
@@ -158,7 +177,7 @@ def test_phone_numbers_in_the_dossier_only_for_the_office_the_group_and_its_lead
     request, persona, sees_contacts
 ):
     client = request.getfixturevalue(f"{persona}_client")
-    a = assignment("Bản Vược")
+    a = assignment(GROUP_A_COMMUNE)
     a.leader.email = "lan.nguyen@laocai.gov.vn"
     a.leader.save()
 
@@ -185,7 +204,7 @@ def test_leader_page_shows_phone_and_email_only_to_those_who_may_see_them(
     request, persona, sees_contacts
 ):
     client = request.getfixturevalue(f"{persona}_client")
-    leader = assignment("Bản Vược").leader
+    leader = assignment(GROUP_A_COMMUNE).leader
     leader.email = "lan.nguyen@laocai.gov.vn"
     leader.save()
 

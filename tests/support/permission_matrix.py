@@ -6,16 +6,20 @@ tests/test_security.py reads every URL the office can GET from it.
 """
 
 import base64
+import datetime
 from types import SimpleNamespace
 
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from assignments.models import Assignment, Attachment, Decision
+from assignments.models import Attachment, Decision
 from reports.models import ImportBatch
+from sampledata.lifecycle import GROUP_A_COMMUNE, GROUP_B_COMMUNE, demo_assignment
 from tests.factories import make_recommendation, make_visit
 
+# A day the pairs in force (from 01/07/2025, on today's units) were working.
+SINCE = datetime.date(2025, 8, 6)
 PERSONAS = ("office", "member_a", "member_b", "leader", "reader", "anonymous")
 # A 1×1 PNG.
 PNG = base64.b64decode(
@@ -35,6 +39,7 @@ A_ANSWERS = (302, 302, 403, 403, 403, 302)
 RESTORERS = (302, 403, 404, 404, 404, 302)
 COMMENT = {"comment": "Đề nghị bổ sung biên bản làm việc với xã."}
 V, H = "assignments:visit_detail", "assignments:history"
+OLD_A_COMMUNE, OLD_B_COMMUNE = "a.predecessor.commune_id", "b.predecessor.commune_id"
 RESTORE = ("assignments:history_restore", "slug.visit", "draft_a.pk", "draft_record.history_id")
 
 # (row, method, (URL name, paths of its arguments on the test objects), statuses[, data]).
@@ -43,6 +48,10 @@ ROWS = [
     ("commune_list", "get", ("reports:commune_list",), READ),
     ("commune_detail A", "get", ("reports:commune_detail", "a.commune_id"), READ),
     ("commune_detail B", "get", ("reports:commune_detail", "b.commune_id"), NOT_LEADER),
+    # The units the groups' pairs were on until 30/06/2025 (Bản Vược, Y Tý): the leader
+    # still reads his own ended pair's xã, not the other group's.
+    ("commune_detail A until 2025", "get", ("reports:commune_detail", OLD_A_COMMUNE), READ),
+    ("commune_detail B until 2025", "get", ("reports:commune_detail", OLD_B_COMMUNE), NOT_LEADER),
     ("report_index", "get", ("reports:report_index",), READ),
     ("export_annex", "get", ("reports:export_annex",), READ),
     ("export_matrix", "get", ("reports:export_matrix",), READ),
@@ -69,6 +78,8 @@ ROWS = [
     ("my_work", "get", ("assignments:my_work",), READ),
     ("visit_create A", "get", ("assignments:visit_create", "a.pk"), (200, 200, 403, 403, 403, 302)),
     ("visit_create B", "get", ("assignments:visit_create", "b.pk"), (200, 403, 200, 404, 403, 302)),
+    # Group A's pair ended on 30/06/2025 (carried over): only the office records for it now.
+    ("visit_create A ended", "get", ("assignments:visit_create", "a.predecessor.pk"), OFFICE),
     ("visit_edit draft A", "get", ("assignments:visit_edit", "draft_a.pk"), A_DRAFT),
     ("visit_edit submitted A", "get", ("assignments:visit_edit", "submitted_a.pk"), OFFICE),
     ("attachment_download", "get", ("assignments:attachment_download", "file.pk"), A_DRAFT),
@@ -87,6 +98,8 @@ ROWS = [
     ("carry_over", "get", ("assignments:carry_over",), OFFICE),
     ("history visit draft A", "get", (H, "slug.visit", "draft_a.pk"), A_DRAFT),
     ("history assignment B", "get", (H, "slug.assignment", "b.pk"), NOT_LEADER),
+    ("history assignment A ended", "get", (H, "slug.assignment", "a.predecessor.pk"), READ),
+    ("history assignment B ended", "get", (H, "slug.assignment", "b.predecessor.pk"), NOT_LEADER),
     ("history recommendation", "get", (H, "slug.recommendation", "recommendation.pk"), READ),
     ("history leader A", "get", (H, "slug.leader", "a.leader_id"), READ),
     ("history leader B", "get", (H, "slug.leader", "b.leader_id"), NOT_LEADER),
@@ -115,8 +128,11 @@ def _get(o, path):
 
 def objects(member_a_user):
     """The objects the matrix's URLs name (a draft of group A, a submitted visit, a file…)."""
-    a = Assignment.objects.select_related("leader").get(commune__name="Bản Vược", ended_on=None)
-    b = Assignment.objects.select_related("leader").get(commune__name="Y Tý", ended_on=None)
+    # The pairs in force today: group A's and group B's, carried over on 01/07/2025 from
+    # Bản Vược and Y Tý to the units these went into.
+    a = demo_assignment(GROUP_A_COMMUNE)
+    b = demo_assignment(GROUP_B_COMMUNE)
+    assert a.predecessor.ended_on and b.predecessor.ended_on, "the demo's carry-over"
     # Dated today: first in the visits list for whoever may see it.
     draft_a = make_visit(
         assignment=a,
@@ -125,7 +141,9 @@ def objects(member_a_user):
         created_by=member_a_user,
         visited_on=timezone.localdate(),
     )
-    submitted_a = make_visit(assignment=a, status="submitted", purpose="Chuyến đã gửi của tổ A")
+    submitted_a = make_visit(
+        assignment=a, status="submitted", purpose="Chuyến đã gửi của tổ A", visited_on=SINCE
+    )
     attachment = Attachment(
         visit=draft_a, original_name="anh.png", content_type="image/png", size=len(PNG)
     )
@@ -136,8 +154,8 @@ def objects(member_a_user):
         draft_a=draft_a,
         draft_record=draft_a.history.earliest("history_date"),
         submitted_a=submitted_a,
-        returned_a=make_visit(assignment=a, status="returned"),
-        confirmed_b=make_visit(assignment=b, status="confirmed"),
+        returned_a=make_visit(assignment=a, status="returned", visited_on=SINCE),
+        confirmed_b=make_visit(assignment=b, status="confirmed", visited_on=SINCE),
         file=attachment,
         recommendation=make_recommendation(visit=submitted_a, text="Sửa đường nội đồng"),
         decision=Decision.objects.get(is_demo=True),
