@@ -1,4 +1,11 @@
-"""The office picks two misspelt communes in the preview once; the next file matches by itself."""
+"""The office picks two misspelt communes in the preview once; the next file matches by itself.
+
+The file is Decision 1599's annex of 2021–2025, on the xã before 01/07/2025: uploaded
+with its pairs effective on a day before then, it is read on the old map (reports/imports/
+scope.py), where these pairs are those in force on 30/06/2025, since ended by the carry-over.
+"""
+
+import datetime
 
 import pytest
 from django.urls import reverse
@@ -12,11 +19,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 NAMES = ("Sàng Ma Sáo", "Y Tý", "Dền Sáng", "Dền Thàng")  # rows 6 to 9, under Bát Xát
 MISSPELT = {"Sàng Ma Sáo": "Xàng Ma Sáo", "Dền Sáng": "Rền Sáng"}
+LAST_DAY = datetime.date(2025, 6, 30)  # the last day of the old map
 
 
 def annex_file(folder, name):
     pairs = [
-        Assignment.objects.active()
+        Assignment.objects.active(on=LAST_DAY)
         .select_related("leader__agency", "commune")
         .get(commune__name=commune, commune__district__name="Huyện Bát Xát")
         for commune in NAMES
@@ -30,6 +38,7 @@ def annex_file(folder, name):
 def upload(page, decision, path):
     page.goto(reverse("reports:import_annex"))
     page.select_option("#id_decision", str(decision.pk))
+    page.fill("#id_effective_on", LAST_DAY.strftime("%d/%m/%Y"))
     page.set_input_files("#id_file", str(path))
     page.get_by_role("button", name="Tải lên và xem trước").click()
     page.wait_for_load_state()
@@ -43,6 +52,7 @@ def test_office_picks_two_communes_once_and_the_next_file_matches_them_by_alias(
     upload(page, decision, annex_file(tmp_path, "phu-luc-lan-1.xlsx"))
 
     main = page.locator("main")
+    assert "Tên xã được so với 127 xã trước 01/07/2025 của Lào Cai (cũ)" in main.inner_text()
     assert "Tên xã ở các dòng 6, 8 không khớp đúng một xã" in main.inner_text()
     pick = page.get_by_label("Chọn xã cho dòng 8")
     # The closest names first: Dền Sáng before Dền Thàng, nothing chosen for the office.
