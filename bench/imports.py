@@ -112,7 +112,8 @@ def _preview_and_apply(name, args):
     since, applied = timezone.now(), time.perf_counter()
     batch, _done = service.apply(batch, user)
     finished = time.perf_counter()
+    # The import's history reason ends "(lần nhập #N)" (reports.imports.service._reason).
     history = model.history.filter(history_date__gte=since,
-                                   history_change_reason__contains=f"#{batch.pk}:")  # fmt: skip
+                                   history_change_reason__endswith=f"#{batch.pk})")  # fmt: skip
     return {**figures, "preview": applied - started, "apply": finished - applied,
             "history": history.count()}  # fmt: skip
