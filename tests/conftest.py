@@ -6,13 +6,20 @@ Each test runs in a transaction that is rolled back, so tests may change the
 demo data freely.
 """
 
+import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db.models import Q
 from django.test import Client
 from django.utils import translation
 
+from assignments.models import Assignment, FieldVisit
+from assignments.services import reform
 from tests.support.clock import DEMO_DAY, on_demo_day
 
 
@@ -67,6 +74,38 @@ def today():
     """
     with on_demo_day():
         yield DEMO_DAY
+
+
+# A day of the 2021–2025 programme, before the 2025 reform.
+BEFORE_THE_REFORM = datetime.datetime(2025, 5, 5, 9, 0, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+@pytest.fixture
+def pairs_before_the_reform(db):
+    """The demo's pairs as they stood before 01/07/2025.
+
+    The demo carries Decision 1599's pairs over to today's units on 01/07/2025
+    (sampledata.laocai.reform): the pairs it ended are in force again, and those it
+    began on today's units (with their visits) are not there, nor is the history the
+    carry-over wrote (it would say that pairs in force had ended).
+    """
+    carried = Assignment.objects.filter(end_reason=Assignment.EndReason.REORGANISED)
+    successors = list(carried.exclude(successor=None).values_list("successor", flat=True))
+    carried.update(ended_on=None, end_reason="", end_note="", successor=None)
+    FieldVisit.objects.filter(assignment__in=successors).delete()
+    Assignment.objects.filter(pk__in=successors).delete()
+    Assignment.history.filter(
+        Q(history_change_reason=reform.CHANGE_REASON) | Q(id__in=successors)
+    ).delete()
+
+
+@pytest.fixture
+def before_the_reform(pairs_before_the_reform):
+    """The clock on a day before 01/07/2025 and the demo's pairs as they stood on it: the
+    2021–2025 decision worked on as the office did then (its annex imports, amendments).
+    The day itself."""
+    with time_machine.travel(BEFORE_THE_REFORM, tick=True):
+        yield BEFORE_THE_REFORM.date()
 
 
 def _user(username):

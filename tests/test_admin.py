@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.urls import reverse
 
 from assignments.models import Assignment
+from communes.models import Era
+from communes.reference import REFORM_DAY
 
 pytestmark = pytest.mark.django_db
 
@@ -61,10 +63,17 @@ def test_office_opens_changelist_add_form_and_history(office_client, office_user
         assert history.status_code == 200
 
 
-def test_office_sees_the_127_assignments_of_the_demo_decision(office_client):
+def test_office_sees_the_174_assignments_of_the_demo_decision(office_client):
+    """The 127 pairs of 2021 on the old xã and the 47 carried over to today's units on
+    01/07/2025 (sampledata.laocai.reform)."""
     response = office_client.get(admin_url(Assignment, "changelist"))
-    assert Assignment.objects.count() == 127
-    assert "127 phân công" in response.content.decode()
+    assert Assignment.objects.filter(decision__is_demo=True).count() == 174
+    assert Assignment.objects.filter(commune__era=Era.PRE_2025).count() == 127
+    assert (
+        Assignment.objects.filter(commune__era=Era.FROM_2025, started_on=REFORM_DAY).count() == 47
+    )
+    assert Assignment.objects.count() == 174
+    assert "174 phân công" in response.content.decode()
 
 
 @pytest.mark.parametrize("query", ["ban vuoc", "Bản Vược", "BAN VUOC"])

@@ -10,6 +10,9 @@ assignment ends without a successor, so that everywhere:
   has two leaders in force on one day (nor, by the database's rule, two active
   assignments under one decision);
 * the working group follows the new leader's agency (:func:`group_for`);
+* from 01/07/2025 the successor starts on a unit that exists on its first day: a pair
+  on an old xã goes on in the unit it went into by the carry-over (services.reform),
+  never by handing over or amending it on the old xã;
 * the old assignment gets one history entry for the whole change (end, reason,
   successor), the successor one for its start.
 """
@@ -19,6 +22,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from communes.validation import ceased_message
 from core.formats import day
 
 from ..models import Assignment, Decision, Leader, WorkingGroup
@@ -88,7 +92,8 @@ def succeed(
     The successor is `leader`'s, for `commune` (default: old's; the carry-over
     names the unit that absorbed old's), under `decision` (default: old's), from
     `started_on`; `old` ends on `ended_on`, by default the day before, and never
-    on or after `started_on`. Run it in a transaction: a refusal (WorkflowError)
+    on or after `started_on`. The successor's unit must exist on `started_on`
+    (communes.validation). Run it in a transaction: a refusal (WorkflowError)
     after the first write must roll everything back. The old assignment is ended
     first, so that the commune never has two active assignments under one
     decision; then it is saved once more with the successor link, which records
@@ -112,6 +117,16 @@ def succeed(
             )
             % {"commune": old.commune.name, "start": day(old.started_on), "end": day(ended_on)}
         )
+    refusal = ceased_message(
+        old.commune if commune is None else commune,
+        started_on,
+        _(
+            "Phân công từ ngày này ghi cho %(successor)s: hãy chuyển phân công sang đơn vị "
+            "mới (Phân công → Chuyển sang đơn vị mới)."
+        ),
+    )
+    if refusal:
+        raise WorkflowError(refusal)
     group = group_for(old, leader, started_on)
     if not _end_assignment(old, ended_on=ended_on, reason=reason, note=note):
         raise WorkflowError(_("Phân công này đã kết thúc."))

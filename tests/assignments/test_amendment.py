@@ -1,5 +1,10 @@
 """A decision amending 1599 re-pairs some communes; every other commune keeps its
-assignment under 1599."""
+assignment under 1599.
+
+Most tests amend the 2021–2025 decision as it stood before 01/07/2025, with 126 pairs
+in force on the old xã (`in_2021_2025`: the demo's carry-over undone); the last one
+amends it today, when its pairs in force are those carried over to today's units.
+"""
 
 import datetime
 
@@ -8,9 +13,14 @@ from django.urls import reverse
 
 from assignments.models import Assignment, Decision, WorkingGroup
 from assignments.services import errors, succession
+from sampledata import lifecycle as demo
 from tests.factories import make_decision, make_group, make_leader
 
 pytestmark = pytest.mark.django_db
+
+# Decision 1599's pairs as they stood before 01/07/2025 (tests/conftest.py). The clock
+# stays: the amendments are entered now, after the demo's own history.
+in_2021_2025 = pytest.mark.usefixtures("pairs_before_the_reform")
 
 
 def base():
@@ -49,6 +59,7 @@ def snapshot(decision):
     return set(decision.assignments.values_list("pk", "leader_id", "ended_on", "successor_id"))
 
 
+@in_2021_2025
 def test_office_sees_the_base_decision_and_rows_to_fill(office_client):
     html = office_client.get(url(base())).content.decode()
 
@@ -58,6 +69,7 @@ def test_office_sees_the_base_decision_and_rows_to_fill(office_client):
     assert "Bản Vược" in html
 
 
+@in_2021_2025
 def test_three_communes_are_re_paired_and_the_other_124_stay(office_client, office_user):
     decision = base()
     olds = in_force(decision, 3)
@@ -120,6 +132,7 @@ def test_three_communes_are_re_paired_and_the_other_124_stay(office_client, offi
     assert decision.assignments.active().count() == 123
 
 
+@in_2021_2025
 def test_a_commune_listed_twice_is_refused_and_nothing_is_written(office_client):
     decision = base()
     old = in_force(decision, 1)[0]
@@ -134,6 +147,7 @@ def test_a_commune_listed_twice_is_refused_and_nothing_is_written(office_client)
     assert (snapshot(decision), Decision.objects.count()) == before
 
 
+@in_2021_2025
 def test_a_commune_without_an_active_assignment_is_refused(office_client):
     decision = base()
     ended = decision.assignments.exclude(ended_on=None).select_related("commune").first()
@@ -157,6 +171,7 @@ def test_a_commune_without_an_active_assignment_is_refused(office_client):
     assert (snapshot(decision), Decision.objects.count()) == before
 
 
+@in_2021_2025
 def test_an_unknown_leader_is_refused(office_client):
     decision = base()
     old = in_force(decision, 1)[0]
@@ -168,6 +183,7 @@ def test_an_unknown_leader_is_refused(office_client):
     assert (snapshot(decision), Decision.objects.count()) == before
 
 
+@in_2021_2025
 @pytest.mark.parametrize(
     ("rows", "overrides", "says"),
     [
@@ -195,6 +211,7 @@ def test_other_mistakes_are_explained_and_nothing_is_written(office_client, rows
     assert (snapshot(decision), Decision.objects.count()) == before
 
 
+@in_2021_2025
 def test_a_second_amendment_re_pairs_a_commune_paired_by_the_first():
     decision = base()
     commune = in_force(decision, 1)[0].commune
@@ -220,6 +237,7 @@ def test_a_second_amendment_re_pairs_a_commune_paired_by_the_first():
     assert first.assignments.get().successor == current
 
 
+@in_2021_2025
 @pytest.mark.parametrize("client_name", ["member_a_client", "leader_client", "reader_client"])
 def test_only_the_office_may_amend_a_decision(request, client_name):
     client = request.getfixturevalue(client_name)
@@ -236,6 +254,7 @@ def test_unknown_decision_is_not_found(office_client):
     assert office_client.get(url(Decision(pk=999999))).status_code == 404
 
 
+@in_2021_2025
 @pytest.mark.parametrize("issued_on", [datetime.date(1, 1, 1), datetime.date(9999, 12, 31)])
 def test_the_service_refuses_an_issue_day_out_of_range(issued_on):
     """1 January of year 1 has no day before it to end the old assignments on."""
@@ -254,3 +273,52 @@ def test_the_service_refuses_an_issue_day_out_of_range(issued_on):
 
     assert snapshot(decision) == before
     assert not Decision.objects.filter(number="300/QĐ-UBND").exists()
+
+
+def test_today_an_amendment_re_pairs_a_unit_of_today_and_the_other_46_stay(office_client, today):
+    """Since 01/07/2025 the decision's pairs in force are the 47 carried over to today's
+    units: those are offered and re-paired, never the old xã whose pairs ended then."""
+    decision = base()
+    old = demo.demo_assignment(demo.GROUP_A_COMMUNE)  # group A's, on Xã Bát Xát
+    leader = make_leader()
+    others = set(
+        succession.active_under(decision).exclude(pk=old.pk).values_list("pk", "leader_id")
+    )
+
+    html = office_client.get(url(decision)).content.decode()
+    office_client.post(
+        url(decision), post_data([(old.commune_id, leader.pk)], issued_on="15/09/2026")
+    )
+
+    assert "47 xã có lãnh đạo phụ trách" in html
+    assert f'value="{old.commune_id}">Bát Xát' in html
+    assert f'<option value="{old.commune_id}">Bát Xát' in html
+    assert "Bản Vược" not in html  # its pair ended on 30/06/2025
+    old.refresh_from_db()
+    new = old.successor
+    assert (old.ended_on, old.end_reason) == (datetime.date(2026, 9, 14), "amended")
+    assert (new.decision.number, new.leader, new.commune) == ("2345/QĐ-UBND", leader, old.commune)
+    assert new.started_on == datetime.date(2026, 9, 15) and new.is_active
+    assert len(others) == 46
+    assert (
+        set(succession.active_under(decision).exclude(pk=new.pk).values_list("pk", "leader_id"))
+        == others
+    )
+
+
+@in_2021_2025
+def test_an_amendment_issued_after_the_reform_does_not_re_pair_an_old_xa(office_client):
+    """Before the office carries the pairs over, they are still in force on the old xã: a
+    decision of 2026 re-pairing one would start a pair on a xã that no longer exists."""
+    decision = base()
+    old = demo.demo_assignment(demo.GROUP_A_COMMUNE)  # Bản Vược's, not carried over
+    before = snapshot(decision), Decision.objects.count()
+
+    response = office_client.post(
+        url(decision), post_data([(old.commune_id, make_leader().pk)], issued_on="15/09/2026")
+    )
+
+    assert "Xã Bản Vược không còn từ 01/07/2025 (đã sáp nhập vào Xã Bát Xát)" in (
+        response.content.decode()
+    )
+    assert (snapshot(decision), Decision.objects.count()) == before

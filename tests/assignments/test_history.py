@@ -256,22 +256,32 @@ def test_restore_answers_only_post(office_client, visit):
 
 
 def test_commune_dossier_and_leader_page_link_to_the_history(office_client):
-    assignment = ban_vuoc()
-    recognition = Recognition.objects.filter(commune=assignment.commune).first()
-    assessment = assignment.commune.assessments.first()
+    assignment = ban_vuoc()  # on Xã Bát Xát since 01/07/2025
+    before = assignment.predecessor  # on Bản Vược until 30/06/2025, same leader
+    # Recognised before 2025: old xã that went into Xã Bát Xát.
+    recognitions = list(Recognition.objects.filter(commune__current_unit=assignment.commune))
+    assessment = before.commune.assessments.first()
 
-    dossier = office_client.get(
-        reverse("reports:commune_detail", args=[assignment.commune_id])
-    ).content.decode()
-    leader_page = office_client.get(
-        reverse("assignments:leader_detail", args=[assignment.leader_id])
-    ).content.decode()
+    def page(name, pk):
+        return office_client.get(reverse(name, args=[pk])).content.decode()
 
+    dossier = page("reports:commune_detail", assignment.commune_id)
+    old_dossier = page("reports:commune_detail", before.commune_id)
+    leader_page = page("assignments:leader_detail", assignment.leader_id)
+
+    # Today's unit: its pair, and the pairs and recognitions of the old xã it holds.
     assert history_url("assignment", assignment.pk) in dossier
-    assert history_url("assessment", assessment.pk) in dossier
-    if recognition is not None:
+    assert history_url("assignment", before.pk) in dossier
+    assert recognitions
+    for recognition in recognitions:
         assert history_url("recognition", recognition.pk) in dossier
+    # The old xã: its pair and its criteria assessments of 2021–2025.
+    assert history_url("assignment", before.pk) in old_dossier
+    assert history_url("assessment", assessment.pk) in old_dossier
+    # The leader: both pairs.
+    assert before.leader_id == assignment.leader_id
     assert history_url("assignment", assignment.pk) in leader_page
+    assert history_url("assignment", before.pk) in leader_page
 
 
 def test_assessment_history_names_the_criterion_and_shows_met_as_yes_or_no(

@@ -60,37 +60,53 @@ def test_leader_page_shows_position_agency_and_commune(office_client):
 
 
 def test_leader_scorecard_matches_the_database(office_client, today):
-    assignment = ban_vuoc()
-    # Only confirmed visits, and the support and recommendations of those, count.
-    visits = FieldVisit.objects.filter(assignment=assignment, status="confirmed")
-    supports = Support.objects.filter(visit__assignment=assignment, visit__status="confirmed")
-    recs = Recommendation.objects.filter(visit__assignment=assignment, visit__status="confirmed")
+    now = ban_vuoc()  # on Xã Bát Xát since 01/07/2025
+    before = now.predecessor  # the same leader's pair on Bản Vược, 2021 – 30/06/2025
     resolved = Q(status=Recommendation.Status.RESOLVED)
+
+    response = office_client.get(leader_url(now.leader_id))
+
+    cards = response.context["cards"]
+    assert [card.assignment.pk for card in cards] == [now.pk, before.pk]  # current first
+    html = response.content.decode()
+    for card in cards:
+        assignment = card.assignment
+        # Only confirmed visits, and the support and recommendations of those, count.
+        visits = FieldVisit.objects.filter(assignment=assignment, status="confirmed")
+        supports = Support.objects.filter(visit__assignment=assignment, visit__status="confirmed")
+        recs = Recommendation.objects.filter(
+            visit__assignment=assignment, visit__status="confirmed"
+        )
+        assert card.visits == visits.count() > 0
+        assert card.visits_leader_present == visits.filter(leader_present=True).count()
+        for row in card.years:
+            assert row.visits == visits.filter(visited_on__year=row.year).count()
+        assert card.support_total == (supports.aggregate(t=Sum("amount_vnd"))["t"] or 0)
+        by_kind = dict(supports.values_list("kind").annotate(t=Sum("amount_vnd")))
+        assert {row.kind: row.total for row in card.support_by_kind} == by_kind
+        assert card.recommendations_open == recs.exclude(resolved).count()
+        assert card.recommendations_resolved == recs.filter(resolved).count()
+        assert card.recommendations_overdue == (
+            recs.exclude(resolved).filter(due_on__lt=today).count()
+        )
+        assert vnd(card.support_total) in html
+    now_card, before_card = cards
+    assert [row.year for row in now_card.years] == [2025, 2026]
+    assert before_card.years[-1].year == 2025
+    # Criteria: Bản Vược's assessments of 2021–2025; Xã Bát Xát has none of its own (2025 was
+    # assessed on the old xã), so its card shows no criteria gained.
     years = Assessment.objects.filter(
-        commune=assignment.commune, criterion__criteria_set__code=NTM_SET
+        commune=before.commune, criterion__criteria_set__code=NTM_SET
     ).values_list("year", flat=True)
     start_year, latest_year = min(years), max(years)
-
-    response = office_client.get(leader_url(assignment.leader_id))
-
-    [card] = response.context["cards"]
-    assert card.visits == visits.count()
-    assert card.visits_leader_present == visits.filter(leader_present=True).count()
-    for row in card.years:
-        assert row.visits == visits.filter(visited_on__year=row.year).count()
-    assert card.support_total == (supports.aggregate(t=Sum("amount_vnd"))["t"] or 0)
-    by_kind = dict(supports.values_list("kind").annotate(t=Sum("amount_vnd")))
-    assert {row.kind: row.total for row in card.support_by_kind} == by_kind
-    assert card.recommendations_open == recs.exclude(resolved).count()
-    assert card.recommendations_resolved == recs.filter(resolved).count()
-    assert card.recommendations_overdue == recs.exclude(resolved).filter(due_on__lt=today).count()
-    assert card.criteria_start == criteria_met(assignment.commune, start_year)
-    assert card.criteria_latest == criteria_met(assignment.commune, latest_year)
-    assert card.criteria_gained == card.criteria_latest - card.criteria_start
-    html = response.content.decode()
-    assert vnd(card.support_total) in html
-    assert f"{card.criteria_start}/19 ({start_year})" in html
-    assert f"{card.criteria_latest}/19 ({latest_year})" in html
+    assert before_card.criteria_start == criteria_met(before.commune, start_year)
+    assert before_card.criteria_latest == criteria_met(before.commune, latest_year)
+    assert before_card.criteria_gained == before_card.criteria_latest - before_card.criteria_start
+    assert f"{before_card.criteria_start}/19 ({start_year})" in html
+    assert f"{before_card.criteria_latest}/19 ({latest_year})" in html
+    assert not Assessment.objects.filter(commune=now.commune).exists()
+    assert now_card.criteria_gained is None
+    assert html.count("tiêu chí tăng thêm từ khi phân công") == 1
 
 
 def test_leader_page_shows_past_assignments_too(office_client):
