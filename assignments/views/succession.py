@@ -94,24 +94,22 @@ def _rows(request):
     return min(max(int(rows), 1), MAX_ROWS) if rows.isdecimal() else DEFAULT_ROWS
 
 
+def _pair_label(assignment):
+    """"Bản Vược – Huyện Bát Xát (đang: …)"; a unit of today has no district to name."""
+    values = {"commune": assignment.commune.name, "leader": assignment.leader.full_name}
+    if assignment.commune.district is None:
+        return _("%(commune)s (đang: %(leader)s)") % values
+    values["district"] = assignment.commune.district.name
+    return _("%(commune)s – %(district)s (đang: %(leader)s)") % values
+
+
 def _pair_choices(base):
     in_force = (
         succession.active_under(base)
         .select_related("commune__district", "leader")
         .order_by("commune__sort_name", "pk")
     )
-    communes = [
-        (
-            a.commune_id,
-            _("%(commune)s – %(district)s (đang: %(leader)s)")
-            % {
-                "commune": a.commune.name,
-                "district": a.commune.district.name if a.commune.district else "",
-                "leader": a.leader.full_name,
-            },
-        )
-        for a in in_force
-    ]
+    communes = [(a.commune_id, _pair_label(a)) for a in in_force]
     leaders = [
         (leader.pk, f"{leader.full_name} – {leader.position}, {leader.agency}")
         for leader in Leader.objects.select_related("agency").order_by("search_name", "pk")

@@ -292,7 +292,8 @@ def test_today_an_amendment_re_pairs_a_unit_of_today_and_the_other_46_stay(offic
 
     assert "47 xã có lãnh đạo phụ trách" in html
     assert f'value="{old.commune_id}">Bát Xát' in html
-    assert f'<option value="{old.commune_id}">Bát Xát' in html
+    # A unit of today is named without a district (there is none to name), no dangling dash.
+    assert f'<option value="{old.commune_id}">Bát Xát (đang: {old.leader.full_name})' in html
     assert "Bản Vược" not in html  # its pair ended on 30/06/2025
     old.refresh_from_db()
     new = old.successor
