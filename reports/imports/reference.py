@@ -153,7 +153,8 @@ class Reference:
         if self.is_current:
             return _(
                 "Tên xã được so với %(count)s đơn vị hành chính từ 01/07/2025 (không còn cấp "
-                "huyện; dòng huyện trong tệp chỉ để tham khảo)."
+                "huyện; dòng huyện trong tệp chỉ để tham khảo): các xã và những phường có xã "
+                "cũ sáp nhập vào."
             ) % {"count": len(self.communes)}
         return _(
             "Tên xã được so với %(count)s xã trước 01/07/2025 của %(provinces)s, theo huyện."
