@@ -223,9 +223,15 @@ def test_the_reports_page_offers_no_form_to_an_account_without_a_role(roleless_c
 def test_the_benchmark_measures_every_registered_report_then_the_communes_list():
     names = [name for name, _label in bench_exports.cases()]
 
-    assert names == [*IDENTIFIERS, bench_exports.LIST]
+    # Each on the current map, then on the old one.
+    assert names == [
+        name + suffix for name in [*IDENTIFIERS, bench_exports.LIST] for suffix in ("", "@old")
+    ]
     assert [bench_exports.url_of(name) for name in IDENTIFIERS] == [
-        e.download_url() for e in exporters.registered()
+        f"{e.download_url()}?map=current" for e in exporters.registered()
+    ]
+    assert [bench_exports.url_of(f"{name}@old") for name in IDENTIFIERS] == [
+        f"{e.download_url()}?map=old" for e in exporters.registered()
     ]
 
 
