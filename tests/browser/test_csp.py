@@ -8,7 +8,8 @@ are collected and must stay empty, and the pages' own scripts must have run.
 import pytest
 from django.urls import reverse
 
-from assignments.models import Assignment, FieldVisit
+from assignments.models import FieldVisit
+from sampledata.lifecycle import GROUP_A_COMMUNE, demo_assignment
 from tests.support.browser import log_in, password_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -35,7 +36,7 @@ def violations(page):
 
 
 def test_portal_pages_run_under_the_policy(page, violations):
-    assignment = Assignment.objects.get(commune__name="Bản Vược", ended_on=None)
+    assignment = demo_assignment(GROUP_A_COMMUNE)  # Bản Vược's, on Xã Bát Xát since 2025
     pages = [
         reverse("reports:dashboard"),
         reverse("reports:commune_detail", args=[assignment.commune_id]),

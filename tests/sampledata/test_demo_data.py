@@ -27,6 +27,7 @@ from assignments.services import reform
 from communes.models import Assessment, Commune, CriteriaSet, Criterion, Era, Map, Recognition
 from communes.reference import LAST_PRE_2025_DAY, REFORM_DAY
 from sampledata.laocai import STARTED_ON
+from sampledata.laocai.reform import LEFT_FOR_THE_OFFICE
 from sampledata.lifecycle import DEMO_ACCOUNTS, demo_assignment, demo_data_loaded
 from tests.support.clock import on_demo_day
 
@@ -133,19 +134,29 @@ def test_ta_chai_assignment_ended_with_the_2024_merger():
     assert ta_chai.successor is None  # ended before the carry-over, not carried over
 
 
-def test_the_126_active_pairs_end_on_30_06_2025_and_one_leader_goes_on_in_each_new_unit():
-    ended = original_assignments().exclude(commune__code=TA_CHAI)
+def left_for_the_office():
+    """The pairs the demo leaves for the office to carry over: old Huyện Si Ma Cai's."""
+    return original_assignments().filter(
+        commune__district__code=LEFT_FOR_THE_OFFICE, ended_on__isnull=True
+    )
+
+
+def test_the_active_pairs_end_on_30_06_2025_and_one_leader_goes_on_in_each_new_unit():
+    pairs = original_assignments().exclude(commune__code=TA_CHAI)
+    ended = pairs.exclude(pk__in=left_for_the_office())
     new_units = {c.current_unit_id for c in Commune.objects.filter(pk__in=ended.values("commune"))}
 
-    assert ended.count() == 126
+    assert pairs.count() == 126
     assert set(ended.values_list("ended_on", "end_reason")) == {
         (LAST_PRE_2025_DAY, Assignment.EndReason.REORGANISED)
     }
-    # 126 old xã went into 47 units of the 2025 map: one active leader in each.
-    assert len(new_units) == 47
-    assert Assignment.objects.active().count() == carried_over().count() == 47
+    # The old xã carried over went into fewer units of the 2025 map: one leader in each.
+    assert len(new_units) == carried_over().count() < ended.count()
     assert set(carried_over().values_list("commune", flat=True)) == new_units
     assert set(carried_over().values_list("commune__era", flat=True)) == {Era.FROM_2025}
+    assert Assignment.objects.active().count() == (
+        carried_over().count() + left_for_the_office().count()
+    )
     for successor in carried_over().select_related("predecessor"):
         old = successor.predecessor
         assert (successor.leader_id, successor.working_group_id) == (
@@ -155,10 +166,23 @@ def test_the_126_active_pairs_end_on_30_06_2025_and_one_leader_goes_on_in_each_n
         assert old.commune.current_unit_id == successor.commune_id
     # The rest end there, naming who goes on; every touched assignment has a history entry.
     others = ended.filter(successor__isnull=True)
-    assert others.count() == 126 - 47
+    assert others.count() == ended.count() - carried_over().count()
     assert all("tiếp tục phụ trách" in a.end_note for a in others)
     touched = Assignment.history.filter(history_change_reason=reform.CHANGE_REASON)
     assert set(touched.values_list("id", flat=True)) >= set(ended.values_list("pk", flat=True))
+
+
+def test_old_si_ma_cais_pairs_are_left_for_the_office_to_carry_over(today):
+    """On a fresh `make run` the carry-over page has work: several old xã of Si Ma Cai
+    land on one unit, so the office chooses who goes on; no visit is logged on them
+    since 01/07/2025 (it would be refused)."""
+    left = left_for_the_office()
+    plan = reform.plan_carry_over(today=today)
+
+    assert left.count() >= 2
+    assert {move.pk for move in plan.moves} == set(left.values_list("pk", flat=True))
+    assert plan.choice_targets()
+    assert not FieldVisit.objects.filter(assignment__in=left, visited_on__gte=REFORM_DAY)
 
 
 def test_where_several_xa_went_into_one_unit_the_first_by_code_goes_on():
@@ -224,7 +248,10 @@ def test_visits_are_a_few_hundred_none_in_the_future_and_some_assignments_are_st
 
     assert 200 <= FieldVisit.objects.count() <= 800
     assert not FieldVisit.objects.filter(visited_on__gt=today).exists()
-    assert 4 <= stale.count() <= 12  # about 15 % of the 47 carried over
+    # About 15 % of those carried over, and old Si Ma Cai's pairs the office has not carried
+    # over yet (no visit since 01/07/2025).
+    assert stale.filter(pk__in=left_for_the_office()).count() == left_for_the_office().count()
+    assert 4 <= stale.exclude(pk__in=left_for_the_office()).count() <= 12
     assert Support.objects.filter(amount_vnd__lt=5_000_000).count() == 0
     assert (
         Recommendation.objects.filter(
