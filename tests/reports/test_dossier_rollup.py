@@ -184,3 +184,19 @@ def test_reading_a_dossier_rewrites_no_record(office_client):
 
     assert sorted(Assignment.objects.values_list("pk", "commune_id")) == before
     assert sorted(FieldVisit.objects.values_list("pk", "assignment_id", "updated_at")) == visits
+
+
+def test_an_ended_assignments_note_is_folded_under_its_reason(office_client):
+    """A carry-over's end note is long (old unit → new unit, legal basis, who goes on):
+    the table shows the reason and keeps the whole note one click away."""
+    ended = Assignment.objects.filter(
+        commune__current_unit=bac_ha(), end_reason=Assignment.EndReason.REORGANISED
+    ).first()
+    page = dossier(office_client, bac_ha()).content.decode()
+
+    folded = re.search(
+        r'<details class="end-note"><summary>([^<]+)</summary><small>([^<]+)</small>', page
+    )
+    assert folded is not None
+    assert folded.group(1) == "Đơn vị hành chính sắp xếp lại"
+    assert html.escape(ended.end_note) in page
