@@ -126,6 +126,11 @@ class CurrentMapCommuneTable(CommuneTable):
     )
     district = None
     old_districts = tables.Column(verbose_name=_("Huyện cũ"), accessor="pk", orderable=False)
+    # The highest level of the unit or of an old xã merged into it: not the unit's own
+    # recognition (a merged unit is assessed again), so the heading says whose it is.
+    ntm_level = tables.Column(
+        verbose_name=_("Mức cao nhất (đơn vị và xã cũ)"), default=_("Chưa công nhận")
+    )
     recognised_units = tables.Column(verbose_name=_("Số xã được công nhận"), attrs=NUMBER)
 
     class Meta(CommuneTable.Meta):

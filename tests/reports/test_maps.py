@@ -398,3 +398,13 @@ def test_the_visits_list_on_the_old_map_keeps_the_old_provinces_visits(office_cl
     assert by_province["10"] > 0
     assert by_province["15"] == 0
     assert whole == FieldVisit.objects.count() > by_province["10"]
+
+
+def test_todays_list_says_whose_level_it_shows(office_client):
+    """A unit of today is not recognised by its old xã's recognition: the column says the
+    level is the highest of the unit and its old xã."""
+    current = page_text(office_client.get(LIST, {"map": "current"}))
+    old = page_text(office_client.get(LIST, {"map": "old"}))
+
+    assert "Mức cao nhất (đơn vị và xã cũ)" in current
+    assert "Mức cao nhất (đơn vị và xã cũ)" not in old and "Mức đạt chuẩn" in old
