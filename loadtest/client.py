@@ -253,9 +253,11 @@ def discover(host):
         response.raise_for_status()
         return response.text
 
+    # Districts exist on the old map only (?map=old); a link naming one without a map reads
+    # the old map, so the readers' district links need no map of their own.
+    Catalog.districts = options(lxml.html.fromstring(get("/xa/?map=old")), "district")
     text = get("/xa/")
     doc = lxml.html.fromstring(text)
-    Catalog.districts = options(doc, "district")
     Catalog.years = options(doc, "year")
     Catalog.sorts = sorted({s.lstrip("-") for s in re.findall(r"[?&]sort=([-\w]+)", text)})
     Catalog.commune_pages = last = _last_page(text)

@@ -38,7 +38,7 @@ class Report:
 
 def options(element, name):
     """The values of the options of the select `name` inside `element`, but the empty one."""
-    return [v for v in element.xpath(f'.//select[@name="{name}"]/option/@value') if v]
+    return [v for v in element.xpath(f'.//select[@name="{name}"]//option/@value') if v]
 
 
 def reports_on(html):
