@@ -95,7 +95,8 @@ def _rows(request):
 
 
 def _pair_label(assignment):
-    """"Bản Vược – Huyện Bát Xát (đang: …)"; a unit of today has no district to name."""
+    """The pair as offered: "Bản Vược – Huyện Bát Xát (đang: …)", a unit of today without
+    a district (it has none)."""
     values = {"commune": assignment.commune.name, "leader": assignment.leader.full_name}
     if assignment.commune.district is None:
         return _("%(commune)s (đang: %(leader)s)") % values
