@@ -128,7 +128,14 @@ KINDS = (
         gettext_lazy("danh sách xã tải từ trang Danh sách xã"),
         ("danh sach xa",),
         frozenset(
-            {"loai", "muc dat chuan", "so tieu chi dat", "lan di co so gan nhat", "lan di gan nhat"}
+            {
+                "loai",
+                "muc dat chuan",
+                "muc cao nhat",  # today's map: "Mức cao nhất (đơn vị và xã cũ)"
+                "so tieu chi dat",
+                "lan di co so gan nhat",
+                "lan di gan nhat",
+            }
         ),
     ),
     Kind(

@@ -151,7 +151,10 @@ def test_export_text_has_no_markup_where_the_page_draws_badges(office_client):
     went = {row[header.index("Lãnh đạo đi")].value for row in rows}
     assert went == {"Có", "Không"}
 
-    _r, _ws, header, rows = exported(office_client, COMMUNES, {})
+    _r, _ws, header, rows = exported(office_client, COMMUNES, {"map": "old"})
     levels = {row[header.index("Mức đạt chuẩn")].value for row in rows}
+    assert {"Xã nông thôn mới", "Chưa công nhận"} <= levels
+    _r, _ws, header, rows = exported(office_client, COMMUNES, {"map": "current"})
+    levels = {row[header.index("Mức cao nhất (đơn vị và xã cũ)")].value for row in rows}
     assert {"Xã nông thôn mới", "Chưa công nhận"} <= levels
     assert not [c.value for row in rows for c in row if "<" in str(c.value)]
