@@ -23,14 +23,24 @@ from assignments.services import reform
 from tests.support.clock import DEMO_DAY, on_demo_day
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    # The demo data's recent visits and due dates are counted back from "today": always
-    # the same day, so that what tests find in it does not depend on when they run.
-    with django_db_blocker.unblock(), on_demo_day():
+def load_session_data():
+    """The reference, demo data and demo accounts every test finds (and a transactional
+    test, which empties the database, loads again).
+
+    The demo data's recent visits, due dates and carry-over are counted back from
+    "today": always the same day, so that what tests find in it does not depend on when
+    they run.
+    """
+    with on_demo_day():
         call_command("load_reference", verbosity=0)
         call_command("load_demo_data", verbosity=0)
         call_command("create_demo_accounts", verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_session_data()
 
 
 def pytest_configure(config):

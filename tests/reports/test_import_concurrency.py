@@ -13,13 +13,13 @@ session are loaded again before each test here and once more after the last.
 import threading
 
 import pytest
-from django.core.management import call_command
 from django.db import connection, connections
 
 from assignments.models import Assignment, Decision, Leader
 from communes.models import Commune
 from reports.imports import service
 from reports.models import ImportBatch
+from tests import conftest as session
 
 from .import_workbooks import annex_rows_for, upload, workbook_bytes
 
@@ -39,11 +39,10 @@ GIVEN = ["Seo Phử", "A Chư", "Mí Sính", "Thị Dua", "Văn Pao", "Thị M�
 
 
 def load_session_data():
-    """What tests/conftest.py loads for the session, when a transactional test emptied it."""
+    """What tests/conftest.py loads for the session (as on DEMO_DAY, whatever the clock of
+    the test), when a transactional test emptied it."""
     if not Commune.objects.exists():
-        call_command("load_reference", verbosity=0)
-        call_command("load_demo_data", verbosity=0)
-        call_command("create_demo_accounts", verbosity=0)
+        session.load_session_data()
 
 
 @pytest.fixture(scope="module", autouse=True)
