@@ -50,7 +50,7 @@ def communes_in_district(communes, district):
 
 
 def communes_rolled_up_to(communes, unit):
-    return communes.filter(current_unit=unit)
+    return communes.rolled_up_to(unit)
 
 
 def agencies_in_district(agencies, district):

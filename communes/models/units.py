@@ -261,10 +261,6 @@ class Commune(NamedUnit):
         """Merged into another unit: its records roll up to ``current_unit``."""
         return self.current_unit_id is not None and self.current_unit_id != self.pk
 
-    def exists_on(self, day):
-        """The unit is on the map of ``day`` (new records dated ``day`` may be made for it)."""
-        return self.is_current(day)
-
 
 class CommuneChangeManager(models.Manager):
     def get_by_natural_key(self, pred_code, pred_era, succ_code, succ_era, effective_on):
