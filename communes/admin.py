@@ -8,15 +8,14 @@ from .models import (
     Assessment,
     Commune,
     CommuneChange,
-    CriteriaSet,
-    Criterion,
-    CriterionGroup,
     District,
-    Indicator,
     Province,
     Recognition,
 )
 from .validation import ceased_in_year_message, ceased_message
+
+# Periods, criteria sets, criteria, indicators and their requirements.
+from . import admin_sets  # noqa: E402,F401  isort: skip
 
 
 @admin.register(Province)
@@ -70,50 +69,6 @@ class CommuneChangeAdmin(SearchAdmin):
     list_select_related = ["predecessor__district", "successor__district"]
     search_fields = ["predecessor__search_name", "successor__search_name", "legal_basis"]
     autocomplete_fields = ["predecessor", "successor"]
-
-
-class CriterionGroupInline(admin.TabularInline):
-    model = CriterionGroup
-    extra = 0
-
-
-@admin.register(CriteriaSet)
-class CriteriaSetAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "level", "legal_basis", "first_year", "last_year"]
-    list_filter = ["level", "is_provincial"]
-    search_fields = ["name", "code", "legal_basis"]
-    inlines = [CriterionGroupInline]
-
-
-@admin.register(CriterionGroup)
-class CriterionGroupAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "criteria_set"]
-    list_filter = ["criteria_set"]
-    search_fields = ["name"]
-
-
-class IndicatorInline(admin.TabularInline):
-    model = Indicator
-    extra = 0
-
-
-@admin.register(Criterion)
-class CriterionAdmin(AutocompleteIdsMixin, admin.ModelAdmin):
-    list_display = ["number", "name", "group", "criteria_set"]
-    list_filter = ["criteria_set", "group"]
-    list_select_related = ["group", "criteria_set"]
-    search_fields = ["name", "=number"]
-    autocomplete_fields = ["group"]
-    inlines = [IndicatorInline]
-
-
-@admin.register(Indicator)
-class IndicatorAdmin(AutocompleteIdsMixin, admin.ModelAdmin):
-    list_display = ["code", "name", "criterion", "threshold", "unit"]
-    list_filter = ["criterion__criteria_set"]
-    list_select_related = ["criterion"]
-    search_fields = ["code", "name"]
-    autocomplete_fields = ["criterion"]
 
 
 class AssessmentAdminForm(forms.ModelForm):

@@ -7,4 +7,5 @@ class CommunesConfig(AppConfig):
     verbose_name = _("Đơn vị hành chính và tiêu chí")
 
     def ready(self):
-        from . import scores  # noqa: F401  (connects the signals that keep CriteriaScore current)
+        # Connect the signals that keep CriteriaScore current and refuse locked results.
+        from . import locks, scores  # noqa: F401

@@ -22,6 +22,7 @@ from communes.models import (
     CriterionGroup,
     District,
     Era,
+    Period,
     Province,
 )
 
@@ -58,11 +59,35 @@ def make_commune(district=None, **kw):
     return Commune.objects.create(province=district.province, district=district, **defaults)
 
 
+def make_period(first_year=2021, last_year=2025, **kw):
+    """The period of those years (the reference's when loaded), created if missing."""
+    defaults = {"name": f"Giai đoạn thử {first_year}–{last_year}", "levels": ["ntm"], **kw}
+    period, _ = Period.objects.get_or_create(
+        first_year=first_year,
+        last_year=last_year,
+        defaults={"code": f"{first_year}-{last_year}", **defaults},
+    )
+    return period
+
+
+def make_criteria_set(first_year=2021, last_year=2025, **kw):
+    """A provincial set of the period: never the year's national set (CriteriaSet.for_year)."""
+    n = _next()
+    defaults = {
+        "code": f"bo-thu-{n}",
+        "name": f"Bộ tiêu chí thử {n}",
+        "is_provincial": True,
+        "period": make_period(first_year, last_year),
+        "first_year": first_year,
+        "last_year": last_year,
+    }
+    defaults.update(kw)
+    return CriteriaSet.objects.create(**defaults)
+
+
 def make_criterion(number=None, criteria_set=None, **kw):
     n = _next()
-    criteria_set = criteria_set or CriteriaSet.objects.create(
-        code=f"bo-thu-{n}", name=f"Bộ tiêu chí thử {n}", first_year=2021, last_year=2025
-    )
+    criteria_set = criteria_set or make_criteria_set()
     group, _ = CriterionGroup.objects.get_or_create(
         criteria_set=criteria_set, number=1, defaults={"name": "Nhóm thử"}
     )

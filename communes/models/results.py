@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from core import formats
 
 from ..reference import NTM_SET
-from .criteria import CriteriaSet, Criterion
+from .criteria import CriteriaSet, Criterion, Indicator
 from .units import Commune
 
 
@@ -125,6 +125,49 @@ class CriteriaScore(models.Model):
     def met_numbers(self):
         """The numbers of the criteria met, ascending."""
         return [n for n in range(self.met_mask.bit_length()) if self.met_mask >> n & 1]
+
+
+class IndicatorResult(models.Model):
+    """A commune's result on one indicator in one year (2026+): the value where the
+    requirement is a number, and whether it is met for the commune's group.
+
+    ``met`` is derived from the value when the commune's group has a numeric requirement
+    (communes.evaluation), entered otherwise. The criterion's Assessment follows from
+    its indicators' results (met when all are met).
+    """
+
+    commune = models.ForeignKey(
+        Commune, on_delete=models.PROTECT, related_name="indicator_results", verbose_name=_("xã")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="results", verbose_name=_("chỉ tiêu")
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    met = models.BooleanField(_("đạt"), default=False)
+    value = models.DecimalField(
+        _("giá trị"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+    is_demo = models.BooleanField(_("dữ liệu mẫu"), default=False, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kết quả chỉ tiêu")
+        verbose_name_plural = _("kết quả chỉ tiêu")
+        ordering = ["commune__sort_name", "-year", "indicator__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "indicator", "year"], name="indicator_result_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100), name="indicator_result_year_plausible"
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "commune"], name="indicator_result_year_idx")]
+
+    def __str__(self):
+        state = _("đạt") if self.met else _("chưa đạt")
+        return f"{self.commune.name} – {self.indicator.code} – {self.year}: {state}"
 
 
 class Recognition(models.Model):

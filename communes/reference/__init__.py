@@ -21,3 +21,5 @@ REFORM_DAY = datetime.date(2025, 7, 1)  # the first day of the 2025 map (Map.CUR
 
 # The criteria set of the 2021–2025 programme (Decision 318/QĐ-TTg, 19 criteria).
 NTM_SET = "qd318-2021-2025"
+# The commune NTM set of 2026–2030 (Decision 51/2025/QĐ-TTg: 10 criteria, 47 indicators).
+NTM_SET_2026 = "qd51-2026-2030"

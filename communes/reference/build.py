@@ -1,4 +1,4 @@
-"""Building the reference from the ``vietnamadminunits`` package, and the national criteria.
+"""Building the reference units from the ``vietnamadminunits`` package (criteria: .criteria).
 
 Units come from the ``vietnamadminunits`` package (1.0.4): the pre-2025 map (with
 districts), the 2025 map and its old→new converter. What the package lacks is
@@ -32,15 +32,13 @@ from .. import lineage
 from ..models import (
     Commune,
     CommuneChange,
-    CriteriaSet,
-    Criterion,
-    CriterionGroup,
     District,
     Era,
     Province,
 )
-from . import LAST_PRE_2025_DAY, NTM_SET, REFORM_DAY
-from .tally import CREATED, UNCHANGED, UPDATED, Tally
+from . import LAST_PRE_2025_DAY, REFORM_DAY
+from .criteria import upsert as _upsert
+from .tally import Tally
 
 DISTRICT_KINDS = {
     "Huyện": District.Kind.RURAL_DISTRICT,
@@ -85,105 +83,6 @@ MISSING_CHANGES = {
 REFORM_RESOLUTIONS = {
     "15": "Nghị quyết 1673/NQ-UBTVQH15 ngày 16/06/2025",  # the new Lào Cai (with Yên Bái)
 }
-
-# Decision 318/QĐ-TTg of 08/03/2022 (docs/domain.md). The advanced set's criteria
-# are not known to us: the office enters them.
-DECISION_318 = "Quyết định 318/QĐ-TTg ngày 08/03/2022"
-CRITERIA_SETS = [
-    {
-        "code": "qd318-2021-2025",
-        "name": "Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2021–2025",
-        "level": CriteriaSet.Level.NTM,
-    },
-    {
-        "code": "qd318-nang-cao-2021-2025",
-        "name": "Bộ tiêu chí quốc gia về xã nông thôn mới nâng cao giai đoạn 2021–2025",
-        "level": CriteriaSet.Level.ADVANCED,
-    },
-]
-NTM_GROUPS = {
-    1: "Quy hoạch",
-    2: "Hạ tầng kinh tế – xã hội",
-    3: "Kinh tế và tổ chức sản xuất",
-    4: "Văn hóa – xã hội – môi trường",
-    5: "Hệ thống chính trị",
-}
-NTM_CRITERIA = [  # (number, name, group number)
-    (1, "Quy hoạch", 1),
-    (2, "Giao thông", 2),
-    (3, "Thủy lợi và phòng, chống thiên tai", 2),
-    (4, "Điện", 2),
-    (5, "Trường học", 2),
-    (6, "Cơ sở vật chất văn hóa", 2),
-    (7, "Cơ sở hạ tầng thương mại nông thôn", 2),
-    (8, "Thông tin và Truyền thông", 2),
-    (9, "Nhà ở dân cư", 2),
-    (10, "Thu nhập", 3),
-    (11, "Nghèo đa chiều", 3),
-    (12, "Lao động", 3),
-    (13, "Tổ chức sản xuất và phát triển kinh tế nông thôn", 3),
-    (14, "Giáo dục và Đào tạo", 4),
-    (15, "Y tế", 4),
-    (16, "Văn hóa", 4),
-    (17, "Môi trường và an toàn thực phẩm", 4),
-    (18, "Hệ thống chính trị và tiếp cận pháp luật", 5),
-    (19, "Quốc phòng và An ninh", 5),
-]
-
-
-def _differs(obj, name, value):
-    field = obj._meta.get_field(name)
-    if field.is_relation:  # compare ids, without fetching the related row
-        return getattr(obj, field.attname) != (value.pk if value is not None else None)
-    return getattr(obj, name) != value
-
-
-def _upsert(model, key, values, tally):
-    obj = model._default_manager.filter(**key).first()
-    if obj is None:
-        obj = model(**key, **values)
-        obj.save()
-        tally.add(obj, CREATED)
-        return obj
-    changed = [name for name, value in values.items() if _differs(obj, name, value)]
-    for name in changed:
-        setattr(obj, name, values[name])
-    if changed:
-        obj.save()
-    tally.add(obj, UPDATED if changed else UNCHANGED)
-    return obj
-
-
-# --- Criteria -----------------------------------------------------------------
-
-
-@transaction.atomic
-def load_criteria(tally=None):
-    """The national sets of Decision 318/QĐ-TTg, with the 19 criteria of the NTM set."""
-    tally = tally or Tally()
-    sets = {}
-    for spec in CRITERIA_SETS:
-        values = {
-            "name": spec["name"],
-            "level": spec["level"],
-            "legal_basis": DECISION_318,
-            "is_provincial": False,
-            "first_year": 2021,
-            "last_year": 2025,
-        }
-        sets[spec["code"]] = _upsert(CriteriaSet, {"code": spec["code"]}, values, tally)
-    ntm = sets[NTM_SET]
-    groups = {
-        number: _upsert(
-            CriterionGroup, {"criteria_set": ntm, "number": number}, {"name": name}, tally
-        )
-        for number, name in NTM_GROUPS.items()
-    }
-    for number, name, group in NTM_CRITERIA:
-        values = {"name": name, "group": groups[group]}
-        _upsert(Criterion, {"criteria_set": ntm, "number": number}, values, tally)
-    return tally
-
 
 # --- Administrative units -----------------------------------------------------
 

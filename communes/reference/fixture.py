@@ -21,6 +21,8 @@ from ..models import (
     Criterion,
     CriterionGroup,
     District,
+    GroupDefinition,
+    Period,
     Province,
 )
 from .tally import CREATED, UNCHANGED, UPDATED, Tally
@@ -28,7 +30,17 @@ from .tally import CREATED, UNCHANGED, UPDATED, Tally
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "reference_laocai.json"
 
 # What the fixture holds, in the order rows refer to each other (as dumpdata writes it).
-MODELS = (Province, District, Commune, CommuneChange, CriteriaSet, CriterionGroup, Criterion)
+MODELS = (
+    Province,
+    District,
+    Commune,
+    CommuneChange,
+    Period,
+    GroupDefinition,
+    CriteriaSet,
+    CriterionGroup,
+    Criterion,
+)
 
 # Set by the office, not by the reference: a reload must not reset it.
 OFFICE_FIELDS = {Commune: {"target_year"}}
@@ -38,7 +50,7 @@ OFFICE_FIELDS = {Commune: {"target_year"}}
 DERIVED_FIELDS = {"current_unit"}
 
 # Rows that other rows point to: remembering their ids saves a query per reference.
-REFERENCED = (Province, District, Commune, CriteriaSet, CriterionGroup)
+REFERENCED = (Province, District, Commune, Period, CriteriaSet, CriterionGroup)
 
 
 def _with_known_ids(records, ids):

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from communes.lineage import UnsoundLineage
-from communes.reference.build import load_criteria, load_province
+from communes.reference.build import load_province
+from communes.reference.criteria import load_criteria
 from communes.reference.fixture import dump_fixture
 from communes.reference.tally import Tally
 

@@ -1,0 +1,111 @@
+"""Approved or closed commune-years are read-only, by every path.
+
+A commune's results for a year (its assessments, its indicator results) are locked when
+the office approved that commune-year (``CommuneYear.Status.APPROVED``) or when the
+year is closed for entry (``YearClosing``: from its day on). Every writer asks here:
+
+* a single save or delete (the admin, a form, a restore from history) is refused by
+  the ``pre_save`` / ``pre_delete`` receivers below, raising ``ValidationError`` with
+  the reason (code ``"locked"``); the pages catch it and show it, nothing is written;
+* bulk writers (imports, evaluation) call ``locked()`` for the pairs they would touch
+  and refuse, or skip, before writing anything.
+"""
+
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.db.models.signals import pre_delete, pre_save
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.formats import day as format_day
+from core.iterables import chunks
+
+from .models import Assessment, Commune, CommuneYear, IndicatorResult, YearClosing
+
+CHUNK = 500
+
+
+def closed_years(today=None):
+    """{year: the day it closed} for the years closed for entry on `today`."""
+    today = today or timezone.localdate()
+    return dict(YearClosing.objects.filter(closes_on__lte=today).values_list("year", "closes_on"))
+
+
+def locked(pairs, today=None):
+    """{(commune id, year): reason} for the pairs whose results may not change now."""
+    pairs = {(c, y) for c, y in pairs if c is not None and y is not None}
+    if not pairs:
+        return {}
+    closed = closed_years(today)
+    reasons = {}
+    by_year = defaultdict(set)
+    for commune_id, year in pairs:
+        by_year[year].add(commune_id)
+    names = {}
+    for year, communes in by_year.items():
+        for group in chunks(sorted(communes), CHUNK):
+            approved = CommuneYear.objects.filter(
+                year=year, commune_id__in=group, status=CommuneYear.Status.APPROVED
+            ).values_list("commune_id", flat=True)
+            for commune_id in approved:
+                reasons[(commune_id, year)] = "approved"
+            if year in closed:
+                for commune_id in group:
+                    reasons.setdefault((commune_id, year), "closed")
+    if reasons:
+        ids = {commune_id for commune_id, _year in reasons}
+        names = {c.pk: c for c in Commune.objects.filter(pk__in=ids)}
+    return {
+        pair: message(names.get(pair[0]), pair[1], why, closed.get(pair[1]))
+        for pair, why in reasons.items()
+    }
+
+
+def message(commune, year, why, closed_on=None):
+    """The sentence a refused write shows."""
+    unit = f"{commune.get_kind_display()} {commune.name}" if commune else _("xã")
+    if why == "approved":
+        return _(
+            "Kết quả năm %(year)s của %(unit)s đã được duyệt nên không sửa được; người có "
+            "quyền duyệt có thể mở lại kèm lý do."
+        ) % {"year": year, "unit": unit}
+    return _(
+        "Năm %(year)s đã khóa sổ từ ngày %(day)s: không nhập, sửa kết quả của %(unit)s "
+        "cho năm này được nữa."
+    ) % {"year": year, "day": format_day(closed_on), "unit": unit}
+
+
+def refuse(pairs, today=None):
+    """Raise ValidationError (code "locked") listing every locked pair; return otherwise."""
+    reasons = locked(pairs, today)
+    if reasons:
+        raise ValidationError(
+            [ValidationError(text, code="locked") for _pair, text in sorted(reasons.items())]
+        )
+
+
+def is_locked(commune_id, year, today=None):
+    return bool(locked([(commune_id, year)], today))
+
+
+def _pairs_of(instance):
+    pairs = [(instance.commune_id, instance.year)]
+    before = getattr(instance, "_loaded_score_key", None)
+    if before and before not in pairs:
+        pairs.append(before)
+    return pairs
+
+
+@receiver(pre_save, sender=Assessment, dispatch_uid="locks_assessment_saving")
+@receiver(pre_save, sender=IndicatorResult, dispatch_uid="locks_indicator_result_saving")
+def _saving(sender, instance, raw=False, **kwargs):
+    if not raw:
+        refuse(_pairs_of(instance))
+
+
+@receiver(pre_delete, sender=Assessment, dispatch_uid="locks_assessment_deleting")
+@receiver(pre_delete, sender=IndicatorResult, dispatch_uid="locks_indicator_result_deleting")
+def _deleting(sender, instance, **kwargs):
+    refuse(_pairs_of(instance))
