@@ -38,6 +38,7 @@ class ImportBatch(models.Model):
     class Kind(models.TextChoices):
         ANNEX = "annex", _("Phụ lục phân công")
         MATRIX = "matrix", _("Bảng tiêu chí")
+        INDICATORS = "indicators", _("Chỉ tiêu của bộ tiêu chí")
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", _("Chờ xác nhận")
@@ -57,6 +58,15 @@ class ImportBatch(models.Model):
         verbose_name=_("quyết định"),
     )
     year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True)
+    # Indicators: the criteria set whose indicators and requirements the file replaces.
+    criteria_set = models.ForeignKey(
+        "communes.CriteriaSet",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_batches",
+        verbose_name=_("bộ tiêu chí"),
+    )
     # Annex: from which day the file's new pairs take effect, and the decision amending
     # `decision` that the file is the annex of (created on confirm); no number: the
     # file is the annex of `decision` itself.
@@ -125,6 +135,10 @@ class ImportBatch(models.Model):
     def target_label(self):
         if self.kind == self.Kind.MATRIX:
             return _("năm %(year)s") % {"year": self.year}
+        if self.kind == self.Kind.INDICATORS:
+            if self.criteria_set_id is None:
+                return _("bộ tiêu chí đã xoá")
+            return str(self.criteria_set)
         if self.decision_id is None:
             return _("quyết định đã xoá")
         return _("Quyết định %(number)s") % {"number": self.decision.number}
