@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communes.models import Period
+
 
 def stored_import_path(instance, filename):
     # Never the uploaded name: it is shown, not trusted.
@@ -39,6 +41,8 @@ class ImportBatch(models.Model):
         ANNEX = "annex", _("Phụ lục phân công")
         MATRIX = "matrix", _("Bảng tiêu chí")
         INDICATORS = "indicators", _("Chỉ tiêu của bộ tiêu chí")
+        # Commune groups of a period: `year` holds the period's first year.
+        GROUPS = "groups", _("Nhóm xã")
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", _("Chờ xác nhận")
@@ -135,6 +139,9 @@ class ImportBatch(models.Model):
     def target_label(self):
         if self.kind == self.Kind.MATRIX:
             return _("năm %(year)s") % {"year": self.year}
+        if self.kind == self.Kind.GROUPS:
+            period = Period.objects.of_year(self.year)
+            return _("giai đoạn %(period)s") % {"period": period.label if period else self.year}
         if self.kind == self.Kind.INDICATORS:
             if self.criteria_set_id is None:
                 return _("bộ tiêu chí đã xoá")
