@@ -24,6 +24,17 @@ class CriteriaScoreQuerySet(models.QuerySet):
         """Yearly results against the programme's set (CriteriaSet.objects.programme())."""
         return self.filter(criteria_set__code=NTM_SET)
 
+    def in_their_period(self):
+        """Yearly results against a commune NTM set of their year's own period (any version):
+        what a year's figures read, so that they never mix two periods' sets (19 criteria
+        up to 2025, 10 from 2026)."""
+        return self.filter(
+            criteria_set__level=CriteriaSet.Level.NTM,
+            criteria_set__is_provincial=False,
+            criteria_set__period__first_year__lte=models.F("year"),
+            criteria_set__period__last_year__gte=models.F("year"),
+        )
+
 
 class Assessment(models.Model):
     """Whether a commune met one criterion in one year (the set is the criterion's)."""
