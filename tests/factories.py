@@ -3,6 +3,8 @@
 import datetime
 import itertools
 
+from django.db.models import Max
+
 from assignments.models import (
     Agency,
     Assignment,
@@ -82,6 +84,13 @@ def make_criteria_set(first_year=2021, last_year=2025, **kw):
         "last_year": last_year,
     }
     defaults.update(kw)
+    if "version" not in kw:  # the next version: two test sets of one period never collide
+        same = CriteriaSet.objects.filter(
+            period=defaults["period"],
+            level=defaults.get("level", CriteriaSet.Level.NTM),
+            is_provincial=defaults["is_provincial"],
+        )
+        defaults["version"] = (same.aggregate(Max("version"))["version__max"] or 0) + 1
     return CriteriaSet.objects.create(**defaults)
 
 

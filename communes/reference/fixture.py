@@ -53,13 +53,17 @@ DERIVED_FIELDS = {"current_unit"}
 REFERENCED = (Province, District, Commune, Period, CriteriaSet, CriterionGroup)
 
 
-def _with_known_ids(records, ids):
-    """Replace natural-key references to rows already loaded by their ids."""
+def _with_known_ids(records, ids, given):
+    """Replace natural-key references to rows already loaded by their ids.
+
+    Appends to `given` the names of the fields each record carries, in order.
+    """
     for record in records:
         model = apps.get_model(record["model"])
         fields = record["fields"]
         for name in DERIVED_FIELDS:
             fields.pop(name, None)
+        given.append(set(fields))
         for field in model._meta.concrete_fields:
             value = fields.get(field.name)
             if field.is_relation and isinstance(value, list):
@@ -71,17 +75,19 @@ def _with_known_ids(records, ids):
 def load_fixture(path=FIXTURE):
     """Load a dumpdata fixture with natural keys, as an upsert.
 
-    Like ``loaddata``, but an existing row is written only when it differs,
-    and fields the office maintains (a commune's target year) are kept. Before
+    Like ``loaddata``, but an existing row is written only when it differs, and
+    fields the office maintains (a commune's target year) or the file does not carry
+    (a previous fixture's criteria sets have no period) are kept. Before
     the transaction commits, the lineage of every unit the file names is checked:
     a ceased unit without successor, a unit divided between two, or a cycle raises
     ``lineage.UnsoundLineage`` and nothing is written.
     """
     tally = Tally()
-    existing, ids, units = {}, {}, set()
+    existing, ids, units, given = {}, {}, set(), []
     with open(path, encoding="utf-8") as stream:
         records = json.load(stream)
-    for item in serializers.deserialize("python", _with_known_ids(records, ids)):
+    rows = serializers.deserialize("python", _with_known_ids(records, ids, given))
+    for index, item in enumerate(rows):
         obj, model = item.object, type(item.object)
         if obj.pk is None:
             item.save()
@@ -94,6 +100,7 @@ def load_fixture(path=FIXTURE):
                 field.name
                 for field in model._meta.concrete_fields
                 if not field.primary_key
+                and field.name in given[index]
                 and field.name not in OFFICE_FIELDS.get(model, ())
                 and field.name not in DERIVED_FIELDS
                 and getattr(current, field.attname) != getattr(obj, field.attname)

@@ -10,6 +10,8 @@ from ..models import (
     CriterionGroup,
     District,
     Era,
+    GroupDefinition,
+    Period,
     Province,
 )
 
@@ -59,7 +61,8 @@ class Tally:
         return Counter(state for _row, state in self.written.values())
 
     def summary(self):
-        """One line: "2 tỉnh cũ, 1 tỉnh mới, 18 huyện; 273 xã, … (trước 01/07/2025); …"."""
+        """One line: "2 tỉnh cũ, 1 tỉnh mới, 18 huyện; 273 xã, … (trước 01/07/2025); …;
+        2 giai đoạn, 3 định nghĩa nhóm xã; 3 bộ tiêu chí, 5 nhóm tiêu chí, 29 tiêu chí (…)"."""
         rows = self.rows
         provinces = (rows[Province, Era.PRE_2025], rows[Province, Era.FROM_2025], rows[District,])
         sections = ["{} tỉnh cũ, {} tỉnh mới, {} huyện".format(*provinces)]
@@ -72,8 +75,10 @@ class Tally:
             if kinds:
                 sections.append(f"{', '.join(kinds)} ({label})")
         sections.append(self._changes(rows))
+        programme = (rows[Period,], rows[GroupDefinition,])
+        sections.append("{} giai đoạn, {} định nghĩa nhóm xã".format(*programme))
         criteria = (rows[CriteriaSet,], rows[CriterionGroup,], rows[Criterion,])
-        sections.append("{} bộ tiêu chí, {} nhóm, {} tiêu chí".format(*criteria))
+        sections.append("{} bộ tiêu chí, {} nhóm tiêu chí, {} tiêu chí".format(*criteria))
         states = self.states
         return (
             f"{'; '.join(sections)} (mới {states[CREATED]}, cập nhật {states[UPDATED]}, "

@@ -13,6 +13,7 @@ from communes.models import (
     District,
     Era,
 )
+from tests.factories import make_criteria_set
 
 PRE = Era.PRE_2025
 
@@ -30,9 +31,10 @@ def test_the_programme_set_is_decision_318_for_2021_to_2025():
 
 @pytest.mark.django_db
 def test_years_of_several_sets_are_their_union_oldest_first():
-    CriteriaSet.objects.create(code="thu-2026-2030", name="Thử", first_year=2026, last_year=2030)
+    make_criteria_set(2031, 2035)
 
-    assert CriteriaSet.objects.years() == list(range(2021, 2031))
+    assert CriteriaSet.objects.years() == list(range(2021, 2036))
+    assert CriteriaSet.objects.commune_sets().years() == list(range(2021, 2031))
 
 
 @pytest.mark.django_db

@@ -17,13 +17,24 @@ from communes.models import (
     CriterionGroup,
     District,
     Era,
+    GroupDefinition,
+    Period,
     Province,
 )
 from communes.reference.fixture import FIXTURE
 
 PRE = Era.PRE_2025
 NEW = Era.FROM_2025
-REFERENCE_MODELS = [Province, District, Commune, CommuneChange, CriteriaSet, CriterionGroup]
+REFERENCE_MODELS = [
+    Province,
+    District,
+    Commune,
+    CommuneChange,
+    Period,
+    GroupDefinition,
+    CriteriaSet,
+    CriterionGroup,
+]
 
 LAO_CAI_DISTRICTS = {
     "080": "Thành phố Lào Cai",
@@ -188,8 +199,8 @@ def test_load_reference_says_what_it_loaded_in_vietnamese(reference):
         "Đã nạp: 2 tỉnh cũ, 1 tỉnh mới, 18 huyện; "
         "273 xã, 28 phường, 19 thị trấn (trước 01/07/2025); 89 xã, 10 phường (từ 01/07/2025); "
         "320 thay đổi địa giới (319 theo Nghị quyết 1673/NQ-UBTVQH15 ngày 16/06/2025, "
-        "1 theo Nghị quyết 1197/NQ-UBTVQH15); 2 bộ tiêu chí, 5 nhóm, 19 tiêu chí "
-        "(mới 0, cập nhật 0, không đổi 786).\n"
+        "1 theo Nghị quyết 1197/NQ-UBTVQH15); 2 giai đoạn, 3 định nghĩa nhóm xã; "
+        "3 bộ tiêu chí, 5 nhóm tiêu chí, 29 tiêu chí (mới 0, cập nhật 0, không đổi 802).\n"
     )
 
 
@@ -197,7 +208,7 @@ def test_load_reference_twice_changes_nothing(reference):
     before = counts()
     output = run("load_reference")
     assert counts() == before
-    assert "(mới 0, cập nhật 0, không đổi 786)" in output
+    assert "(mới 0, cập nhật 0, không đổi 802)" in output
 
 
 def test_load_reference_restores_reference_fields_but_keeps_the_target_year(reference):
@@ -216,7 +227,7 @@ def test_building_the_new_lao_cai_from_the_package_gives_the_shipped_fixture(ref
         "build_reference", "--province", "10", "--province", "15", "--dump", tmp_path / "f"
     )
     assert counts() == before
-    assert "(mới 0, cập nhật 0, không đổi 786)" in output
+    assert "(mới 0, cập nhật 0, không đổi 802)" in output
     assert fixture_rows(tmp_path / "f") == fixture_rows(FIXTURE)
 
 
@@ -237,12 +248,13 @@ def test_build_reference_loads_another_province_and_is_idempotent():
     assert dien_bien.count() == 129
     assert dien_bien.rural().count() == 115
     assert CommuneChange.objects.filter(predecessor__in=dien_bien).count() == 129
-    assert Criterion.objects.count() == 19
+    assert Criterion.objects.count() == 29  # 19 of 2021–2025, 10 of 2026–2030
     before = counts()
     second = run("build_reference", "--province", "11")
     assert counts() == before
-    # Only the criteria (2 sets, 5 groups, 19 criteria) were there before.
-    assert "(mới 315, cập nhật 0, không đổi 26)" in first
+    # Only the criteria were there before: 2 periods, 3 group definitions, 3 sets, 5 groups
+    # of criteria, 29 criteria.
+    assert "(mới 315, cập nhật 0, không đổi 42)" in first
     assert "(mới 0, cập nhật 0," in second
 
 

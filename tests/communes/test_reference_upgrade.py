@@ -15,6 +15,7 @@ from communes.models import (
     Commune,
     CommuneChange,
     CriteriaScore,
+    CriteriaSet,
     District,
     Era,
     Province,
@@ -28,9 +29,17 @@ YEN_BAI = ["15", "pre2025"]
 REFERENCE = {"communes.Province", "communes.District", "communes.Commune", "communes.CommuneChange"}
 
 
+# What the previous fixture did not have: the programme periods, the 2026–2030 commune
+# groups and set (with its criteria), and the criteria sets' period and version.
+NEW_MODELS = {"communes.period", "communes.groupdefinition"}
+SET_2026 = "qd51-2026-2030"
+NEW_SET_FIELDS = ("period", "version", "replaces", "indicators_note")
+
+
 def previous_style(rows):
     """The shipped rows as the previous fixture had them: no old Yên Bái, only the 2025 units
-    the old Lào Cai went into, and the 2025 lineage without its legal basis."""
+    the old Lào Cai went into, the 2025 lineage without its legal basis, and the 2021–2025
+    criteria only, their sets without period (migration 0006 put them in 2021–2025)."""
     yen_bai_units = {
         (row["fields"]["code"], row["fields"]["era"])
         for row in rows
@@ -46,6 +55,15 @@ def previous_style(rows):
     kept = []
     for row in rows:
         fields = row["fields"]
+        if row["model"] in NEW_MODELS:
+            continue
+        if row["model"] == "communes.criteriaset":
+            if fields["code"] == SET_2026:
+                continue
+            for name in NEW_SET_FIELDS:
+                del fields[name]
+        if row["model"] == "communes.criterion" and fields["criteria_set"] == [SET_2026]:
+            continue
         if row["model"] == "communes.province" and [fields["code"], fields["era"]] == YEN_BAI:
             continue
         if row["model"] == "communes.district" and fields["province"] == YEN_BAI:
@@ -107,11 +125,17 @@ def test_load_reference_upgrades_the_previous_fixture_in_place_without_touching_
     put_database_in_the_previous_state(previous)
     path = tmp_path / "previous.json"
     path.write_text(json.dumps(previous, ensure_ascii=False), encoding="utf-8")
-    assert load(path).startswith(  # as the previous fixture left it: blank legal basis
+    assert load(path) == (  # as the previous fixture left it: blank legal basis
         "Đã nạp: 1 tỉnh cũ, 1 tỉnh mới, 9 huyện; 127 xã, 16 phường, 9 thị trấn "
         "(trước 01/07/2025); 45 xã, 3 phường (từ 01/07/2025); 152 thay đổi địa giới "
-        "(1 theo Nghị quyết 1197/NQ-UBTVQH15, 151 chưa có căn cứ)"
+        "(1 theo Nghị quyết 1197/NQ-UBTVQH15, 151 chưa có căn cứ); 0 giai đoạn, "
+        "0 định nghĩa nhóm xã; 2 bộ tiêu chí, 5 nhóm tiêu chí, 19 tiêu chí "
+        "(mới 0, cập nhật 151, không đổi 238).\n"
     )
+    # A set the file gives without period keeps the one it has (migration 0006's).
+    assert set(
+        CriteriaSet.objects.filter(code__startswith="qd318").values_list("period__code", "version")
+    ) == {("2021-2025", 1)}
     made = records()
     assert made["assignments"] and made["visits"] and made["assessments"]
 
@@ -119,7 +143,10 @@ def test_load_reference_upgrades_the_previous_fixture_in_place_without_touching_
 
     # The old Yên Bái (1 province, 9 districts, 168 units and their 168 changes) and 51
     # units of 2025 are new; the old Lào Cai's 151 changes of 2025 get their legal basis.
-    assert upgrade.endswith("(mới 397, cập nhật 151, không đổi 238).\n")
+    # The periods and the 2026–2030 set are in the database already (the demo data may
+    # use them), so they are unchanged.
+    assert upgrade.endswith("(mới 397, cập nhật 151, không đổi 254).\n")
+    assert CriteriaSet.objects.get(code="qd51-2026-2030").criteria.count() == 10
     assert Commune.objects.filter(era=Era.FROM_2025).count() == 99
     assert Commune.objects.filter(province__code="15", province__era=Era.PRE_2025).count() == 168
     reform = CommuneChange.objects.filter(effective_on="2025-07-01")
@@ -128,7 +155,7 @@ def test_load_reference_upgrades_the_previous_fixture_in_place_without_touching_
     }
     assert not Commune.objects.filter(current_unit__isnull=True).exists()
     assert records() == made
-    assert load(FIXTURE).endswith("(mới 0, cập nhật 0, không đổi 786).\n")
+    assert load(FIXTURE).endswith("(mới 0, cập nhật 0, không đổi 802).\n")
     assert records() == made
 
 
@@ -140,7 +167,7 @@ def test_load_reference_twice_keeps_records_on_the_old_units_they_were_made_for(
 
     first, second = load(FIXTURE), load(FIXTURE)
 
-    assert first.endswith("(mới 0, cập nhật 0, không đổi 786).\n")
+    assert first.endswith("(mới 0, cập nhật 0, không đổi 802).\n")
     assert second == first
     assert records() == made
     assert dict(Commune.objects.values_list("pk", "current_unit")) == current_units

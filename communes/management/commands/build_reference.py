@@ -1,4 +1,4 @@
-"""Build reference data from the vietnamadminunits package: a province's units, the criteria."""
+"""Build reference data: a province's units (vietnamadminunits), the periods and criteria."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -13,7 +13,9 @@ from communes.reference.tally import Tally
 class Command(BaseCommand):
     help = (
         "Nạp đơn vị hành chính thật của một tỉnh (trước và từ 01/07/2025, với lịch sử sáp nhập) "
-        "từ gói vietnamadminunits, và bộ tiêu chí quốc gia (QĐ 318/QĐ-TTg). Chạy lại không "
+        "từ gói vietnamadminunits, cùng hai giai đoạn chương trình và bộ tiêu chí quốc gia "
+        "(QĐ 318/QĐ-TTg cho 2021–2025; 10 tiêu chí và 3 nhóm xã của QĐ 51/2025/QĐ-TTg cho "
+        "2026–2030). Chạy lại không "
         "thay đổi gì. Tỉnh có đơn vị cũ bị chia cho nhiều đơn vị mới hoặc không có đơn vị kế "
         "thừa thì không nạp gì."
     )

@@ -13,7 +13,8 @@ from communes.reference.fixture import FIXTURE, load_fixture
 class Command(BaseCommand):
     help = (
         "Nạp dữ liệu tham chiếu kèm theo (đơn vị hành chính tỉnh Lào Cai mới, gồm Lào Cai và "
-        "Yên Bái cũ, lịch sử sáp nhập, bộ tiêu chí quốc gia) từ fixtures/reference_laocai.json. "
+        "Yên Bái cũ, lịch sử sáp nhập, các giai đoạn chương trình, nhóm xã và bộ tiêu chí quốc "
+        "gia) từ fixtures/reference_laocai.json. "
         "Chạy lại không tạo bản ghi trùng và giữ năm phấn đấu do văn phòng nhập. Tệp có đơn vị "
         "ngừng tồn tại mà không có đơn vị kế thừa, hoặc bị chia cho hai đơn vị, thì không nạp gì."
     )
