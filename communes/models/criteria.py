@@ -18,16 +18,17 @@ class CriteriaSetQuerySet(models.QuerySet):
         """The commune NTM set a year is assessed against: the newest version of its period's
         national set (2021–2025: Decision 318/QĐ-TTg; 2026–2030: Decision 51/2025/QĐ-TTg),
         or None for a year no period covers."""
-        return (
-            self.filter(
-                period__first_year__lte=year,
-                period__last_year__gte=year,
-                level=Level.NTM,
-                is_provincial=False,
-            )
-            .order_by("-version")
-            .first()
-        )
+        return self.of_year(year).first()
+
+    def of_year(self, year):
+        """The versions of the year's commune NTM set, newest first (``for_year`` is the
+        first): a queryset, for a subquery (``of_year(y).values("pk")[:1]``)."""
+        return self.filter(
+            period__first_year__lte=year,
+            period__last_year__gte=year,
+            level=Level.NTM,
+            is_provincial=False,
+        ).order_by("-version")
 
     def commune_sets(self):
         """Every version of every period's commune NTM set (what yearly results are
