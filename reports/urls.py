@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import exporters
-from .views import communes, dashboard, exports, imports
+from .views import communes, dashboard, exports, groups, imports
 
 app_name = "reports"
 
@@ -21,6 +21,9 @@ urlpatterns = [
     path("", dashboard.DashboardView.as_view(), name="dashboard"),
     path("xa/", communes.CommuneListView.as_view(), name="commune_list"),
     path("xa/<int:pk>/", communes.CommuneDetailView.as_view(), name="commune_detail"),
+    # Commune groups of a period (communes.grouping): the list, bulk and one by one.
+    path("nhom-xa/", groups.GroupListView.as_view(), name="groups"),
+    path("xa/<int:pk>/nhom/", groups.commune_group_set, name="commune_group_set"),
     # Excel reports the office prints (reports/exporters.py).
     path("bao-cao/", exports.report_index, name="report_index"),
     *[url for exporter in exporters.registered() for url in _report_urls(exporter)],
@@ -28,6 +31,7 @@ urlpatterns = [
     path("nhap-excel/", imports.import_index, name="import_index"),
     path("nhap-excel/phu-luc/", imports.import_annex, name="import_annex"),
     path("nhap-excel/tieu-chi/", imports.import_matrix, name="import_matrix"),
+    path("nhap-excel/nhom-xa/", imports.import_groups, name="import_groups"),
     path("nhap-excel/<int:pk>/", imports.import_preview, name="import_preview"),
     path("nhap-excel/mau/<slug:kind>.xlsx", imports.import_template, name="import_template"),
 ]

@@ -1,4 +1,5 @@
-"""Blank workbooks the office fills in and imports: the annex and the criteria matrix.
+"""Blank workbooks the office fills in and imports: the annex, the criteria matrix and the
+commune groups of a period.
 
 Written with the exports' toolkit (core/excel/writer.py), so they print like
 the reports and hold no formula in a cell; the importers read them back as they are.
@@ -18,9 +19,10 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from assignments.models import Agency
-from communes import text
+from communes import grouping, text
 from communes.models import Commune, Criterion, District, Map
 from communes.reference import REFORM_DAY
+from communes.validation import unit_title
 from core.excel import writer
 
 from ..excel import matrix as matrix_export
@@ -256,4 +258,45 @@ def matrix_template(year, today):
             styles=[writer.CENTER, writer.CENTER, *[None] * (len(empty) + 1)],
         )
     sheet.signature(today)
+    return workbook
+
+
+GROUP_HEADINGS = ["STT", "Mã xã", "Tên xã", "Nhóm", "Căn cứ"]
+GROUP_WIDTHS = [6, 9, 26, 8, 60]
+
+
+def groups_template(period):
+    """Every unit of `period` (communes.grouping.programme_communes) with its group and basis
+    left empty; the Nhóm column offers 1, 2, 3."""
+    workbook = writer.new_workbook()
+    sheet = writer.Sheet(workbook, "Nhom xa", GROUP_WIDTHS, freeze_columns=3)
+    definitions = [
+        f"Nhóm {d.number}: {d.definition}" for d in period.group_definitions.order_by("number")
+    ]
+    sheet.title_block(
+        [writer.PROVINCE, writer.OFFICE],
+        [f"DANH SÁCH XẾP NHÓM XÃ GIAI ĐOẠN {period.label}"],
+        [
+            f"({period.legal_basis}; mỗi đơn vị một dòng: ghi Nhóm 1, 2 hoặc 3 và Căn cứ, ví dụ "
+            "“khu vực III theo Quyết định 2752/QĐ-UBND ngày 31/12/2025”; để trống Nhóm: giữ "
+            "nguyên nhóm đang có)",
+            *definitions,
+        ],
+    )
+    first = sheet.header(GROUP_HEADINGS) + 1
+    units = grouping.programme_communes(period).order_by("sort_name", "code")
+    for stt, unit in enumerate(units, start=1):
+        sheet.append(
+            [stt, unit.code, unit_title(unit), None, None],
+            styles=[writer.CENTER, writer.CENTER, None, writer.CENTER, None],
+        )
+    if sheet.row >= first:
+        _validate(
+            sheet.ws,
+            '"1,2,3"',
+            f"D{first}:D{sheet.row}",
+            "stop",
+            "Nhóm không hợp lệ",
+            "Nhóm là 1, 2 hoặc 3.",
+        )
     return workbook

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from assignments.forms.succession import date_field
 from assignments.models import Decision
-from communes.models import CriteriaSet
+from communes import grouping
+from communes.models import CriteriaSet, Period
 
 from . import terms
 from .files import MAX_FILE_BYTES
@@ -127,6 +128,25 @@ class MatrixUploadForm(forms.Form):
 
     def target(self):
         return self.cleaned_data["year"]
+
+    def options(self):
+        return {}
+
+
+class GroupsUploadForm(forms.Form):
+    """The commune groups of a period (the batch names the period by its first year)."""
+
+    period = forms.ModelChoiceField(
+        label=_("Giai đoạn"), queryset=Period.objects.none(), empty_label=None, to_field_name="code"
+    )
+    file = _file_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = grouping.grouped_periods()
+
+    def target(self):
+        return self.cleaned_data["period"].first_year
 
     def options(self):
         return {}

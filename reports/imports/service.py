@@ -25,6 +25,7 @@ Every record written carries the importing user and the batch in its history.
 import hashlib
 import os
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -35,12 +36,12 @@ from simple_history.utils import bulk_create_with_history
 from assignments.models import Assignment, Decision
 from assignments.services import succession
 from assignments.services.errors import WorkflowError
-from communes import scores
+from communes import grouping, scores
 from communes.models import Assessment
 from core.iterables import chunks
 
 from ..models import ImportBatch
-from . import annex, expiry, matrix, terms
+from . import annex, expiry, groups, matrix, terms
 from .files import ImportFileError, load_grids, open_workbook, read_limited
 from .picks import PickError, remember_picks
 from .picks import errors_message as picks_message
@@ -149,8 +150,10 @@ def apply(batch, user, picks=None):
                     }
                 )
             write = _write_annex if locked.kind == ImportBatch.Kind.ANNEX else _write_matrix
+            if locked.kind == ImportBatch.Kind.GROUPS:
+                write = _write_groups
             with scores.deferred():  # the commune scores once, not once per assessment
-                write(result, locked, user)
+                report = write(result, locked, user)
             if locked.kind == ImportBatch.Kind.ANNEX:
                 remember_picks(result, locked, user)
             _count(locked, result)
@@ -158,7 +161,7 @@ def apply(batch, user, picks=None):
             locked.status = ImportBatch.Status.APPLIED
             locked.applied_at = timezone.now()
             locked.applied_by = user
-            locked.message = ""
+            locked.message = report or ""  # the groups' re-evaluation report
             locked.save()
     except IntegrityError as error:
         raise ImportRefused(_changed_meanwhile(str(error)[:120])) from error
@@ -199,7 +202,7 @@ def earlier_imports(batch):
 
 
 def _target(batch):
-    if batch.kind == ImportBatch.Kind.MATRIX:
+    if batch.kind in (ImportBatch.Kind.MATRIX, ImportBatch.Kind.GROUPS):
         return batch.year
     if batch.decision is None:
         raise ImportRefused(_("Quyết định của lần nhập này đã bị xoá."))
@@ -210,6 +213,8 @@ def _plan(batch, data, picks=None):
     target = _target(batch)
     if batch.kind == ImportBatch.Kind.ANNEX:
         return annex.plan(load_grids(data), target, terms=terms.of(batch), picks=picks)
+    if batch.kind == ImportBatch.Kind.GROUPS:
+        return groups.plan(load_grids(data), int(target))
     with open_workbook(data) as book:
         return matrix.plan(book, int(target))
 
@@ -300,6 +305,17 @@ def _write_annex(result, batch, user):
         raise ImportRefused(
             _("%(error)s Chưa ghi gì.") % {"error": str(error).rstrip(".") + "."}
         ) from error
+
+
+def _write_groups(result, batch, user):
+    """Set the planned groups (communes.grouping); the re-evaluation report, kept on the batch."""
+    try:
+        report = grouping.set_groups(
+            groups.assignments(result), result.extra["period"], user, _reason(batch)
+        )
+    except ValidationError as error:
+        raise ImportRefused(" ".join(error.messages) + " " + _("Chưa ghi gì.")) from error
+    return report.text()
 
 
 def _write_matrix(result, batch, user):

@@ -22,13 +22,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assignments import access
+from communes import grouping
 from communes.models import Map
 from core import security_log
 from core.excel import download
 
 from ..imports import blank, picks, scope, service, terms
 from ..imports.files import ImportFileError
-from ..imports.forms import AnnexUploadForm, MatrixUploadForm, programme_years
+from ..imports.forms import AnnexUploadForm, GroupsUploadForm, MatrixUploadForm, programme_years
 from ..models import ImportBatch
 
 RECENT = 30
@@ -68,6 +69,7 @@ def import_index(request):
             "has_batches": any(group.batches for group in groups),
             "years": programme_years(),
             "annex_templates": _template_links("phu-luc"),
+            "group_templates": _template_links("nhom-xa"),
         },
     )
 
@@ -146,6 +148,24 @@ def import_matrix(request):
             "trước khi xác nhận."
         ),
         "tieu-chi",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@office_only
+def import_groups(request):
+    return _upload(
+        request,
+        ImportBatch.Kind.GROUPS,
+        GroupsUploadForm,
+        _("Nhập nhóm xã của giai đoạn"),
+        _(
+            "Mỗi xã một dòng: Mã xã (nếu có), Tên xã, Nhóm (1, 2 hoặc 3) và Căn cứ xếp nhóm. "
+            "Dòng để trống Nhóm giữ nguyên nhóm đang có. Bạn sẽ xem trước nhóm trước và sau của "
+            "từng xã; khi xác nhận, kết quả các năm đã nhập của xã đổi nhóm được đánh giá lại "
+            "(trừ năm đã duyệt hoặc đã khóa sổ)."
+        ),
+        "nhom-xa",
     )
 
 
@@ -310,6 +330,14 @@ def _old_province(value):
 def _template_links(kind):
     """(label, url) of the blank templates an upload page offers."""
     url = reverse("reports:import_template", args=[kind])
+    if kind == "nhom-xa":
+        return [
+            (
+                _("Tải mẫu nhóm xã giai đoạn %(period)s") % {"period": p.label},
+                f"{url}?giai-doan={p.code}",
+            )
+            for p in grouping.grouped_periods()
+        ]
     if kind != "phu-luc":
         return [(_("Tải mẫu trống"), url)]
     return [
@@ -341,4 +369,10 @@ def import_template(request, kind):
             raise Http404
         workbook = blank.matrix_template(year, today)
         return download.workbook_response(workbook, f"mau-tieu-chi-{year}.xlsx")
+    if kind == "nhom-xa":
+        period = grouping.grouped_periods().filter(code=request.GET.get("giai-doan", "")).first()
+        if period is None:
+            raise Http404
+        workbook = blank.groups_template(period)
+        return download.workbook_response(workbook, f"mau-nhom-xa-{period.code}.xlsx")
     raise Http404

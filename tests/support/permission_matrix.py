@@ -38,6 +38,8 @@ OFFICE_ACTS = (302, 403, 403, 403, 403, 302)
 A_ANSWERS = (302, 302, 403, 403, 403, 302)
 RESTORERS = (302, 403, 404, 404, 404, 302)
 COMMENT = {"comment": "Đề nghị bổ sung biên bản làm việc với xã."}
+GROUP = {"period": "2026-2030", "number": "2", "basis": "khu vực II"}
+SET_GROUP = "reports:commune_group_set"
 V, H = "assignments:visit_detail", "assignments:history"
 OLD_A_COMMUNE, OLD_B_COMMUNE = "a.predecessor.commune_id", "b.predecessor.commune_id"
 RESTORE = ("assignments:history_restore", "slug.visit", "draft_a.pk", "draft_record.history_id")
@@ -66,6 +68,12 @@ ROWS = [
     ("import_matrix", "get", ("reports:import_matrix",), OFFICE),
     ("import_preview", "get", ("reports:import_preview", "batch.pk"), OFFICE),
     ("import_template", "get", ("reports:import_template", "slug.annex_template"), OFFICE),
+    ("import_groups", "get", ("reports:import_groups",), OFFICE),
+    # Commune groups: everyone reads them (a leader his units), only the office sets them.
+    ("groups", "get", ("reports:groups",), READ),
+    ("groups set", "post", ("reports:groups",), OFFICE_ACTS, GROUP),
+    ("commune_group_set", "post", (SET_GROUP, "a.commune_id"), OFFICE_ACTS, GROUP),
+    ("commune_group_set GET", "get", (SET_GROUP, "a.commune_id"), POST_ONLY),
     ("assignment_list", "get", ("assignments:assignment_list",), READ),
     ("visit_list", "get", ("assignments:visit_list",), READ),
     ("visit_detail draft A", "get", (V, "draft_a.pk"), A_DRAFT),
