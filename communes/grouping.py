@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -54,6 +55,17 @@ def programme_communes(period):
 def grouped_periods():
     """The periods whose communes are put in groups (2026–2030), newest first."""
     return Period.objects.filter(group_definitions__isnull=False).distinct().order_by("-first_year")
+
+
+def grouped_period(code=None, today=None):
+    """The period with groups whose code is `code` (None if there is none); without a code,
+    today's period if it has groups, else the newest one that has (None: no period has)."""
+    periods = list(grouped_periods())
+    if code is not None:
+        return next((p for p in periods if p.code == code), None)
+    year = (today or timezone.localdate()).year
+    today_s = [p for p in periods if p.first_year <= year <= p.last_year]
+    return (today_s or periods or [None])[0]
 
 
 def group_label(number, basis=""):

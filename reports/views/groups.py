@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -163,11 +162,7 @@ class GroupListView(FilteredTableView):
     def period(self):
         """?giai-doan= among the periods with groups; else today's, else the newest."""
         chosen = {p.code: p for p in self.periods}
-        if self.request.GET.get(PERIOD) in chosen:
-            return chosen[self.request.GET[PERIOD]]
-        year = timezone.localdate().year
-        today = [p for p in self.periods if p.first_year <= year <= p.last_year]
-        return (today or self.periods or [None])[0]
+        return chosen.get(self.request.GET.get(PERIOD)) or grouping.grouped_period()
 
     def get_queryset(self):
         if self.period is None:

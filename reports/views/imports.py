@@ -331,13 +331,7 @@ def _template_links(kind):
     """(label, url) of the blank templates an upload page offers."""
     url = reverse("reports:import_template", args=[kind])
     if kind == "nhom-xa":
-        return [
-            (
-                _("Tải mẫu nhóm xã giai đoạn %(period)s") % {"period": p.label},
-                f"{url}?giai-doan={p.code}",
-            )
-            for p in grouping.grouped_periods()
-        ]
+        return [(_("Tải mẫu nhóm xã (danh sách xã của giai đoạn hiện nay)"), url)]
     if kind != "phu-luc":
         return [(_("Tải mẫu trống"), url)]
     return [
@@ -370,7 +364,7 @@ def import_template(request, kind):
         workbook = blank.matrix_template(year, today)
         return download.workbook_response(workbook, f"mau-tieu-chi-{year}.xlsx")
     if kind == "nhom-xa":
-        period = grouping.grouped_periods().filter(code=request.GET.get("giai-doan", "")).first()
+        period = grouping.grouped_period(request.GET.get("giai-doan"), today)
         if period is None:
             raise Http404
         workbook = blank.groups_template(period)

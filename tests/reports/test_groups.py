@@ -166,3 +166,17 @@ def test_the_dossier_shows_the_group_and_its_basis_and_no_form_for_a_reader(unit
 
     assert f"Nhóm 2</strong> – căn cứ {BASIS}" in html
     assert "<form" not in html
+
+
+def test_the_page_costs_the_same_queries_however_many_groups_are_set(
+    units, office_client, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as before:
+        page(office_client)
+    grouping.set_groups({unit: (2, BASIS) for unit in units}, period_2026())
+
+    with django_assert_max_num_queries(len(before)):
+        page(office_client)
