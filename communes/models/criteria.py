@@ -1,5 +1,7 @@
 """NTM criteria sets, with their groups, criteria and indicators."""
 
+import itertools
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -218,14 +220,21 @@ class Criterion(models.Model):
 
 
 def indicator_order(code):
-    """The sort key of an indicator number: "2.10" after "2.9", "17.8a" after "17.8"."""
+    """The sort key of an indicator number: "2.10" after "2.9", "17.8a" after "17.8.5" and
+    before "17.8b" and "17.9".
+
+    Three levels of 0–999 (the first up to 2000, to fit the column); a letter after a
+    level's number is a next level of 901–926. Parts past the third are not told apart.
+    """
     parts = []
-    for part in str(code).split("."):
-        digits = "".join(ch for ch in part if ch.isdigit())
+    for part in str(code).strip().split("."):
+        digits = "".join(itertools.takewhile(str.isdigit, part))
         parts.append(int(digits) if digits else 0)
-    while len(parts) < 3:
-        parts.append(0)
-    return parts[0] * 1_000_000 + parts[1] * 1_000 + min(parts[2], 999)
+        letter = part[len(digits) :].strip()[:1].lower()
+        if letter.isalpha() and "a" <= letter <= "z":
+            parts.append(900 + ord(letter) - ord("a") + 1)
+    parts = (parts + [0, 0, 0])[:3]
+    return min(parts[0], 2000) * 1_000_000 + min(parts[1], 999) * 1_000 + min(parts[2], 999)
 
 
 class IndicatorManager(models.Manager):
