@@ -10,14 +10,19 @@ without indicators is recorded for itself, as in 2021–2025.
 
 ``evaluate()`` applies that to (commune, year) pairs and returns what changed, so that
 a page can say which criteria a change of group turned. Locked pairs (approved, or the
-year closed: communes.locks) are never re-evaluated.
+year closed: communes.locks) are never re-evaluated. It reads and writes in bulk (a few
+queries for hundreds of communes), and every row it writes gets its history record.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from core.iterables import chunks
 
 from . import locks, scores
 from .models import (
@@ -27,6 +32,9 @@ from .models import (
     IndicatorResult,
     Requirement,
 )
+
+CHUNK = 500  # communes per query
+BATCH = 1000  # rows per bulk write
 
 
 @dataclass(frozen=True)
@@ -55,11 +63,11 @@ def set_for(commune_year_set, year):
 
 def groups_of(commune_ids, period):
     """{commune id: group number} for the period (communes without a group are absent)."""
-    return dict(
-        CommuneGroup.objects.filter(period=period, commune_id__in=commune_ids).values_list(
-            "commune_id", "number"
-        )
-    )
+    groups = {}
+    for group in chunks(sorted(set(commune_ids)), CHUNK):
+        rows = CommuneGroup.objects.filter(period=period, commune_id__in=group).order_by()
+        groups.update(rows.values_list("commune_id", "number"))
+    return groups
 
 
 def requirements_of(criteria_set):
@@ -75,48 +83,61 @@ def judged(result, requirement):
     return result.met
 
 
+def default_reason():
+    return _("Tính lại từ kết quả chỉ tiêu")
+
+
 @transaction.atomic
-def evaluate(commune_ids, year, criteria_set=None):
+def evaluate(commune_ids, year, criteria_set=None, *, user=None, reason=None):
     """Re-derive the indicator and criteria results of `commune_ids` in `year`.
 
-    Returns the criteria whose result changed ([Change]); locked pairs are left as they are.
+    Returns the criteria whose result changed ([Change], by commune then criterion
+    number); locked pairs are left as they are. The history records of what it writes
+    name `user` and `reason` (default: "Tính lại từ kết quả chỉ tiêu").
     """
     criteria_set = criteria_set or CriteriaSet.objects.for_year(year)
     if criteria_set is None:
         return []
     commune_ids = set(commune_ids)
     commune_ids -= {c for c, _y in locks.locked([(c, year) for c in commune_ids])}
+    if not commune_ids:
+        return []
     criteria = {
         c.pk: c
         for c in criteria_set.criteria.prefetch_related("indicators").order_by("number")
         if c.indicators.all()
     }
-    if not commune_ids or not criteria:
+    if not criteria:
         return []
+    history = {
+        "default_user": user,
+        "default_change_reason": reason or default_reason(),
+        "default_date": timezone.now(),
+    }
     groups = groups_of(commune_ids, criteria_set.period)
     requirements = requirements_of(criteria_set)
     indicators = {i.pk: i for c in criteria.values() for i in c.indicators.all()}
     results = defaultdict(list)  # (commune, criterion) → [IndicatorResult]
-    to_update = []
-    for result in IndicatorResult.objects.filter(
-        commune_id__in=commune_ids, year=year, indicator_id__in=indicators
-    ):
-        requirement = requirements.get((result.indicator_id, groups.get(result.commune_id)))
-        met = judged(result, requirement)
-        if met != result.met:
-            result.met = met
-            to_update.append(result)
-        results[(result.commune_id, indicators[result.indicator_id].criterion_id)].append(result)
-    IndicatorResult.objects.bulk_update(to_update, ["met"], batch_size=1000)
-    if to_update:
-        IndicatorResult.history.bulk_history_create(to_update, update=True)
+    existing = {}  # (commune, criterion) → Assessment
+    rejudged = []
+    for group in chunks(sorted(commune_ids), CHUNK):
+        found = IndicatorResult.objects.filter(
+            commune_id__in=group, year=year, indicator_id__in=indicators
+        ).order_by()
+        for result in found:
+            requirement = requirements.get((result.indicator_id, groups.get(result.commune_id)))
+            met = judged(result, requirement)
+            if met != result.met:
+                result.met = met
+                rejudged.append(result)
+            results[(result.commune_id, indicators[result.indicator_id].criterion_id)].append(
+                result
+            )
+        assessments = Assessment.objects.filter(
+            commune_id__in=group, year=year, criterion_id__in=criteria
+        ).order_by()
+        existing.update(((a.commune_id, a.criterion_id), a) for a in assessments)
 
-    existing = {
-        (a.commune_id, a.criterion_id): a
-        for a in Assessment.objects.filter(
-            commune_id__in=commune_ids, year=year, criterion_id__in=criteria
-        )
-    }
     changes, create, update, delete = [], [], [], []
     for commune_id in sorted(commune_ids):
         for criterion_id, criterion in criteria.items():
@@ -126,22 +147,48 @@ def evaluate(commune_ids, year, criteria_set=None):
             if not found:
                 now = None
                 if assessment:
-                    delete.append(assessment.pk)
+                    delete.append(assessment)
             else:
                 now = len(found) == len(criterion.indicators.all()) and all(r.met for r in found)
+                is_demo = all(r.is_demo for r in found)
                 if assessment is None:
                     create.append(
-                        Assessment(commune_id=commune_id, criterion=criterion, year=year, met=now)
+                        Assessment(
+                            commune_id=commune_id,
+                            criterion=criterion,
+                            year=year,
+                            met=now,
+                            is_demo=is_demo,
+                        )
                     )
                 elif assessment.met != now:
                     assessment.met = now
                     update.append(assessment)
             if was != now:
                 changes.append(Change(commune_id, year, criterion.number, criterion.name, was, now))
-    Assessment.objects.bulk_create(create, batch_size=1000)
-    Assessment.objects.bulk_update(update, ["met"], batch_size=1000)
-    if delete:
-        Assessment.objects.filter(pk__in=delete).delete()
-    if create or update or delete:
-        scores.refresh(commune_ids, [year])
+    with scores.deferred():  # the scores of the communes written, once at the end
+        _write(rejudged, create, update, delete, history)
+        scores.changed(*{(a.commune_id, year) for a in (*create, *update)})
     return changes
+
+
+def _write(rejudged, create, update, delete, history):
+    """Write the planned rows in bulk, each with one history record."""
+    if rejudged:
+        IndicatorResult.objects.bulk_update(rejudged, ["met"], batch_size=BATCH)
+        IndicatorResult.history.bulk_history_create(
+            rejudged, update=True, batch_size=BATCH, **history
+        )
+    if create:
+        bulk_create_with_history(create, Assessment, batch_size=BATCH, **history)
+    if update:
+        Assessment.objects.bulk_update(update, ["met"], batch_size=BATCH)
+        Assessment.history.bulk_history_create(update, update=True, batch_size=BATCH, **history)
+    # Rare (every indicator result of a criterion cleared): one by one, so that each
+    # deletion is in the history (the locks were checked, the scores are deferred).
+    with locks.checked({(a.commune_id, a.year) for a in delete}):
+        for assessment in delete:
+            if history["default_user"] is not None:
+                assessment._history_user = history["default_user"]
+            assessment._change_reason = history["default_change_reason"]
+            assessment.delete()

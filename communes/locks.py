@@ -6,15 +6,24 @@ year is closed for entry (``YearClosing``: from its day on). Every writer asks h
 
 * a single save or delete (the admin, a form, a restore from history) is refused by
   the ``pre_save`` / ``pre_delete`` receivers below, raising ``ValidationError`` with
-  the reason (code ``"locked"``); the pages catch it and show it, nothing is written;
+  the reason (code ``"locked"``); the pages catch it and show it, nothing is written.
+  A delete is refused inside Django's own transaction block: a caller that goes on
+  after catching the refusal inside ``transaction.atomic`` wraps the delete in its own
+  ``atomic()`` (a savepoint), or asks ``locked()`` first;
 * bulk writers (imports, evaluation) call ``locked()`` for the pairs they would touch
-  and refuse, or skip, before writing anything.
+  and refuse, or skip, before writing anything; inside ``checked(pairs)`` the receivers
+  do not ask again for those pairs (one query for the batch, not one per row).
+
+A row that moves (another commune or year) is checked for where it was as well: a
+result may not leave a locked commune-year either.
 """
 
+import contextlib
+import contextvars
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
-from django.db.models.signals import pre_delete, pre_save
+from django.db.models.signals import post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +34,9 @@ from core.iterables import chunks
 from .models import Assessment, Commune, CommuneYear, IndicatorResult, YearClosing
 
 CHUNK = 500
+
+# The (commune id, year) pairs a bulk writer already checked (``checked()``).
+_checked = contextvars.ContextVar("locks_checked", default=frozenset())
 
 
 def closed_years(today=None):
@@ -46,17 +58,20 @@ def locked(pairs, today=None):
     names = {}
     for year, communes in by_year.items():
         for group in chunks(sorted(communes), CHUNK):
-            approved = CommuneYear.objects.filter(
-                year=year, commune_id__in=group, status=CommuneYear.Status.APPROVED
-            ).values_list("commune_id", flat=True)
+            approved = (
+                CommuneYear.objects.filter(
+                    year=year, commune_id__in=group, status=CommuneYear.Status.APPROVED
+                )
+                .order_by()
+                .values_list("commune_id", flat=True)
+            )
             for commune_id in approved:
                 reasons[(commune_id, year)] = "approved"
             if year in closed:
                 for commune_id in group:
                     reasons.setdefault((commune_id, year), "closed")
-    if reasons:
-        ids = {commune_id for commune_id, _year in reasons}
-        names = {c.pk: c for c in Commune.objects.filter(pk__in=ids)}
+    for group in chunks(sorted({commune_id for commune_id, _year in reasons}), CHUNK):
+        names.update((c.pk, c) for c in Commune.objects.filter(pk__in=group))
     return {
         pair: message(names.get(pair[0]), pair[1], why, closed.get(pair[1]))
         for pair, why in reasons.items()
@@ -90,12 +105,43 @@ def is_locked(commune_id, year, today=None):
     return bool(locked([(commune_id, year)], today))
 
 
+@contextlib.contextmanager
+def checked(pairs):
+    """Inside the block, single saves and deletes of `pairs` are not checked again.
+
+    For a bulk writer that called ``locked()`` or ``refuse()`` for them (in the same
+    transaction) and then writes row by row: any other pair is still checked.
+    """
+    token = _checked.set(_checked.get() | {(c, y) for c, y in pairs})
+    try:
+        yield
+    finally:
+        _checked.reset(token)
+
+
+def stored_pair(instance):
+    """The (commune id, year) the row has in the database before this write, or None.
+
+    Known when the row was read (``Assessment.from_db``) or last saved; asked otherwise
+    (a row rebuilt from its history to restore it, an indicator result). Kept on the
+    instance as ``_loaded_score_key``, which communes.scores reads after the save too.
+    """
+    if instance.pk is None:
+        return None
+    if getattr(instance, "_loaded_score_key", None) is None:
+        instance._loaded_score_key = (
+            type(instance)
+            ._default_manager.filter(pk=instance.pk)
+            .values_list("commune_id", "year")
+            .first()
+        )
+    return instance._loaded_score_key
+
+
 def _pairs_of(instance):
-    pairs = [(instance.commune_id, instance.year)]
-    before = getattr(instance, "_loaded_score_key", None)
-    if before and before not in pairs:
-        pairs.append(before)
-    return pairs
+    """The pairs a write touches, less those a bulk writer already checked."""
+    pairs = {(instance.commune_id, instance.year), stored_pair(instance)} - {None}
+    return pairs - _checked.get()
 
 
 @receiver(pre_save, sender=Assessment, dispatch_uid="locks_assessment_saving")
@@ -103,6 +149,12 @@ def _pairs_of(instance):
 def _saving(sender, instance, raw=False, **kwargs):
     if not raw:
         refuse(_pairs_of(instance))
+
+
+@receiver(post_save, sender=IndicatorResult, dispatch_uid="locks_indicator_result_saved")
+def _saved(sender, instance, **kwargs):
+    # Where the row now is, for its next save (communes.scores does it for assessments).
+    instance._loaded_score_key = (instance.commune_id, instance.year)
 
 
 @receiver(pre_delete, sender=Assessment, dispatch_uid="locks_assessment_deleting")
