@@ -70,6 +70,20 @@ def test_moving_an_assessment_to_another_year_refreshes_both_years():
     assert (score(commune, 2023).assessed, score(commune, 2023).met_numbers()) == (1, [4])
 
 
+def test_restoring_a_version_of_another_year_refreshes_the_year_it_leaves():
+    commune = make_commune()
+    assessment = make_assessment(commune=commune, criterion=criterion(6), year=2022, met=True)
+    assessment.year = 2023
+    assessment.save()
+
+    # A version rebuilt from its history, as a restore saves it: not read from the table.
+    assessment.history.earliest().instance.save()
+
+    assert score(commune, 2023) is None
+    assert score(commune, 2022).met_numbers() == [6]
+    assert scores.drift() == (0, 0)
+
+
 def test_deleting_the_last_assessment_of_a_year_removes_its_score():
     commune = make_commune()
     first = make_assessment(commune=commune, criterion=criterion(1), year=2022, met=True)
