@@ -15,8 +15,9 @@ raises ``communes.lineage.UnsoundLineage`` and its transaction writes nothing.
 
 The shipped fixture (communes/reference/fixture.py loads it) is this module's
 output for the new Lào Cai, made of the old Lào Cai (10) and the old Yên Bái (15),
-built in a fresh database and written without the fields derived on load
-(``Commune.current_unit``) by ``--dump``::
+with the programme periods, the 2026–2030 group definitions and the national criteria
+sets of ``.criteria``, built in a fresh database and written without the fields
+derived on load (``Commune.current_unit``) by ``--dump``::
 
     DATABASE_URL=sqlite:////tmp/ref.sqlite3 python manage.py migrate
     DATABASE_URL=sqlite:////tmp/ref.sqlite3 python manage.py build_reference \\
