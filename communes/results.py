@@ -393,6 +393,6 @@ def record(commune, year, *, indicators=None, criteria=None, user=None, today=No
                     evaluation.Change(commune.pk, year, criterion.number, criterion.name, was, now)
                 )
     if indicator_plan:
-        done.changes += evaluation.evaluate([commune.pk], year, current.criteria_set)
+        done.changes += evaluation.evaluate([commune.pk], year, current.criteria_set, user=user)
     done.changes.sort(key=lambda change: change.criterion_number)
     return done

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import exporters
-from .views import communes, dashboard, exports, groups, imports
+from .views import communes, dashboard, exports, groups, imports, results
 
 app_name = "reports"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("", dashboard.DashboardView.as_view(), name="dashboard"),
     path("xa/", communes.CommuneListView.as_view(), name="commune_list"),
     path("xa/<int:pk>/", communes.CommuneDetailView.as_view(), name="commune_detail"),
+    path("xa/<int:pk>/ket-qua/<int:year>/", results.commune_results, name="commune_results"),
     # Commune groups of a period (communes.grouping): the list, bulk and one by one.
     path("nhom-xa/", groups.GroupListView.as_view(), name="groups"),
     path("xa/<int:pk>/nhom/", groups.commune_group_set, name="commune_group_set"),

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,7 +15,7 @@ from assignments.views.assignments import OnMapListMixin
 from communes.models import Assessment, Commune, Criterion, Map
 from core.listing import FilteredTableView
 
-from .. import queries
+from .. import dossier_results, queries
 from ..filters import CommuneFilter
 from ..tables import CommuneTable, CurrentMapCommuneTable
 
@@ -123,8 +124,15 @@ class CommuneDetailView(LoginRequiredMixin, DetailView):
             dossier.visits = [visit for visit in dossier.visits if visit.pk in visible]
         assignments = dossier.current_assignments + dossier.previous_assignments
         title = f"{commune.get_kind_display()} {commune.name}"
+        results = dossier_results.commune_results(commune, timezone.localdate())
         context.update(
             dossier=dossier,
+            # 2026+: a section per period with its sets' grids; the yearly summary per set.
+            results=results,
+            # The commune group box (this year's period) and the results pages: the office's.
+            period=results.period,
+            commune_group=results.commune_group,
+            can_edit=access.is_office(user),
             # Phones and e-mails are personal data: only for these assignments' office,
             # group and leader (omitted from the page for everyone else).
             contacts_for={a.pk for a in assignments if access.may_see_contacts(user, a)},

@@ -94,8 +94,9 @@ def test_dossier_queries_do_not_depend_on_the_number_of_old_units(office_client,
     assert len(response_large.context["dossier"].visits) == 8
     assert len(response_large.context["dossier"].recognitions) == 4
     assert count_small == count_large
-    # The old-unit dossier's 16, plus one for the old units (the lineage's one query).
-    assert count_large == 17
+    # The old-unit dossier's 19, plus one for the old units (the lineage's one query) and
+    # one for the unit's commune group in the 2026–2030 period (reports.dossier_results).
+    assert count_large == 21
 
 
 def test_a_members_dossier_queries_do_not_depend_on_the_number_of_old_units(member_a_client, today):

@@ -60,6 +60,12 @@ def test_a_value_is_judged_against_the_communes_group(s, office_user):
     assert IndicatorResult.objects.get(commune=first, indicator=s.value).met is False
     assert Assessment.objects.get(commune=third, criterion=s.measured).met is True
     assert Assessment.objects.get(commune=first, criterion=s.measured).met is False
+    derived = Assessment.objects.get(commune=third, criterion=s.measured)
+    assert derived.history.latest().history_user == office_user
+    assert (
+        IndicatorResult.objects.get(commune=third, indicator=s.value).history.latest().history_user
+        == office_user
+    )
     assert sorted(done.indicators) == ["1.1", "1.2"]
     assert [(c.criterion_number, c.was_met, c.met) for c in done.changes] == [(1, None, True)]
     score = CriteriaScore.objects.get(commune=third, year=2026)

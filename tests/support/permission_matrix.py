@@ -42,6 +42,10 @@ GROUP = {"period": "2026-2030", "number": "2", "basis": "khu vực II"}
 SET_GROUP = "reports:commune_group_set"
 V, H = "assignments:visit_detail", "assignments:history"
 OLD_A_COMMUNE, OLD_B_COMMUNE = "a.predecessor.commune_id", "b.predecessor.commune_id"
+# A unit's results of this year (draft_a is dated today).
+THIS_YEAR = "draft_a.visited_on.year"
+RESULTS_A = ("reports:commune_results", "a.commune_id", THIS_YEAR)
+RESULTS_B = ("reports:commune_results", "b.commune_id", THIS_YEAR)
 RESTORE = ("assignments:history_restore", "slug.visit", "draft_a.pk", "draft_record.history_id")
 
 # (row, method, (URL name, paths of its arguments on the test objects), statuses[, data]).
@@ -54,6 +58,10 @@ ROWS = [
     # still reads his own ended pair's xã, not the other group's.
     ("commune_detail A until 2025", "get", ("reports:commune_detail", OLD_A_COMMUNE), READ),
     ("commune_detail B until 2025", "get", ("reports:commune_detail", OLD_B_COMMUNE), NOT_LEADER),
+    # Everyone who reads a unit's dossier reads its results; only the office records them.
+    ("commune_results A", "get", RESULTS_A, READ),
+    ("commune_results B", "get", RESULTS_B, NOT_LEADER),
+    ("commune_results A save", "post", RESULTS_A, OFFICE_ACTS),
     ("report_index", "get", ("reports:report_index",), READ),
     ("export_annex", "get", ("reports:export_annex",), READ),
     ("export_matrix", "get", ("reports:export_matrix",), READ),
