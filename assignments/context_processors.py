@@ -10,6 +10,7 @@ MENU = [
     ("reports:dashboard", _("Tổng quan"), "authenticated"),
     ("assignments:my_work", _("Việc của tôi"), "groups"),
     ("reports:commune_list", _("Xã"), "authenticated"),
+    ("reports:criteria_set_list", _("Bộ tiêu chí"), "authenticated"),
     ("assignments:assignment_list", _("Phân công"), "authenticated"),
     ("assignments:carry_over", _("Chuyển sang đơn vị mới"), "office"),
     ("assignments:visit_list", _("Chuyến công tác"), "authenticated"),

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import exporters
-from .views import communes, dashboard, exports, groups, imports, results
+from .views import communes, criteria_sets, dashboard, exports, groups, imports, results
 
 app_name = "reports"
 
@@ -25,6 +25,11 @@ urlpatterns = [
     # Commune groups of a period (communes.grouping): the list, bulk and one by one.
     path("nhom-xa/", groups.GroupListView.as_view(), name="groups"),
     path("xa/<int:pk>/nhom/", groups.commune_group_set, name="commune_group_set"),
+    # Criteria sets of each period: criteria, indicators, requirements by commune group.
+    path("bo-tieu-chi/", criteria_sets.criteria_set_list, name="criteria_set_list"),
+    path("bo-tieu-chi/<int:pk>/", criteria_sets.criteria_set_detail, name="criteria_set_detail"),
+    path("bo-tieu-chi/<int:pk>/phien-ban-moi/", criteria_sets.criteria_set_new_version,
+         name="criteria_set_new_version"),
     # Excel reports the office prints (reports/exporters.py).
     path("bao-cao/", exports.report_index, name="report_index"),
     *[url for exporter in exporters.registered() for url in _report_urls(exporter)],
@@ -33,6 +38,7 @@ urlpatterns = [
     path("nhap-excel/phu-luc/", imports.import_annex, name="import_annex"),
     path("nhap-excel/tieu-chi/", imports.import_matrix, name="import_matrix"),
     path("nhap-excel/nhom-xa/", imports.import_groups, name="import_groups"),
+    path("nhap-excel/bo-tieu-chi/", imports.import_criteria_set, name="import_criteria_set"),
     path("nhap-excel/<int:pk>/", imports.import_preview, name="import_preview"),
     path("nhap-excel/mau/<slug:kind>.xlsx", imports.import_template, name="import_template"),
 ]

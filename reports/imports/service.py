@@ -37,11 +37,11 @@ from assignments.models import Assignment, Decision
 from assignments.services import succession
 from assignments.services.errors import WorkflowError
 from communes import grouping, scores
-from communes.models import Assessment
+from communes.models import Assessment, CriteriaSet
 from core.iterables import chunks
 
 from ..models import ImportBatch
-from . import annex, expiry, groups, matrix, terms
+from . import annex, criteria_set, expiry, groups, matrix, terms
 from .files import ImportFileError, load_grids, open_workbook, read_limited
 from .picks import PickError, remember_picks
 from .picks import errors_message as picks_message
@@ -72,6 +72,8 @@ def preview(kind, file, target, user, *, name=None, annex_terms=None, picks=None
     if kind == ImportBatch.Kind.ANNEX:
         batch.decision = target
         terms.store(batch, annex_terms or terms.resolve(target))
+    elif kind == ImportBatch.Kind.INDICATORS:
+        batch.criteria_set = target
     else:
         batch.year = int(target)
     try:
@@ -132,6 +134,9 @@ def apply(batch, user, picks=None):
                 # (SQLite serialises anyway).
                 root = succession.family_root(locked.decision)
                 Decision.objects.select_for_update().filter(pk=root.pk).first()
+            if locked.kind == ImportBatch.Kind.INDICATORS:
+                # One import into a set at a time; the plan below sees the set as it is now.
+                CriteriaSet.objects.select_for_update().filter(pk=locked.criteria_set_id).first()
             result = plan_for(locked, picks)
             if result.has_errors and result.rows_to_pick:
                 raise ImportRefused(picks_message(result))
@@ -152,6 +157,8 @@ def apply(batch, user, picks=None):
             write = _write_annex if locked.kind == ImportBatch.Kind.ANNEX else _write_matrix
             if locked.kind == ImportBatch.Kind.GROUPS:
                 write = _write_groups
+            if locked.kind == ImportBatch.Kind.INDICATORS:
+                write = criteria_set.write
             with scores.deferred():  # the commune scores once, not once per assessment
                 report = write(result, locked, user)
             if locked.kind == ImportBatch.Kind.ANNEX:
@@ -194,6 +201,7 @@ def earlier_imports(batch):
         sha256=batch.sha256,
         decision=batch.decision,
         year=batch.year,
+        criteria_set=batch.criteria_set_id,
         status=ImportBatch.Status.APPLIED,
     ).exclude(pk=batch.pk)
 
@@ -202,6 +210,10 @@ def earlier_imports(batch):
 
 
 def _target(batch):
+    if batch.kind == ImportBatch.Kind.INDICATORS:
+        if batch.criteria_set is None:
+            raise ImportRefused(_("Bộ tiêu chí của lần nhập này đã bị xoá."))
+        return batch.criteria_set
     if batch.kind in (ImportBatch.Kind.MATRIX, ImportBatch.Kind.GROUPS):
         return batch.year
     if batch.decision is None:
@@ -215,6 +227,9 @@ def _plan(batch, data, picks=None):
         return annex.plan(load_grids(data), target, terms=terms.of(batch), picks=picks)
     if batch.kind == ImportBatch.Kind.GROUPS:
         return groups.plan(load_grids(data), int(target))
+    if batch.kind == ImportBatch.Kind.INDICATORS:
+        with open_workbook(data) as book:
+            return criteria_set.plan(book, target)
     with open_workbook(data) as book:
         return matrix.plan(book, int(target))
 

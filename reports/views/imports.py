@@ -5,7 +5,7 @@ Office only: anyone else gets 403, anonymous users the login page.
 """
 
 from datetime import timedelta
-from functools import wraps
+from functools import partial, wraps
 from typing import NamedTuple
 
 from django.conf import settings
@@ -23,11 +23,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from assignments import access
 from communes import grouping
-from communes.models import Map
+from communes.models import CriteriaSet, Map
 from core import security_log
 from core.excel import download
 
-from ..imports import blank, picks, scope, service, terms
+from ..imports import blank, criteria_set, picks, scope, service, terms
+from ..imports.criteria_set.forms import CriteriaSetUploadForm
 from ..imports.files import ImportFileError
 from ..imports.forms import AnnexUploadForm, GroupsUploadForm, MatrixUploadForm, programme_years
 from ..models import ImportBatch
@@ -83,7 +84,7 @@ class BatchGroup(NamedTuple):
 
 def _batch_groups(now):
     """The import log, what needs the office first, as three BatchGroups."""
-    batches = ImportBatch.objects.select_related("decision", "uploaded_by")
+    batches = ImportBatch.objects.select_related("decision", "criteria_set", "uploaded_by")
     waiting = batches.waiting(now)
     failed = Q(status=ImportBatch.Status.FAILED, uploaded_at__gte=now - timedelta(days=FAILED_DAYS))
     return [
@@ -169,6 +170,29 @@ def import_groups(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
+@office_only
+def import_criteria_set(request):
+    """The indicators of a criteria set (reports/imports/criteria_set); ?set= picks the set."""
+    initial = (
+        {"criteria_set": request.GET.get("set")} if request.GET.get("set", "").isdigit() else {}
+    )
+    return _upload(
+        request,
+        ImportBatch.Kind.INDICATORS,
+        partial(CriteriaSetUploadForm, initial=initial),
+        _("Nạp chỉ tiêu của bộ tiêu chí"),
+        _(
+            "Mỗi chỉ tiêu một dòng: Tiêu chí, Số chỉ tiêu (ví dụ 2.3), Nội dung chỉ tiêu, Đơn vị "
+            "và với mỗi nhóm xã của giai đoạn: Yêu cầu nhóm n (nguyên văn), So sánh nhóm n "
+            "(≥ > ≤ < = hoặc để trống) và Mức đạt nhóm n (một số). Tệp thay toàn bộ chỉ tiêu "
+            "của bộ; bạn sẽ xem trước từng chỉ tiêu thêm mới, thay đổi hoặc bị xoá trước khi "
+            "xác nhận."
+        ),
+        "bo-tieu-chi",
+    )
+
+
 def _upload(request, kind, form_class, title, intro, template_kind):
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -202,7 +226,8 @@ def _upload(request, kind, form_class, title, intro, template_kind):
 @office_only
 def import_preview(request, pk):
     batch = get_object_or_404(
-        ImportBatch.objects.select_related("decision", "uploaded_by", "applied_by"), pk=pk
+        ImportBatch.objects.select_related("decision", "criteria_set", "uploaded_by", "applied_by"),
+        pk=pk,
     )
     picked = None
     if request.method == "POST":
@@ -330,6 +355,8 @@ def _old_province(value):
 def _template_links(kind):
     """(label, url) of the blank templates an upload page offers."""
     url = reverse("reports:import_template", args=[kind])
+    if kind == "bo-tieu-chi":
+        return [(_("Mẫu: %(set)s") % {"set": s}, f"{url}?set={s.pk}") for s in _template_sets()]
     if kind == "nhom-xa":
         return [(_("Tải mẫu nhóm xã (danh sách xã của giai đoạn hiện nay)"), url)]
     if kind != "phu-luc":
@@ -363,6 +390,15 @@ def import_template(request, kind):
             raise Http404
         workbook = blank.matrix_template(year, today)
         return download.workbook_response(workbook, f"mau-tieu-chi-{year}.xlsx")
+    if kind == "bo-tieu-chi":
+        # ?set= one set; without it, the set new results of this year are recorded against.
+        chosen = request.GET.get("set", "")
+        if chosen and (not chosen.isdigit() or len(chosen) > 9):
+            raise Http404
+        found = CriteriaSet.objects.for_year(today.year) if not chosen else None
+        found = found or get_object_or_404(_template_sets(), pk=int(chosen or 0))
+        workbook = criteria_set.template(found, today)
+        return download.workbook_response(workbook, criteria_set.template_filename(found))
     if kind == "nhom-xa":
         period = grouping.grouped_period(request.GET.get("giai-doan"), today)
         if period is None:
@@ -370,3 +406,10 @@ def import_template(request, kind):
         workbook = blank.groups_template(period)
         return download.workbook_response(workbook, f"mau-nhom-xa-{period.code}.xlsx")
     raise Http404
+
+
+def _template_sets():
+    """The criteria sets a template is offered for."""
+    return CriteriaSet.objects.select_related("period").order_by(
+        "-first_year", "is_provincial", "level", "-version"
+    )

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assignments.models import Attachment, Decision
+from communes.models import CriteriaSet
 from reports.models import ImportBatch
 from sampledata.lifecycle import GROUP_A_COMMUNE, GROUP_B_COMMUNE, demo_assignment
 from tests.factories import make_recommendation, make_visit
@@ -40,6 +41,7 @@ RESTORERS = (302, 403, 404, 404, 404, 302)
 COMMENT = {"comment": "Đề nghị bổ sung biên bản làm việc với xã."}
 GROUP = {"period": "2026-2030", "number": "2", "basis": "khu vực II"}
 SET_GROUP = "reports:commune_group_set"
+NEW_VERSION = "reports:criteria_set_new_version"
 V, H = "assignments:visit_detail", "assignments:history"
 OLD_A_COMMUNE, OLD_B_COMMUNE = "a.predecessor.commune_id", "b.predecessor.commune_id"
 # A unit's results of this year (draft_a is dated today).
@@ -77,6 +79,13 @@ ROWS = [
     ("import_preview", "get", ("reports:import_preview", "batch.pk"), OFFICE),
     ("import_template", "get", ("reports:import_template", "slug.annex_template"), OFFICE),
     ("import_groups", "get", ("reports:import_groups",), OFFICE),
+    ("import_criteria_set", "get", ("reports:import_criteria_set",), OFFICE),
+    # Criteria sets: everyone reads them; only the office makes a new version of one (of a set
+    # with approved results; otherwise refused with the reason, a redirect all the same).
+    ("criteria_set_list", "get", ("reports:criteria_set_list",), READ),
+    ("criteria_set_detail", "get", ("reports:criteria_set_detail", "criteria_set.pk"), READ),
+    ("criteria_set_new_version", "post", (NEW_VERSION, "criteria_set.pk"), OFFICE_ACTS),
+    ("criteria_set_new_version GET", "get", (NEW_VERSION, "criteria_set.pk"), POST_ONLY),
     # Commune groups: everyone reads them (a leader his units), only the office sets them.
     ("groups", "get", ("reports:groups",), READ),
     ("groups set", "post", ("reports:groups",), OFFICE_ACTS, GROUP),
@@ -182,6 +191,7 @@ def objects(member_a_user):
             sha256="0" * 64,
             status=ImportBatch.Status.CANCELLED,
         ),
+        criteria_set=CriteriaSet.objects.for_year(2026),
         slug=SimpleNamespace(
             visit="visit",
             assignment="assignment",
