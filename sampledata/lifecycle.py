@@ -53,6 +53,7 @@ class DemoAccount:
     username: str
     role: str  # a role of assignments.roles, or SUPERUSER
     can: str
+    extra_groups: tuple = ()  # groups given in addition to the role's (roles.OFFICE_HEAD)
 
     @property
     def password(self):
@@ -63,6 +64,12 @@ SUPERUSER = "superuser"
 DEMO_ACCOUNTS = (
     DemoAccount("admin", SUPERUSER, "Toàn quyền, trang quản trị"),
     DemoAccount("vanphong", roles.OFFICE, "Sửa mọi dữ liệu, nhập Excel, tải báo cáo"),
+    DemoAccount(
+        "truongvp",
+        roles.OFFICE,
+        "Như văn phòng, và duyệt, trả lại, mở lại kết quả năm của xã",
+        extra_groups=(roles.OFFICE_HEAD,),
+    ),
     DemoAccount(
         "thanhvien_a", roles.MEMBER, "Ghi chuyến công tác của tổ A (xã Bản Vược cũ, nay Xã Bát Xát)"
     ),
@@ -196,7 +203,8 @@ def _create_demo_accounts():
         user.is_active = True
         user.set_password(account.password)
         user.save()
-        user.groups.set([] if account.role == SUPERUSER else [groups[account.role]])
+        names = [] if account.role == SUPERUSER else [account.role, *account.extra_groups]
+        user.groups.set([groups[name] for name in names])
         done.append((account, "tạo mới" if created else "đặt lại mật khẩu"))
     return done, link_demo_accounts()
 

@@ -134,6 +134,12 @@ def office_user(db):
 
 
 @pytest.fixture
+def office_head_user(db):
+    """Office staff who also approve and reopen yearly results (group office_head)."""
+    return _user("truongvp")
+
+
+@pytest.fixture
 def member_a_user(db):
     """A member of the working group for xã Bản Vược (group A)."""
     return _user("thanhvien_a")
@@ -159,6 +165,11 @@ def reader_user(db):
 @pytest.fixture
 def office_client(office_user):
     return _client_for(office_user)
+
+
+@pytest.fixture
+def office_head_client(office_head_user):
+    return _client_for(office_head_user)
 
 
 @pytest.fixture

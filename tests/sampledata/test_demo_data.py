@@ -313,7 +313,7 @@ def test_create_demo_accounts_twice_gives_one_user_each_who_can_log_in(client):
     out = run("create_demo_accounts")
 
     users = get_user_model().objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS])
-    assert users.count() == len(DEMO_ACCOUNTS) == 6
+    assert users.count() == len(DEMO_ACCOUNTS) == 7
     for account in DEMO_ACCOUNTS:
         assert f"{account.username}  " in out and account.password in out
         # django-axes checks every login against a request (its IP).
@@ -324,6 +324,10 @@ def test_create_demo_accounts_twice_gives_one_user_each_who_can_log_in(client):
     assert users.get(username="admin").is_superuser
     assert users.get(username="vanphong").groups.filter(name=roles.OFFICE).exists()
     assert users.get(username="nguoixem").groups.filter(name=roles.READER).exists()
+    head = users.get(username="truongvp")
+    assert set(head.groups.values_list("name", flat=True)) == {roles.OFFICE, roles.OFFICE_HEAD}
+    assert head.has_perm("communes.approve_communeyear")
+    assert not users.get(username="vanphong").has_perm("communes.approve_communeyear")
 
 
 def test_visits_until_30_06_2025_are_on_the_old_xa_and_after_on_the_current_units():

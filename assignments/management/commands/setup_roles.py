@@ -4,7 +4,7 @@ from assignments.roles import ROLE_LABELS, ensure_roles
 
 
 class Command(BaseCommand):
-    help = "Create or refresh the role groups (office, member, leader, reader)."
+    help = "Create or refresh the role groups (office, member, leader, reader, office_head)."
 
     def handle(self, *args, **options):
         groups = ensure_roles()

@@ -19,8 +19,11 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         rows = [("Tài khoản", "Mật khẩu", "Vai trò", "Được làm gì", "")]
         for account, outcome in done:
-            role = ROLE_LABELS.get(account.role, "Quản trị hệ thống")
-            rows.append((account.username, account.password, str(role), account.can, outcome))
+            role = " + ".join(
+                str(ROLE_LABELS.get(name, "Quản trị hệ thống"))
+                for name in (account.role, *account.extra_groups)
+            )
+            rows.append((account.username, account.password, role, account.can, outcome))
         widths = [max(len(row[i]) for row in rows) for i in range(4)]
         for i, row in enumerate(rows):
             cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
