@@ -16,6 +16,7 @@ MENU = [
     ("assignments:visit_list", _("Chuyến công tác"), "authenticated"),
     ("reports:report_index", _("Báo cáo"), "authenticated"),
     ("reports:import_index", _("Nhập Excel"), "office"),
+    ("reports:review_list", _("Duyệt kết quả"), "office"),
     ("lockouts", _("Mở khoá đăng nhập"), "office"),
     ("admin:index", _("Quản trị"), "staff"),
 ]

@@ -5,17 +5,19 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_search import AccentInsensitiveSearchMixin, AutocompleteIdsMixin, SearchAdmin
 from .models import (
-    Assessment,
     Commune,
     CommuneChange,
     District,
     Province,
     Recognition,
 )
-from .validation import ceased_in_year_message, ceased_message
+from .validation import ceased_message
 
 # Periods, criteria sets, criteria, indicators and their requirements.
 from . import admin_sets  # noqa: E402,F401  isort: skip
+
+# Assessments, indicator results (read-only when locked), the review log, year closings.
+from . import admin_results  # noqa: E402,F401  isort: skip
 
 
 @admin.register(Province)
@@ -71,19 +73,6 @@ class CommuneChangeAdmin(SearchAdmin):
     autocomplete_fields = ["predecessor", "successor"]
 
 
-class AssessmentAdminForm(forms.ModelForm):
-    """An assessment made or moved here is for a unit that exists in its year."""
-
-    def clean(self):
-        data = super().clean()
-        commune, year = data.get("commune"), data.get("year")
-        moved = {"commune", "year"} & set(self.changed_data)
-        made = commune and year and (self.instance.pk is None or moved)
-        if made and (message := ceased_in_year_message(commune, year)):
-            self.add_error("year", message)
-        return data
-
-
 class RecognitionAdminForm(forms.ModelForm):
     """A recognition made or moved here is for a unit that exists on its day."""
 
@@ -95,16 +84,6 @@ class RecognitionAdminForm(forms.ModelForm):
         if made and (message := ceased_message(commune, day)):
             self.add_error("decided_on", message)
         return data
-
-
-@admin.register(Assessment)
-class AssessmentAdmin(AutocompleteIdsMixin, AccentInsensitiveSearchMixin, SimpleHistoryAdmin):
-    form = AssessmentAdminForm
-    list_display = ["commune", "criterion", "year", "met", "value"]
-    list_filter = ["year", "met", "criterion__criteria_set", "criterion", "commune__district"]
-    list_select_related = ["commune__district", "criterion"]
-    search_fields = ["commune__search_name", "commune__code"]
-    autocomplete_fields = ["commune", "criterion"]
 
 
 @admin.register(Recognition)

@@ -1,9 +1,11 @@
 from django.urls import path
 
 from . import exporters
-from .views import communes, criteria_sets, dashboard, exports, groups, imports, results
+from .views import communes, criteria_sets, dashboard, exports, groups, imports, results, reviews
 
 app_name = "reports"
+# A commune's results of one year (its page, the steps of its review).
+YEAR = "xa/<int:pk>/ket-qua/<int:year>/"
 
 
 def _report_urls(exporter):
@@ -21,7 +23,13 @@ urlpatterns = [
     path("", dashboard.DashboardView.as_view(), name="dashboard"),
     path("xa/", communes.CommuneListView.as_view(), name="commune_list"),
     path("xa/<int:pk>/", communes.CommuneDetailView.as_view(), name="commune_detail"),
-    path("xa/<int:pk>/ket-qua/<int:year>/", results.commune_results, name="commune_results"),
+    path(YEAR, results.commune_results, name="commune_results"),
+    # The review of a commune's yearly results (communes.reviews): submit, approve, return, reopen.
+    path(f"{YEAR}gui/", reviews.commune_year_submit, name="commune_year_submit"),
+    path(f"{YEAR}duyet/", reviews.commune_year_approve, name="commune_year_approve"),
+    path(f"{YEAR}tra-lai/", reviews.commune_year_return, name="commune_year_return"),
+    path(f"{YEAR}mo-lai/", reviews.commune_year_reopen, name="commune_year_reopen"),
+    path("duyet-ket-qua/", reviews.review_list, name="review_list"),
     # Commune groups of a period (communes.grouping): the list, bulk and one by one.
     path("nhom-xa/", groups.GroupListView.as_view(), name="groups"),
     path("xa/<int:pk>/nhom/", groups.commune_group_set, name="commune_group_set"),

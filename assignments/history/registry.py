@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from communes.models import Assessment, Commune, Recognition
+from communes import locks
+from communes.models import Assessment, Commune, IndicatorResult, Recognition
 
 from .. import access
 from ..models import Assignment, FieldVisit, Leader, Recommendation, Support
@@ -54,6 +55,21 @@ def _visit_restored(instance, live, record, user):
     instance.updated_by = user
 
 
+def _result_locks(records, live):
+    """{history_id: why that version may not be restored now, or ""}: the commune-year
+    it was in, or the live row is in, is locked (approved, or the year closed:
+    communes.locks). One look-up for every record."""
+    pairs = {(r.commune_id, r.year) for r in records}
+    if live is not None:
+        pairs.add((live.commune_id, live.year))
+    reasons = locks.locked(pairs)
+    now = reasons.get((live.commune_id, live.year), "") if live is not None else ""
+    return {
+        r.history_id: " ".join(sorted({reasons.get((r.commune_id, r.year), ""), now} - {""}))
+        for r in records
+    }
+
+
 @dataclass(frozen=True)
 class Tracked:
     slug: str
@@ -64,6 +80,8 @@ class Tracked:
     keep: frozenset = frozenset()  # fields a restore of a live object leaves as they are
     children: tuple = ()  # (slug, attname of the foreign key): histories shown with this one
     on_restore: object = None  # (instance, live, record, user) -> None, before saving
+    # (records, live or None) -> {history_id: why restoring it is refused now, or ""}
+    locks: object = None
     # Joined with the records, so that differences name related rows without more queries.
     related: tuple = ()
 
@@ -136,7 +154,16 @@ REGISTRY = {
             Assessment,
             _in_visible_communes(Assessment),
             _commune_page,
+            locks=_result_locks,
             related=("commune", "criterion"),
+        ),
+        Tracked(
+            "indicator-result",
+            IndicatorResult,
+            _in_visible_communes(IndicatorResult),
+            _commune_page,
+            locks=_result_locks,
+            related=("commune", "indicator"),
         ),
         Tracked(
             "recognition",

@@ -46,6 +46,11 @@ def restore(tracked, record, user):
     restorable = {f.name for f in model._meta.concrete_fields} - {model._meta.pk.name}
     with transaction.atomic():
         live = model._default_manager.select_for_update().filter(pk=record.id).first()
+        locked = tracked.locks([record], live) if tracked.locks is not None else {}
+        if reason := locked.get(record.history_id):
+            raise RestoreError(
+                _("Không khôi phục được phiên bản này: %(reason)s") % {"reason": reason}
+            )
         instance = live if live is not None else model(pk=record.id)
         for f in model._meta.concrete_fields:
             if f.name not in restorable or (live is not None and f.name in tracked.keep):
@@ -79,6 +84,12 @@ def restore(tracked, record, user):
                     "Không khôi phục được phiên bản này: nó trái với dữ liệu hiện có "
                     "(ví dụ một phân công khác đang hiệu lực)."
                 )
+            ) from None
+        except ValidationError as error:
+            # A model's own refusal while saving (communes.locks: a locked commune-year).
+            raise RestoreError(
+                _("Không khôi phục được phiên bản này: %(reason)s")
+                % {"reason": " ".join(error.messages)}
             ) from None
     return instance
 

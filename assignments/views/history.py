@@ -37,14 +37,28 @@ def _object_in_scope(request, tracked, pk):
     raise Http404
 
 
+def _lock_reasons(tracked, live, entries):
+    """Each entry's lock_reason: why its version may not be restored now (a result of a
+    locked commune-year), or ""."""
+    for entry in entries:
+        entry.lock_reason = ""
+    if tracked.locks is None:
+        return
+    own = [entry for entry in entries if entry.tracked is tracked]
+    reasons = tracked.locks([entry.record for entry in own], live)
+    for entry in own:
+        entry.lock_reason = reasons.get(entry.record.history_id, "")
+
+
 @login_required
 def history(request, model, pk):
     tracked = _tracked(model)
     live = _object_in_scope(request, tracked, pk)
     entries, total = load(tracked, pk, with_state=True)
     if access.may_restore_history(request.user):
+        _lock_reasons(tracked, live, entries)
         for entry in entries:
-            if entry.may_be_restored:
+            if entry.may_be_restored and not entry.lock_reason:
                 entry.restore_url = reverse(
                     "assignments:history_restore",
                     args=[entry.tracked.slug, entry.record.id, entry.record.history_id],

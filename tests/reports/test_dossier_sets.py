@@ -166,5 +166,7 @@ def test_the_2026_grid_costs_the_same_queries_whatever_its_years(
     # The dossier's own 12 (no assignment or visit here: nothing of theirs to prefetch);
     # the periods, their groups' definitions and the unit's scores (3); its commune group
     # (1); the 2026 grid: its set's criteria, indicators and requirements, the unit's
-    # assessments, indicator results and commune-years (6).
-    assert two_years == 22
+    # assessments, indicator results and commune-years (6); the review panels of its years
+    # (reports.templatetags.ntm_reviews): the unit's commune-years, their events, the year
+    # closings, the user's permissions (2) for the buttons (5).
+    assert two_years == 27

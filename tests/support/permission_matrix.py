@@ -9,15 +9,18 @@ import base64
 import datetime
 from types import SimpleNamespace
 
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from assignments.models import Attachment, Decision
+from assignments.models import Attachment
+from communes import reviews
 from communes.models import CriteriaSet
 from reports.models import ImportBatch
 from sampledata.lifecycle import GROUP_A_COMMUNE, GROUP_B_COMMUNE, demo_assignment
 from tests.factories import make_recommendation, make_visit
+from tests.support.reviews import YEAR, record_2026, unit_without_results
 
 # A day the pairs in force (from 01/07/2025, on today's units) were working.
 SINCE = datetime.date(2025, 8, 6)
@@ -38,6 +41,14 @@ CONFIRMERS = (302, 403, 403, 302, 403, 302)
 OFFICE_ACTS = (302, 403, 403, 403, 403, 302)
 A_ANSWERS = (302, 302, 403, 403, 403, 302)
 RESTORERS = (302, 403, 404, 404, 404, 302)
+# Approve, return, reopen: the office head's (an extra group; the plain office gets 403),
+# on commune-years outside the leader's units.
+APPROVERS = (403, 403, 403, 404, 403, 302)
+REASON = {"reason": "Xã đề nghị sửa lại kết quả tiêu chí 3."}
+CY = "reports:commune_year_"
+CY_DRAFT = ("review.draft.pk", "review.year")
+CY_SUBMITTED = ("review.submitted.pk", "review.year")
+CY_APPROVED = ("review.approved.pk", "review.year")
 COMMENT = {"comment": "Đề nghị bổ sung biên bản làm việc với xã."}
 GROUP = {"period": "2026-2030", "number": "2", "basis": "khu vực II"}
 SET_GROUP = "reports:commune_group_set"
@@ -131,6 +142,15 @@ ROWS = [
     ("history unknown model", "get", (H, "slug.unknown", "a.pk"), (404,) * 5 + (302,)),
     ("history_restore", "post", RESTORE, RESTORERS),
     ("history_restore GET", "get", RESTORE, POST_ONLY),
+    # The review of yearly results (communes.reviews); the office head's column: tests/
+    # test_permission_matrix.py OFFICE_HEAD.
+    ("review_list", "get", ("reports:review_list",), OFFICE),
+    ("commune_year_submit", "post", (CY + "submit", *CY_DRAFT), OFFICE_ACTS),
+    ("commune_year_submit GET", "get", (CY + "submit", *CY_DRAFT), POST_ONLY),
+    ("commune_year_approve", "post", (CY + "approve", *CY_SUBMITTED), APPROVERS),
+    ("commune_year_return", "post", (CY + "return", *CY_SUBMITTED), APPROVERS, REASON),
+    ("commune_year_reopen", "post", (CY + "reopen", *CY_APPROVED), APPROVERS, REASON),
+    ("commune_year_reopen GET", "get", (CY + "reopen", *CY_APPROVED), POST_ONLY),
     ("admin index", "get", ("admin:index",), (200, 302, 302, 302, 302, 302)),
     ("login", "get", ("login",), (200,) * 6),
     ("logout GET", "get", ("logout",), (405,) * 6),
@@ -149,6 +169,20 @@ def _get(o, path):
     for part in path.split("."):
         value = getattr(value, part)
     return value
+
+
+def review_objects(a, b):
+    """Commune-years of 2026 to review: group A's unit (draft, with results), group B's
+    submitted, another approved."""
+    office, head = (get_user_model().objects.get(username=u) for u in ("vanphong", "truongvp"))
+    submitted, approved = b.commune, unit_without_results()
+    record_2026(a.commune)
+    record_2026(submitted)
+    record_2026(approved)
+    reviews.submit(submitted, YEAR, office)
+    reviews.submit(approved, YEAR, office)
+    reviews.approve(approved, YEAR, head)
+    return SimpleNamespace(year=YEAR, draft=a.commune, submitted=submitted, approved=approved)
 
 
 def objects(member_a_user):
@@ -183,14 +217,15 @@ def objects(member_a_user):
         confirmed_b=make_visit(assignment=b, status="confirmed", visited_on=SINCE),
         file=attachment,
         recommendation=make_recommendation(visit=submitted_a, text="Sửa đường nội đồng"),
-        decision=Decision.objects.get(is_demo=True),
+        decision=a.decision,
         batch=ImportBatch.objects.create(
             kind=ImportBatch.Kind.ANNEX,
-            decision=Decision.objects.get(is_demo=True),
+            decision=a.decision,
             file_name="phu-luc.xlsx",
             sha256="0" * 64,
             status=ImportBatch.Status.CANCELLED,
         ),
+        review=review_objects(a, b),
         criteria_set=CriteriaSet.objects.for_year(2026),
         slug=SimpleNamespace(
             visit="visit",
