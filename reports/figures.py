@@ -12,10 +12,11 @@ unit of its time), so every total is the same on both maps; the current map only
 adds where those units are now (``Commune.current_unit``).
 
 "Criteria met" of a commune for a year is its number of met assessments of
-the programme's criteria set that year, read from its CriteriaScore row; an
-average is taken over the communes assessed that year (a commune merged away
-before the year, like Tà Chải after 2024, has no assessment and does not count
-as zero).
+the year's criteria set (reports.year_set: 19 criteria up to 2025, 10 from 2026),
+read from its CriteriaScore row; an average is taken over the communes assessed
+that year (a commune merged away before the year, like Tà Chải after 2024, has no
+assessment and does not count as zero), and a year's figures never mix two sets.
+"Approved only" keeps the commune-years the office approved (CommuneYear).
 """
 
 import datetime
@@ -26,20 +27,19 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
 from assignments.models import Assignment, FieldVisit, Recommendation
-from communes.forms import old_province_label
-from communes.models import (
-    Commune,
-    CriteriaScore,
-    CriteriaSet,
-    Criterion,
-    District,
-    Era,
-    Map,
-    Recognition,
+from communes.models import CriteriaScore, Criterion, Era, Map, Recognition
+
+from .places import (  # noqa: F401 (where the figures are read: the dashboard's vocabulary)
+    WHOLE,
+    Place,
+    ProgrammeDistrict,
+    programme_communes,
+    programme_districts,
+    programme_provinces,
 )
+from .year_set import RANK, YearSet, approved, year_set
 
 RECENT_VISIT_DAYS = 90
-LEVELS = (CriteriaSet.Level.NTM, CriteriaSet.Level.ADVANCED, CriteriaSet.Level.MODEL)
 
 
 @dataclass(frozen=True)
@@ -79,122 +79,59 @@ class CriterionCount:
         return ratio.quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
-@dataclass(frozen=True)
-class Place:
-    """Where the figures are read: a map and, on the old map, an old province or district.
-
-    A province or district keeps the records made for its units. The whole map
-    keeps every record, on either map: on the old map those made since
-    01/07/2025 for a current unit (which has no old district) count in the
-    whole map's totals though in no district's, so that the totals are the
-    current map's.
-    """
-
-    map: Map = Map.OLD
-    province_id: int | None = None
-    district_id: int | None = None
-
-    @property
-    def is_whole(self):
-        return self.province_id is None and self.district_id is None
-
-    def records(self, path=""):
-        """Q keeping the records whose unit (the field at `path`; the unit itself without
-        one) is in this place."""
-        prefix = f"{path}__" if path else ""
-        if self.district_id is not None:
-            return Q(**{f"{prefix}district": self.district_id})
-        if self.province_id is not None:
-            return Q(**{f"{prefix}province": self.province_id})
-        return Q()
-
-
-WHOLE = Place()
-
-
-def programme_communes(place=WHOLE):
-    """The units whose recognitions and criteria results the figures count.
-
-    A province or district: its xã of the 2021–2025 programme. The whole map
-    (either map): those xã and today's programme units, for whom the records
-    made since 01/07/2025 are made.
-    """
-    old = Commune.objects.in_programme(Map.OLD)
-    if place.is_whole:
-        return old | Commune.objects.in_programme(Map.CURRENT)
-    return old.filter(place.records())
-
-
-@dataclass(frozen=True)
-class ProgrammeDistrict:
-    pk: int
-    name: str
-    sort_name: str
-    province_id: int
-    province: str  # the old province's label, "Lào Cai (cũ)"
-
-
-def programme_districts():
-    """The programme's districts (District.objects.in_programme()) by old province, each in
-    Vietnamese order, for the filters and the district chart (one query)."""
-    rows = (
-        District.objects.in_programme()
-        .order_by("province__code", "sort_name", "code")
-        .values_list("pk", "name", "sort_name", "province_id", "province__name")
-    )
-    return [
-        ProgrammeDistrict(pk, name, sort_name, province_id, old_province_label(province))
-        for pk, name, sort_name, province_id, province in rows
-    ]
-
-
-def programme_provinces(districts):
-    """[(pk, label)] of the old provinces of `districts` (programme_districts()), in order."""
-    return list(dict.fromkeys((d.province_id, d.province) for d in districts))
-
-
-def _scores(place=WHOLE):
-    """Per-commune, per-year results (CriteriaScore) of the programme's communes."""
-    return CriteriaScore.objects.programme().filter(commune__in=programme_communes(place))
+def _scores(place=WHOLE, approved_only=False):
+    """Per-commune, per-year results (CriteriaScore) of the programme's communes, each
+    against its year's own set; approved commune-years only when asked."""
+    scores = CriteriaScore.objects.in_their_period().filter(commune__in=programme_communes(place))
+    return scores.filter(approved()) if approved_only else scores
 
 
 @dataclass(frozen=True)
 class CriteriaTotals:
-    """Criteria met and communes assessed per year, old province and district:
-    [(year, province id, district id, Average)].
+    """Criteria met and communes assessed per year, old province and district, of all
+    commune-years and of the approved ones: [(year, province id, district id, Average,
+    approved Average)].
 
     The rows are already aggregated (years × districts of them, not communes),
     so the per-year and per-district figures below are sums over a few rows. A
     unit of today's map (results recorded since 01/07/2025) has no district: its
-    rows count in the whole map's figures only.
+    rows count in the whole map's figures only. Each year's rows are against that
+    year's set (19 criteria up to 2025, 10 from 2026).
     """
 
     rows: list
 
     @property
     def years(self):
-        return sorted({year for year, _province, _district, _average in self.rows})
+        """The years with results, oldest first (each in a period: in_their_period)."""
+        return sorted({row[0] for row in self.rows})
 
-    def by_year(self, place=WHOLE):
-        """{year: Average}, oldest first, for the whole map, an old province or district."""
+    def by_year(self, place=WHOLE, approved_only=False, years=None):
+        """{year: Average}, oldest first, for the whole map, an old province or district;
+        of `years` only when given (a period's)."""
         totals = {}
-        for year, province, district, average in self.rows:
+        for year, province, district, everything, approved_part in self.rows:
             if place.district_id not in (None, district):
                 continue
             if place.province_id not in (None, province):
                 continue
+            if years is not None and year not in years:
+                continue
+            average = approved_part if approved_only else everything
             met, communes = totals.get(year, (0, 0))
             totals[year] = (met + average.met, communes + average.communes)
-        return {year: Average(*totals[year]) for year in sorted(totals)}
+        # A year without approved results has no average: no column (approved only).
+        return {year: Average(*totals[year]) for year in sorted(totals) if totals[year][1]}
 
-    def by_district(self, year, districts):
+    def by_district(self, year, districts, approved_only=False):
         """[DistrictAverage] of `year`, best first; equal averages in Vietnamese order."""
         order = {d.pk: (d.sort_name, d.name) for d in districts}
         averages = [
-            DistrictAverage(district, order[district][1], average)
-            for row_year, _province, district, average in self.rows
+            DistrictAverage(district, order[district][1], approved_part if approved_only else a)
+            for row_year, _province, district, a, approved_part in self.rows
             if row_year == year and district in order
         ]
+        averages = [d for d in averages if d.average.communes]
         return sorted(averages, key=lambda d: (-(d.average.value or 0), order[d.district_id]))
 
 
@@ -205,32 +142,59 @@ def criteria_totals():
     communes.scores) rather than counting their assessments' rows: an average is
     per assessed unit and year, the unit being the one assessed, on either map.
     """
+    is_approved = approved()
     rows = (
         _scores()
         .order_by()
         .values("year", "commune__province", "commune__district")
-        .annotate(met=Sum("met"), communes=Count("pk"))
-        .values_list("year", "commune__province", "commune__district", "met", "communes")
+        .annotate(
+            n_met=Sum("met"),
+            n_communes=Count("pk"),
+            approved_met=Sum("met", filter=is_approved),
+            approved_communes=Count("pk", filter=is_approved),
+        )
+        .values_list(
+            "year",
+            "commune__province",
+            "commune__district",
+            "n_met",
+            "n_communes",
+            "approved_met",
+            "approved_communes",
+        )
     )
     return CriteriaTotals(
         [
-            (year, province, district, Average(int(met), communes))
-            for year, province, district, met, communes in rows
+            (
+                year,
+                province,
+                district,
+                Average(int(met), communes),
+                Average(int(approved_met or 0), approved_communes),
+            )
+            for year, province, district, met, communes, approved_met, approved_communes in rows
         ]
     )
 
 
-def criteria_counts(year, assessed, place=WHOLE):
-    """How many communes meet each criterion in `year`, out of `assessed` (two queries).
+def criteria_counts(ys, assessed, place=WHOLE, approved_only=False):
+    """How many communes meet each criterion of the year's set (`ys`, a YearSet) in its
+    year, out of `assessed` (two queries).
 
-    Lists the programme's criteria, in their order. A score's `met_mask` has
+    Lists the set's criteria, in their order. A score's `met_mask` has
     bit n set when criterion n is met, so summing `met_mask & 2ⁿ` over the
     communes counts them 2ⁿ at a time.
     """
-    criteria = list(Criterion.objects.programme().order_by("number").values_list("number", "name"))
+    if ys.criteria_set is None:
+        return []
+    criteria = list(
+        Criterion.objects.filter(criteria_set=ys.criteria_set)
+        .order_by("number")
+        .values_list("number", "name")
+    )
     sums = (
-        _scores(place)
-        .filter(year=year)
+        _scores(place, approved_only)
+        .filter(year=ys.year)
         .aggregate(
             **{f"c{number}": Sum(F("met_mask").bitand(1 << number)) for number, _name in criteria}
         )
@@ -248,26 +212,38 @@ def year_end(year, today=None):
     return datetime.date(year, 12, 31)
 
 
-def recognition_counts(on, place=WHOLE):
+def recognition_counts(on, place=WHOLE, ys=None, approved_year=None):
     """Communes per highest level recognised on or before `on`, and the totals (one query).
 
-    A commune recognised NTM and then nâng cao counts once, as nâng cao. Each
-    unit counts for itself, the unit at the time of its recognition, on either
+    A commune recognised NTM and then nâng cao counts once, as nâng cao. The levels
+    are the period's of `ys` (a YearSet; 2021–2025's without one): in 2026–2030 a
+    commune recognised nâng cao or kiểu mẫu before counts as NTM (YearSet.level_of).
+    Each unit counts for itself, the unit at the time of its recognition, on either
     map: so the counts are the same on both. Besides the counts per level:
     `total`, the programme's xã of the old map (in the place); `units`, today's
     programme units; and per level `<level>_units`, the units of today whose
     highest level (of their own and their old units' recognitions) it is: the
     rows the communes list shows for that level on today's map.
-    """
 
-    def reached(level):
+    With `approved_year`, only the units whose results of that year were approved
+    count (on today's map: the units of today with an approved commune-year, theirs
+    or an old unit's, and every old unit of theirs): the rows the communes list shows
+    with ``?da-duyet=1``.
+    """
+    ys = ys or YearSet(None, None, None)
+    counted_as = ys.level_map()
+    levels = ys.levels
+
+    def reached(period_level):
+        """The unit has a recognition counting at `period_level`."""
+        found = [level for level, own in counted_as.items() if own == period_level]
         return Exists(
-            Recognition.objects.filter(commune=OuterRef("pk"), level=level, decided_on__lte=on)
+            Recognition.objects.filter(commune=OuterRef("pk"), level__in=found, decided_on__lte=on)
         )
 
-    def outranked(level):
+    def outranked(period_level):
         """A unit merged into the same unit of today reached a higher level."""
-        higher = LEVELS[LEVELS.index(level) + 1 :]
+        higher = [level for level, own in counted_as.items() if RANK[own] > RANK[period_level]]
         return Exists(
             Recognition.objects.filter(
                 commune__current_unit=OuterRef("current_unit"),
@@ -276,30 +252,34 @@ def recognition_counts(on, place=WHOLE):
             )
         )
 
-    ntm, advanced, model = LEVELS
-    communes = programme_communes(place).annotate(
-        has_ntm=reached(ntm),
-        has_advanced=reached(advanced),
-        has_model=reached(model),
-        ntm_outranked=outranked(ntm),
-        advanced_outranked=outranked(advanced),
+    communes = programme_communes(place)
+    if approved_year is not None:
+        scores = CriteriaScore.objects.in_their_period().filter(year=approved_year)
+        scores = scores.filter(approved())
+        if place.map == Map.CURRENT:
+            scores = scores.filter(commune__current_unit=OuterRef("current_unit"))
+        else:
+            scores = scores.filter(commune=OuterRef("pk"))
+        communes = communes.filter(Exists(scores))
+    communes = communes.annotate(
+        **{f"has_{level}": reached(level) for level in levels},
+        **{f"{level}_outranked": outranked(level) for level in levels[:-1]},
     )
-    at_level = {
-        model: Q(has_model=True),
-        advanced: Q(has_advanced=True, has_model=False),
-        ntm: Q(has_ntm=True, has_advanced=False, has_model=False),
-    }
-    on_top = {
-        model: Q(),
-        advanced: Q(advanced_outranked=False),
-        ntm: Q(ntm_outranked=False),
-    }
+    at_level = {}
+    for index, level in enumerate(levels):
+        condition = Q(**{f"has_{level}": True})
+        for higher in levels[index + 1 :]:
+            condition &= Q(**{f"has_{higher}": False})
+        at_level[level] = condition
+    on_top = {level: Q(**{f"{level}_outranked": False}) for level in levels[:-1]}
     return communes.aggregate(
         total=Count("pk", filter=Q(era=Era.PRE_2025)),
         units=Count("pk", filter=Q(era=Era.FROM_2025)),
         **{level: Count("pk", filter=condition) for level, condition in at_level.items()},
         **{
-            f"{level}_units": Count("current_unit", filter=condition & on_top[level], distinct=True)
+            f"{level}_units": Count(
+                "current_unit", filter=condition & on_top.get(level, Q()), distinct=True
+            )
             for level, condition in at_level.items()
         },
     )
@@ -333,6 +313,14 @@ def overdue_recommendation_count(place=WHOLE, today=None):
 
 
 @dataclass(frozen=True)
+class Approval:
+    """Of the year's commune-years with results (in the place), how many are approved."""
+
+    approved: int
+    with_results: int
+
+
+@dataclass(frozen=True)
 class Summary:
     """Everything the dashboard shows for one year, in one place (a map, old province or
     district)."""
@@ -340,11 +328,14 @@ class Summary:
     year: int | None
     place: Place
     today: datetime.date
+    year_set: YearSet  # the year's period and criteria set
+    approved_only: bool  # the results figures count approved commune-years only
     recognitions: dict  # see recognition_counts
     average: Average
-    by_year: dict  # {year: Average}, for the place
+    by_year: dict  # {year: Average} of the year's period, for the place
     by_district: list  # [DistrictAverage]: the old province's, or all (empty on today's map)
     criteria: list  # [CriterionCount]
+    approval: Approval  # the year's commune-years with results, and how many are approved
     recent_visits: int
     recent_since: datetime.date
     stale_assignments: int
@@ -355,15 +346,22 @@ class Summary:
         return self.place.district_id
 
 
-def summary(totals, year, place=WHOLE, districts=(), today=None):
-    """The dashboard's figures from `totals` (criteria_totals) and five more queries.
+def summary(totals, year, place=WHOLE, districts=(), today=None, approved_only=False):
+    """The dashboard's figures from `totals` (criteria_totals) and six more queries.
 
     `districts` are programme_districts(), already loaded for the filter form
-    (none on today's map, which has no district chart).
+    (none on today's map, which has no district chart). The year's figures are
+    against its period's set; the year chart shows the years of that period only.
     """
     today = today or timezone.localdate()
-    by_year = totals.by_year(place)
+    ys = year_set(year, today)
+    period_years = ys.period.years if ys.period is not None else None
+    by_year = totals.by_year(place, approved_only, period_years)
     average = by_year.get(year, Average(0, 0))
+    approval = Approval(
+        totals.by_year(place, True).get(year, Average(0, 0)).communes,
+        totals.by_year(place).get(year, Average(0, 0)).communes,
+    )
     has_year = year is not None
     if place.province_id is not None:
         districts = [d for d in districts if d.province_id == place.province_id]
@@ -371,11 +369,16 @@ def summary(totals, year, place=WHOLE, districts=(), today=None):
         year=year,
         place=place,
         today=today,
-        recognitions=recognition_counts(year_end(year, today), place),
+        year_set=ys,
+        approved_only=approved_only,
+        recognitions=recognition_counts(
+            year_end(year, today), place, ys, year if approved_only and has_year else None
+        ),
         average=average,
         by_year=by_year,
-        by_district=totals.by_district(year, districts) if has_year else [],
-        criteria=criteria_counts(year, average.communes, place) if has_year else [],
+        by_district=totals.by_district(year, districts, approved_only) if has_year else [],
+        criteria=criteria_counts(ys, average.communes, place, approved_only) if has_year else [],
+        approval=approval,
         recent_visits=recent_visit_count(place, today),
         recent_since=recent_visits_since(today),
         stale_assignments=stale_assignment_count(place, today),

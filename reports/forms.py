@@ -13,10 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from assignments.models import Decision
 from communes.forms import MapField
-from communes.models import CriteriaSet, District, Map
+from communes.models import District, Map, Period
 
 from . import figures, queries
 from .excel import periodic
+from .year_set import APPROVED_PARAM
 
 # A refused value is quoted back at most this long.
 QUOTED = 40
@@ -41,6 +42,12 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, *args, map=Map.OLD, districts=(), years=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # ?da-duyet=1 (the URL contract's name; not a Python name, so added here).
+        self.fields[APPROVED_PARAM] = forms.BooleanField(
+            label=_("Chỉ số liệu đã duyệt"),
+            required=False,
+            help_text=_("Chỉ tính các xã có kết quả năm đang xem đã được duyệt."),
+        )
         if map == Map.CURRENT:
             del self.fields["province"], self.fields["district"]
         else:
@@ -58,18 +65,17 @@ class DashboardFilterForm(forms.Form):
 
 def matrix_years(assessed):
     """Years a matrix can be made for: the `assessed` years (queries.assessment_years) and the
-    programme's own years, newest first."""
-    programme = CriteriaSet.objects.programme().years()
-    return sorted(set(assessed) | set(programme), reverse=True)
+    years of every programme period (2021–2030), newest first."""
+    return sorted(set(assessed) | set(Period.objects.years()), reverse=True)
 
 
 def report_years():
-    """Years a periodic report can cover: from the programme's first year to this one, newest
-    first."""
+    """Years a periodic report can cover: from the first period's first year to this one,
+    newest first (a year of a later period once it has begun)."""
     this_year = timezone.localdate().year
-    programme = CriteriaSet.objects.programme().years()
-    first = min([*programme, *queries.assessment_years(), this_year])
-    return list(range(max([this_year, *programme]), first - 1, -1))
+    assessed = queries.assessment_years()
+    first = min([*Period.objects.years(), *assessed, this_year])
+    return list(range(max([this_year, *assessed]), first - 1, -1))
 
 
 def default_decision():

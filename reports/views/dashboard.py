@@ -2,7 +2,9 @@
 
 On the old map the figures can be read by old province and district (how the
 2021–2025 reports were made); on today's map over the whole province, the same
-records giving the same totals (reports.figures).
+records giving the same totals (reports.figures). A year's figures are read against
+its period's criteria set and levels (reports.year_set), and ``?da-duyet=1`` keeps
+the approved commune-years only.
 """
 
 from dataclasses import dataclass
@@ -10,24 +12,26 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import TemplateView
 
 from assignments.filters import list_map
-from communes.models import CriteriaSet, Map
+from communes.models import Level, Map
 from core import formats
 from core.templatetags.ntm_format import number
 
 from .. import figures
-from ..charts import Bar, Chart, bar_chart, column_chart
 from ..forms import DashboardFilterForm
+from ..year_set import APPROVED_PARAM
+from .dashboard_charts import approved_params, charts, link, place_params
 
-CRITERIA_IN_SET = 19  # the scale of the averages when the set's criteria are not loaded
-# More districts than this (a national deployment has ~700): the district chart and its
-# table show the best and the lowest half of this many, and say how many there are.
-DISTRICT_BARS = 30
+LEVEL_CARDS = {
+    Level.NTM: _lazy("xã đạt chuẩn nông thôn mới"),
+    Level.ADVANCED: _lazy("xã đạt chuẩn nông thôn mới nâng cao"),
+    Level.MODEL: _lazy("xã đạt chuẩn nông thôn mới kiểu mẫu"),
+    Level.MODERN: _lazy("xã đạt chuẩn nông thôn mới hiện đại (thí điểm)"),
+}
 
 
 @dataclass(frozen=True)
@@ -36,17 +40,6 @@ class Card:
     figure: str
     url: str
     note: str = ""
-
-
-def link(name, **params):
-    """A page's URL with its non-empty GET parameters (the URL contract between pages)."""
-    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return reverse(name) + (f"?{query}" if query else "")
-
-
-def place_params(place):
-    """The URL parameters naming a place (the URL contract between pages)."""
-    return {"map": place.map.value, "province": place.province_id, "district": place.district_id}
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
@@ -59,17 +52,17 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         districts = figures.programme_districts() if current_map == Map.OLD else []
         totals = figures.criteria_totals()
         years = totals.years
-        place, year = self.choose(current_map, districts, years)
+        place, year, approved_only = self.choose(current_map, districts, years)
         district = next((d for d in districts if d.pk == place.district_id), None)
         province = next((d.province for d in districts if d.province_id == place.province_id), "")
-        summary = figures.summary(totals, year, place, districts)
+        summary = figures.summary(totals, year, place, districts, approved_only=approved_only)
 
         title = _("Tổng quan xây dựng nông thôn mới")
         breadcrumbs = [(title, "")]
         whole_url = link("reports:dashboard", map=current_map.value, year=year)
         if district is not None or province:
             breadcrumbs = [(title, whole_url), (district.name if district else province, "")]
-        initial = {"map": current_map.value, "year": year}
+        initial = {"map": current_map.value, "year": year, APPROVED_PARAM: approved_only}
         initial.update(province=place.province_id, district=place.district_id)
         context.update(
             page_title=title,
@@ -81,9 +74,11 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             scope=district.name if district else province,
             whole_url=whole_url if district is not None or province else "",
             year=year,
+            year_set=summary.year_set,
+            approved_only=approved_only,
             figures=summary,
             figure_sections=self.figure_sections(summary),
-            charts=self.charts(summary),
+            charts=charts(summary),
         )
         return context
 
@@ -134,16 +129,31 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 self.request, text % {"value": self.request.GET["year"][:20], "year": default_year}
             )
         year = data.get("year") or default_year
-        return figures.Place(current_map, province_id, district_id), year
+        approved_only = bool(data.get(APPROVED_PARAM))
+        return figures.Place(current_map, province_id, district_id), year, approved_only
 
     def figure_sections(self, f):
         if f.year is None:
             results = _("Kết quả xây dựng nông thôn mới")
         else:
             results = _("Kết quả đến năm %(year)s") % {"year": f.year}
+        if f.year_set.heading:
+            results += " – " + f.year_set.heading
         results_note = _(
             "Mỗi xã tính một lần, theo mức cao nhất được công nhận đến 31/12 của năm đang xem."
         )
+        if f.year_set.maps_levels:
+            results_note += " " + _(
+                "Giai đoạn %(period)s có các mức: %(levels)s; xã được công nhận ở mức của giai "
+                "đoạn trước (nâng cao, kiểu mẫu) tính là đạt chuẩn nông thôn mới."
+            ) % {
+                "period": f.year_set.period.label,
+                "levels": ", ".join(str(label) for _level, label in f.year_set.level_choices()),
+            }
+        if f.approved_only:
+            results_note += " " + _(
+                "Chỉ tính các xã có kết quả năm %(year)s đã được duyệt (%(n)s xã-năm)."
+            ) % {"year": f.year or "–", "n": number(f.approval.approved)}
         activity_note = _("Bấm vào một con số để xem danh sách tương ứng.")
         if f.place.map == Map.CURRENT:
             results_note += " " + _(
@@ -176,35 +186,65 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         ]
 
     def result_cards(self, f):
-        """Recognitions and criteria of the chosen year."""
+        """Recognitions and criteria of the chosen year, at its period's levels and against
+        its set, then how many of its commune-years are approved."""
         recognised = f.recognitions
         total = number(recognised["total"])
         place = place_params(f.place)
-        levels = {
-            CriteriaSet.Level.NTM: _("xã đạt chuẩn nông thôn mới"),
-            CriteriaSet.Level.ADVANCED: _("xã đạt chuẩn nông thôn mới nâng cao"),
-            CriteriaSet.Level.MODEL: _("xã đạt chuẩn nông thôn mới kiểu mẫu"),
-        }
+        approved = approved_params(f)
         cards = []
-        for level, label in levels.items():
-            note = _("trên tổng số %(total)s xã") % {"total": total}
+        for level in f.year_set.levels:
+            if f.approved_only:
+                note = _("trong số %(n)s xã có kết quả năm %(year)s đã duyệt") % {
+                    "n": number(f.approval.approved),
+                    "year": f.year or "–",
+                }
+            else:
+                note = _("trên tổng số %(total)s xã") % {"total": total}
             if f.place.map == Map.CURRENT:
-                note = _(
-                    "trên tổng số %(total)s xã trước 01/07/2025; là mức cao nhất của "
-                    "%(units)s đơn vị hiện nay"
-                ) % {"total": total, "units": number(recognised[f"{level}_units"])}
-            url = link("reports:commune_list", **place, level=level, year=f.year)
-            cards.append(Card(label, number(recognised[level]), url, note))
+                note += "; " + _("là mức cao nhất của %(units)s đơn vị hiện nay") % {
+                    "units": number(recognised[f"{level}_units"])
+                }
+                if not f.approved_only:
+                    note = _(
+                        "trên tổng số %(total)s xã trước 01/07/2025; là mức cao nhất của "
+                        "%(units)s đơn vị hiện nay"
+                    ) % {"total": total, "units": number(recognised[f"{level}_units"])}
+            url = link("reports:commune_list", **place, level=level, year=f.year, **approved)
+            cards.append(Card(str(LEVEL_CARDS[level]), number(recognised[level]), url, note))
+        scale = f" {f.year_set.scale_label}" if f.year_set.scale_label else ""
         cards.append(
             Card(
-                _("tiêu chí đạt bình quân/xã"),
+                _("tiêu chí đạt bình quân/xã") + scale,
                 number(f.average.value, 1),
-                link("reports:commune_list", **place, year=f.year),
+                link("reports:commune_list", **place, year=f.year, **approved),
                 _("%(n)s xã được đánh giá năm %(year)s")
                 % {"n": number(f.average.communes), "year": f.year or "–"},
             )
         )
+        if f.year is not None:
+            cards.append(self.approval_card(f))
         return cards
+
+    def approval_card(self, f):
+        """ "Đã duyệt: X/Y xã-năm", linking to the communes list of those rows (on the same
+        map and place, as every card: the results of 2026 on, recorded for today's units,
+        are listed on today's map)."""
+        place = place_params(f.place)
+        return Card(
+            _("xã-năm đã duyệt"),
+            f"{number(f.approval.approved)}/{number(f.approval.with_results)}",
+            link("reports:commune_list", **place, year=f.year, **{APPROVED_PARAM: 1}),
+            _(
+                "Đã duyệt: %(approved)s trên %(total)s xã-năm có kết quả năm %(year)s "
+                "(xã và năm có kết quả đánh giá tiêu chí)"
+            )
+            % {
+                "approved": number(f.approval.approved),
+                "total": number(f.approval.with_results),
+                "year": f.year,
+            },
+        )
 
     def activity_cards(self, f):
         """The working groups' activity as of today, whatever the chosen year."""
@@ -236,137 +276,3 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 _("hạn xử lý trước %(date)s") % {"date": formats.day(f.today)},
             ),
         ]
-
-    def charts(self, f):
-        if f.year is None:
-            return []
-        scale = len(f.criteria) or CRITERIA_IN_SET
-        return [
-            chart
-            for chart in (
-                self.district_chart(f, scale),
-                self.criteria_chart(f),
-                self.year_chart(f, scale),
-            )
-            if chart is not None
-        ]
-
-    def district_chart(self, f, scale):
-        if not f.by_district:
-            return None
-        shown = f.by_district
-        if len(shown) > DISTRICT_BARS:
-            half = DISTRICT_BARS // 2
-            shown = shown[:half] + shown[-half:]
-        bars = [
-            Bar(
-                d.name,
-                d.average.value,
-                number(d.average.value, 1),
-                link(
-                    "reports:commune_list", map=Map.OLD.value, district=d.district_id, year=f.year
-                ),
-                current=d.district_id == f.district_id,
-            )
-            for d in shown
-        ]
-        title = _("Số tiêu chí đạt bình quân/xã theo huyện, năm %(year)s") % {"year": f.year}
-        desc = _(
-            "Mỗi huyện một thanh, xếp từ cao xuống thấp; thanh dài hết khung là %(scale)s "
-            "tiêu chí. Huyện cao nhất: %(first)s (%(high)s); thấp nhất: %(last)s (%(low)s)."
-        ) % {
-            "scale": scale,
-            "first": bars[0].label,
-            "high": bars[0].value_label,
-            "last": bars[-1].label,
-            "low": bars[-1].value_label,
-        }
-        if len(shown) < len(f.by_district):
-            desc += " " + _(
-                "Có %(total)s huyện: biểu đồ và bảng chỉ nêu %(half)s huyện cao nhất và "
-                "%(half)s huyện thấp nhất."
-            ) % {"total": number(len(f.by_district)), "half": DISTRICT_BARS // 2}
-        return Chart(
-            "chart-districts",
-            title,
-            desc,
-            bar_chart(bars, chart_id="chart-districts", title=title, desc=desc, maximum=scale),
-            headers=[_("Huyện"), _("Số xã được đánh giá"), _("Tiêu chí đạt bình quân/xã")],
-            rows=[
-                [(bar.label, bar.url), (number(d.average.communes), ""), (bar.value_label, "")]
-                for bar, d in zip(bars, shown, strict=True)
-            ],
-        )
-
-    def criteria_chart(self, f):
-        if not f.criteria or not f.average.communes:
-            return None
-        bars = [
-            Bar(
-                f"{c.number}. {c.name}",
-                c.communes_met,
-                _("%(n)s xã (%(percent)s%%)")
-                % {"n": number(c.communes_met), "percent": number(c.percent, 1)},
-            )
-            for c in f.criteria
-        ]
-        title = _("Số xã đạt từng tiêu chí, năm %(year)s") % {"year": f.year}
-        desc = _(
-            "Mỗi tiêu chí một thanh, theo thứ tự tiêu chí; thanh dài hết khung là "
-            "toàn bộ %(n)s xã được đánh giá."
-        ) % {"n": number(f.average.communes)}
-        return Chart(
-            "chart-criteria",
-            title,
-            desc,
-            bar_chart(
-                bars,
-                chart_id="chart-criteria",
-                title=title,
-                desc=desc,
-                maximum=f.average.communes,
-            ),
-            headers=[_("Tiêu chí"), _("Số xã đạt"), _("Tỷ lệ xã đạt")],
-            rows=[
-                [(bar.label, ""), (number(c.communes_met), ""), (f"{number(c.percent, 1)}%", "")]
-                for bar, c in zip(bars, f.criteria, strict=True)
-            ],
-        )
-
-    def year_chart(self, f, scale):
-        if not f.by_year:
-            return None
-        columns = [
-            Bar(
-                str(year),
-                average.value,
-                number(average.value, 1),
-                link("reports:dashboard", **place_params(f.place), year=year),
-                current=year == f.year,
-            )
-            for year, average in f.by_year.items()
-        ]
-        title = _("Số tiêu chí đạt bình quân/xã qua các năm")
-        desc = _(
-            "Mỗi năm một cột, từ năm %(first)s đến năm %(last)s; trục đứng từ 0 đến "
-            "%(scale)s tiêu chí. Năm đang xem được tô màu khác."
-        ) % {"first": columns[0].label, "last": columns[-1].label, "scale": scale}
-        ticks = [(t, str(t)) for t in range(0, scale - 2, 5)] + [(scale, str(scale))]
-        return Chart(
-            "chart-years",
-            title,
-            desc,
-            column_chart(
-                columns,
-                chart_id="chart-years",
-                title=title,
-                desc=desc,
-                maximum=scale,
-                ticks=ticks,
-            ),
-            headers=[_("Năm"), _("Số xã được đánh giá"), _("Tiêu chí đạt bình quân/xã")],
-            rows=[
-                [(column.label, column.url), (number(a.communes), ""), (column.value_label, "")]
-                for column, a in zip(columns, f.by_year.values(), strict=True)
-            ],
-        )

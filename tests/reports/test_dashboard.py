@@ -14,7 +14,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assignments.models import Assignment, FieldVisit, Recommendation
-from communes.models import Assessment, Commune, Criterion, District, Era, Recognition
+from communes.models import (
+    Assessment,
+    Commune,
+    CommuneYear,
+    CriteriaScore,
+    Criterion,
+    District,
+    Era,
+    Recognition,
+)
 from communes.reference import NTM_SET
 from tests import factories
 
@@ -34,7 +43,13 @@ def assessments():
 
 
 def latest_year():
+    """The latest year of 2021–2025 (the 19 criteria): the figures these tests check."""
     return assessments().aggregate(year=Max("year"))["year"]
+
+
+def default_year():
+    """The latest year with results of any period (the dashboard's default)."""
+    return CriteriaScore.objects.in_their_period().aggregate(year=Max("year"))["year"]
 
 
 def programme_ids(district=None):
@@ -124,10 +139,13 @@ def figure(response, name, **params):
 
 
 def average_figure(response):
-    """The card of criteria met per commune: the commune list without a level."""
+    """The card of criteria met per commune: the commune list without a level (nor
+    approved only: the approval card's)."""
     commune_list = reverse("reports:commune_list")
     shown = [
-        f for path, query, f in cards(response) if path == commune_list and "level" not in query
+        f
+        for path, query, f in cards(response)
+        if path == commune_list and "level" not in query and "da-duyet" not in query
     ]
     assert len(shown) == 1
     return shown[0]
@@ -154,7 +172,7 @@ def test_every_signed_in_role_reads_the_dashboard(request, persona):
 
 
 def test_the_latest_year_with_assessments_is_shown_by_default(office_client):
-    year = latest_year()
+    year = default_year()
     html = office_client.get(URL).content.decode()
     assert f'<option value="{year}" selected>' in html
     assert f"Kết quả đến năm {year}" in html
@@ -162,7 +180,7 @@ def test_the_latest_year_with_assessments_is_shown_by_default(office_client):
 
 def test_recognised_communes_are_counted_once_at_their_highest_level(office_client):
     year = latest_year()
-    response = office_client.get(URL)
+    response = office_client.get(URL, {"year": year})
     for level, count in expected_levels(year).items():
         assert figure(response, "reports:commune_list", level=level, year=year) == count
     assert f"trên tổng số {len(programme_ids())} xã" in response.content.decode()
@@ -178,7 +196,7 @@ def test_an_earlier_year_counts_only_recognitions_decided_by_its_end(office_clie
 
 def test_average_criteria_met_is_that_of_the_assessed_communes(office_client):
     year = latest_year()
-    response = office_client.get(URL)
+    response = office_client.get(URL, {"year": year})
     average = expected_average(year)
     assert average_figure(response) == average
     assert re.fullmatch(r"\d+,\d", average)
@@ -208,8 +226,8 @@ def test_activity_figures_match_visits_stale_assignments_and_overdue_recommendat
 
 def test_choosing_a_district_shows_its_own_figures(office_client):
     district, year = bac_ha(), latest_year()
-    province = office_client.get(URL, OLD)
-    response = office_client.get(URL, {**OLD, "district": district.pk})
+    province = office_client.get(URL, {**OLD, "year": year})
+    response = office_client.get(URL, {**OLD, "district": district.pk, "year": year})
     for level, count in expected_levels(year, district).items():
         shown = figure(response, "reports:commune_list", level=level, district=district.pk)
         assert shown == count
@@ -238,6 +256,7 @@ def test_every_card_links_to_the_list_it_counts_with_the_same_place_and_year(off
         (reverse("reports:commune_list"), {"level": "nang_cao", "year": str(year), **place}),
         (reverse("reports:commune_list"), {"level": "kieu_mau", "year": str(year), **place}),
         (reverse("reports:commune_list"), {"year": str(year), **place}),
+        (reverse("reports:commune_list"), {"year": str(year), "da-duyet": "1", **place}),
         (
             reverse("assignments:visit_list"),
             {
@@ -272,6 +291,7 @@ def test_bad_parameters_show_the_default_view_with_a_message(office_client, para
 
 
 def test_without_any_assessment_the_page_says_so_instead_of_drawing_charts(office_client):
+    CommuneYear.objects.all().delete()  # approved results are locked
     Assessment.objects.all().delete()
     response = office_client.get(URL, {"year": "2024"})
     html = response.content.decode()
@@ -303,16 +323,16 @@ def add_assessed_and_visited_communes(count):
 
 
 @pytest.mark.parametrize(
-    ("params", "queries"), [({"map": "old"}, 12), ({"map": "old", "district": "bac_ha"}, 12)]
+    ("params", "queries"), [({"map": "old"}, 13), ({"map": "old", "district": "bac_ha"}, 13)]
 )
 def test_query_count_does_not_grow_with_communes_assessments_and_visits(
     office_client, django_assert_num_queries, params, queries
 ):
     if "district" in params:
         params = {**params, "district": bac_ha().pk}
-    # session, user, demo notice; districts (with their old provinces); criteria totals; the six
-    # queries of dashboard.summary (criteria_counts: the criteria, then their sums); the user's
-    # groups (+1: the menu asks the user's role)
+    # session, user, demo notice; districts (with their old provinces); criteria totals; the
+    # seven queries of dashboard.summary (the year's set, criteria_counts: the criteria, then
+    # their sums); the user's groups (+1: the menu asks the user's role)
     with django_assert_num_queries(queries):
         before = office_client.get(URL, params)
     add_assessed_and_visited_communes(5)
