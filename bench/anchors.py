@@ -48,15 +48,16 @@ def _matrix_cells(year, map):
     from itertools import groupby
     from operator import itemgetter
 
-    from communes.models import Commune, Criterion, Map
+    from communes.models import Commune, CriteriaSet, Map
     from reports.excel import maps, matrix
 
-    criteria = list(Criterion.objects.programme().order_by("number"))
+    criteria_set = CriteriaSet.objects.for_year(year)  # the year's: 19 criteria, 10 from 2026
+    criteria = list(criteria_set.criteria.order_by("number"))
     numbers = [c.number for c in criteria]
     old = [matrix.OLD_DISTRICT] if map == Map.CURRENT else []
     blank = [""] * len(old)
     title = f"KẾT QUẢ THỰC HIỆN BỘ TIÊU CHÍ XÃ NÔNG THÔN MỚI NĂM {year}"
-    note = f"(Bộ tiêu chí theo Quyết định 318/QĐ-TTg ngày 08/03/2022; {maps.heading(map)})"
+    note = f"(Bộ tiêu chí theo {criteria_set.legal_basis}; {maps.heading(map)})"
     yield from _title_rows(0, title, [note])
     yield 0, ["STT", "Mã xã", "Tên xã", *(f"TC{n}" for n in numbers), "Số tiêu chí đạt", *old]
     yield 0, ["", "", "", *(c.name for c in criteria), "", *blank]
@@ -85,11 +86,12 @@ def _list_cells(year, _map):
     it."""
     from django.utils import timezone
 
-    from communes.models import Commune, CriteriaSet, Map
+    from communes.models import Commune, CommuneYear, CriteriaSet, Map
     from core import formats
     from reports.queries import communes_for_list
 
     levels = dict(CriteriaSet.Level.choices)
+    statuses = dict(CommuneYear.Status.choices)
     units = Commune.objects.on_map(Map.OLD).filter(kind=Commune.Kind.RURAL)
     rows = communes_for_list(year, units=units, map=Map.OLD).order_by("sort_name", "code")
     yield from _title_rows(0, "DANH SÁCH XÃ", [
@@ -98,11 +100,13 @@ def _list_cells(year, _map):
         f"Xuất ngày {formats.day(timezone.localdate())}: {rows.count()} dòng.",
     ])  # fmt: skip
     yield 0, ["Tên xã", "Huyện", "Loại", "Mức đạt chuẩn", f"Số tiêu chí đạt ({year})",
-              "Cơ quan được phân công", "Lãnh đạo phụ trách", "Lần đi cơ sở gần nhất"]  # fmt: skip
+              f"Duyệt kết quả năm {year}", "Cơ quan được phân công", "Lãnh đạo phụ trách",
+              "Lần đi cơ sở gần nhất"]  # fmt: skip
     for c in rows:
         yield 0, [c.name, c.district.name, c.get_kind_display(),
                   str(levels.get(c.ntm_level, "Chưa công nhận")),
                   "–" if c.criteria_met is None else c.criteria_met,
+                  "–" if c.criteria_met is None else str(statuses[c.year_status or "draft"]),
                   c.active_agency_short or c.active_agency_name or "–",
                   c.active_leader_name or "–", c.last_visit or "Chưa có"]  # fmt: skip
 

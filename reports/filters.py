@@ -13,11 +13,14 @@ from assignments.filters import (
 )
 from assignments.models import Agency
 from communes.forms import old_province_label
-from communes.models import Commune, CriteriaSet, District, Map
+from communes.models import Commune, District, Level, Map
 from core.listing import NarrowedChoiceFilter
 
+from .year_set import APPROVED_PARAM
+
 NO_LEVEL = "none"
-LEVEL_CHOICES = [(NO_LEVEL, _("Chưa được công nhận")), *CriteriaSet.Level.choices]
+LEVEL_CHOICES = [(NO_LEVEL, _("Chưa được công nhận")), *Level.choices]
+APPROVED = "1"
 
 
 class ByOldProvince(ModelChoiceIterator):
@@ -51,7 +54,10 @@ class CommuneFilter(OnMapFilterSet):
     when absent. Today's map lists today's units, by default the programme's
     (its xã and the phường that took in old xã). `year` does not filter rows
     but chooses the year whose criteria count (the view reads it), so an
-    invalid year is reported like any other invalid filter.
+    invalid year is reported like any other invalid filter; `level` offers the
+    levels of that year's period (`levels`), and ``da-duyet=1`` keeps the rows
+    whose results of the year were approved (``approved_units``, as the dashboard
+    counts them).
     """
 
     q = django_filters.CharFilter(label=_("Tìm theo tên (gõ không dấu được)"), method="search")
@@ -91,8 +97,10 @@ class CommuneFilter(OnMapFilterSet):
 
     ON_MAP = {"province": Map.OLD, "district": Map.OLD}
 
-    def __init__(self, *args, years=(), **kwargs):
+    def __init__(self, *args, years=(), levels=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if levels is not None:
+            self.filters["level"].extra["choices"] = [LEVEL_CHOICES[0], *levels]
         if self.map == Map.CURRENT:
             # Today's map has no thị trấn; no kind asked: the programme's units.
             kind = self.filters["kind"]
@@ -126,3 +134,26 @@ class CommuneFilter(OnMapFilterSet):
 
     def keep(self, queryset, name, value):
         return queryset
+
+    def filter_approved(self, queryset, name, value):
+        return queryset.filter(approved_units__gt=0) if value == APPROVED else queryset
+
+
+def _with_approved_filter(filters):
+    """The filters with ``da-duyet`` (a URL name, not a Python one) after the year."""
+    approved = django_filters.ChoiceFilter(
+        field_name="approved_units",
+        label=_("Kết quả năm"),
+        choices=[(APPROVED, _("Chỉ xã có kết quả đã duyệt"))],
+        empty_label=_("Tất cả"),
+        method="filter_approved",
+    )
+    ordered = {}
+    for name, filter_ in filters.items():
+        ordered[name] = filter_
+        if name == "year":
+            ordered[APPROVED_PARAM] = approved
+    return ordered
+
+
+CommuneFilter.base_filters = _with_approved_filter(CommuneFilter.base_filters)

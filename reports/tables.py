@@ -6,13 +6,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from communes.models import CriteriaSet
+from communes.models import CommuneYear, CriteriaSet
 from core.cells import ShortDateColumn
 from core.templatetags.ntm_format import number
 
 from . import queries
 
 LEVEL_LABELS = dict(CriteriaSet.Level.choices)
+STATUS_LABELS = dict(CommuneYear.Status.choices)
 
 
 def _nulls_last(expression, descending):
@@ -42,6 +43,9 @@ class CommuneTable(tables.Table):
         default="–",
         attrs={"th": {"class": "num"}, "td": {"class": "num"}},
     )
+    # The review of the row's results of the year (CommuneYear): empty_values=() so that
+    # a result without a review yet reads "Đang nhập" rather than the default.
+    year_status = tables.Column(verbose_name=_("Duyệt kết quả"), empty_values=(), orderable=False)
     agency = tables.Column(
         verbose_name=_("Cơ quan được phân công"),
         accessor="active_agency_name",
@@ -62,14 +66,37 @@ class CommuneTable(tables.Table):
         attrs = {"class": "commune-list"}
         template_name = "includes/table.html"
 
-    def __init__(self, *args, year=None, criteria_total=19, **kwargs):
+    def __init__(self, *args, year=None, criteria_total=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.year = year
-        self.criteria_total = criteria_total
+        self.criteria_total = criteria_total  # the year's set's: 19 up to 2025, 10 from 2026
         if year:
             self.columns["criteria_met"].column.verbose_name = _("Số tiêu chí đạt (%(year)s)") % {
                 "year": year
             }
+            self.columns["year_status"].column.verbose_name = _("Duyệt kết quả năm %(year)s") % {
+                "year": year
+            }
+
+    def value_year_status(self, value, record):
+        """The review of the year's results: "Đã duyệt", "Đã trình duyệt", "Đang nhập" (no
+        review yet counts as a draft); "–" without results; on today's map, a unit whose
+        several old xã were assessed says how many of them were approved."""
+        if record.criteria_met is None:
+            return "–"
+        assessed = getattr(record, "criteria_units", 1)
+        if assessed > 1:
+            return gettext("%(approved)s/%(n)s xã đã duyệt") % {
+                "approved": record.approved_units,
+                "n": assessed,
+            }
+        return str(STATUS_LABELS[value or CommuneYear.Status.DRAFT])
+
+    def render_year_status(self, value, record):
+        text = self.value_year_status(value, record)
+        if record.criteria_met is not None and record.approved_units:
+            return format_html('<span class="badge good">{}</span>', text)
+        return text
 
     def render_ntm_level(self, value):
         return format_html('<span class="badge good">{}</span>', self.value_ntm_level(value))
@@ -82,7 +109,7 @@ class CommuneTable(tables.Table):
         return record.active_agency_short or value
 
     def render_criteria_met(self, value):
-        return f"{value}/{self.criteria_total}"
+        return f"{value}/{self.criteria_total}" if self.criteria_total else str(value)
 
     def render_agency(self, value, record):
         if record.active_agency_short:
@@ -141,6 +168,7 @@ class CurrentMapCommuneTable(CommuneTable):
             "ntm_level",
             "recognised_units",
             "criteria_met",
+            "year_status",
             "agency",
             "leader",
             "last_visit",
@@ -168,7 +196,7 @@ class CurrentMapCommuneTable(CommuneTable):
         )
 
     def value_criteria_met(self, value, record):
-        shown = f"{number(value)}/{self.criteria_total}"
+        shown = f"{number(value)}/{self.criteria_total}" if self.criteria_total else number(value)
         if record.criteria_units > 1:
             # Several old xã assessed that year: their average, not one unit's count.
             shown += " " + gettext("(bình quân %(n)s xã)") % {"n": record.criteria_units}

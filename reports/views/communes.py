@@ -12,12 +12,13 @@ from django.views.generic import DetailView
 from assignments import access
 from assignments.models import FieldVisit
 from assignments.views.assignments import OnMapListMixin
-from communes.models import Assessment, Commune, Criterion, Map
+from communes.models import Assessment, Commune, Map
 from core.listing import FilteredTableView
 
 from .. import dossier_results, queries
 from ..filters import CommuneFilter
 from ..tables import CommuneTable, CurrentMapCommuneTable
+from ..year_set import year_set
 
 
 class CommuneListView(OnMapListMixin, FilteredTableView):
@@ -48,21 +49,27 @@ class CommuneListView(OnMapListMixin, FilteredTableView):
             return int(requested)
         return self.default_year
 
+    @cached_property
+    def year_set(self):
+        """The year's period, set (its criteria count) and levels."""
+        return year_set(self.year)
+
     def get_queryset(self):
         # Every unit of the map, so that ?kind= can show phường and thị trấn too; the
         # filter keeps the programme's units when no kind is asked for.
         units = access.communes_visible_to(self.request.user, Commune.objects.on_map(self.map))
-        return queries.communes_for_list(self.year, units=units, map=self.map)
+        return queries.communes_for_list(self.year, units=units, map=self.map, ys=self.year_set)
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         # Always bound, so the default kind applies without any parameter.
         kwargs["data"] = self.request.GET
         kwargs["years"] = self.years
+        kwargs["levels"] = self.year_set.level_choices()
         return kwargs
 
     def get_table_kwargs(self):
-        return {"year": self.year, "criteria_total": Criterion.objects.programme().count()}
+        return {"year": self.year, "criteria_total": self.year_set.total}
 
     def get_table(self, **kwargs):
         table = super().get_table(**kwargs)
@@ -94,6 +101,7 @@ class CommuneListView(OnMapListMixin, FilteredTableView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["year"] = self.year
+        context["year_set"] = self.year_set
         context["empty_hint"] = _(
             "Chưa có danh sách xã. Hãy nạp dữ liệu tham chiếu: python manage.py load_reference"
         )
