@@ -1,17 +1,19 @@
 """Scorecards of assignments for the leader and agency pages.
 
 Four grouped queries serve any number of assignments: visits per year,
-support per kind, recommendations by state, criteria met per commune and year.
+support per kind, recommendations by state, criteria met per commune and year
+(each year against its own period's set: criteria gained are counted within one
+period, 19 criteria up to 2025, 10 from 2026, never from one set to the other).
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from communes.models import Assessment
+from communes.models import CriteriaScore, Criterion
 
 from .models import FieldVisit, Recommendation, Support
 
@@ -43,6 +45,7 @@ class Scorecard:
     criteria_start: int | None = None
     criteria_latest_year: int | None = None
     criteria_latest: int | None = None
+    criteria_total: int | None = None  # criteria in the latest year's set
 
     @property
     def visits(self):
@@ -122,16 +125,23 @@ def scorecards(assignments, today=None):
         card.recommendations_resolved = row["resolved"]
         card.recommendations_overdue = row["overdue"]
 
-    met = defaultdict(dict)
+    met = defaultdict(dict)  # commune → year → (criteria met, period, criteria in the set)
+    in_set = (
+        Criterion.objects.filter(criteria_set=OuterRef("criteria_set"))
+        .order_by()
+        .values("criteria_set")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     rows = (
-        Assessment.objects.programme()
+        CriteriaScore.objects.in_their_period()
         .filter(commune__in={a.commune_id for a in assignments})
-        .values("commune", "year")
-        .annotate(met=Count("pk", filter=Q(met=True)))
+        .annotate(total=Subquery(in_set))
+        .values_list("commune", "year", "met", "criteria_set__period", "total")
         .order_by()
     )
-    for row in rows:
-        met[row["commune"]][row["year"]] = row["met"]
+    for commune, year, criteria_met, period, total in rows:
+        met[commune][year] = (criteria_met, period, total)
 
     for assignment in assignments:
         card = cards[assignment.pk]
@@ -152,11 +162,15 @@ def scorecards(assignments, today=None):
 
 
 def _criteria(card, met_by_year, assignment, today):
-    """Criteria met in the assignment's first assessed year and its latest one."""
+    """Criteria met in the assignment's first assessed year and its latest one, both of the
+    latest one's period (the same set)."""
     end = (assignment.ended_on or today).year
     years = sorted(y for y in met_by_year if assignment.started_on.year <= y <= end)
     if not years:
         return
+    _met, period, total = met_by_year[years[-1]]
+    years = [y for y in years if met_by_year[y][1] == period]
     card.criteria_start_year, card.criteria_latest_year = years[0], years[-1]
-    card.criteria_start = met_by_year[years[0]]
-    card.criteria_latest = met_by_year[years[-1]]
+    card.criteria_start = met_by_year[years[0]][0]
+    card.criteria_latest = met_by_year[years[-1]][0]
+    card.criteria_total = total

@@ -1,11 +1,16 @@
 """The visit's rows: its support items and recommendations (inline formsets), and where
 the commune's earlier, unresolved recommendations stand now (follow-up).
+
+A support item aims at criteria of the set of the visit's year (19 criteria up to 2025,
+10 from 2026: ``CriteriaSet.objects.for_year``); a criterion of another set is refused.
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communes.models import Criterion
+from communes.models import CriteriaSet, Criterion
 from core.fields import ModelMultipleIdsField
 
 from ..models import FieldVisit, Recommendation, Support
@@ -17,9 +22,28 @@ MAX_ROWS = 50
 MAX_FORMS = 2 * MAX_ROWS
 
 
-def ntm_criteria():
-    """The programme's 19 criteria a support item can aim at, in their order."""
-    return Criterion.objects.programme().order_by("number")
+def ntm_criteria(year=None):
+    """The criteria a support item of a visit in `year` (this year when None) can aim at:
+    those of the year's commune set, in their order (none for a year no period covers)."""
+    year = year or timezone.localdate().year
+    criteria_set = CriteriaSet.objects.for_year(year)
+    return Criterion.objects.filter(criteria_set=criteria_set).order_by("number")
+
+
+def visit_year(data, visit):
+    """The year of the visit the rows belong to: the date typed (``visited_on``, read as the
+    visit form reads it), else the visit's, else this year's."""
+    typed = (data or {}).get("visited_on")
+    if typed:
+        try:
+            day = DateField(required=False).clean(typed)
+        except ValidationError:
+            day = None
+        if day is not None:
+            return day.year
+    if visit is not None and visit.visited_on is not None:
+        return visit.visited_on.year
+    return timezone.localdate().year
 
 
 class SupportForm(NoLabelSuffix, forms.ModelForm):
@@ -36,10 +60,12 @@ class SupportForm(NoLabelSuffix, forms.ModelForm):
     quantity = QuantityField(label=_("Số lượng"), required=False, help_text=_("Ví dụ 2,5"))
     criteria = ModelMultipleIdsField(
         label=_("Tiêu chí hướng tới"),
-        queryset=ntm_criteria(),
+        queryset=Criterion.objects.none(),  # the visit year's (SupportFormSetBase)
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": _("Tiêu chí (mã %(value)s) không thuộc bộ 19 tiêu chí.")},
+        error_messages={
+            "invalid_choice": _("Tiêu chí (mã %(value)s) không thuộc bộ tiêu chí của năm đi cơ sở.")
+        },
     )
 
     class Meta:
@@ -49,14 +75,16 @@ class SupportForm(NoLabelSuffix, forms.ModelForm):
         help_texts = {"unit": _("Ví dụ: tấn xi măng, ngày công")}
         error_messages = {"description": required(_("Hãy ghi nội dung hỗ trợ."))}
 
-    def __init__(self, *args, criteria_choices=None, **kwargs):
+    def __init__(self, *args, criteria=None, criteria_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance._state.adding:
             # A new row starts empty, not at the model's 0, so an untouched row is skipped.
             self.initial.pop("amount_vnd", None)
+        field = self.fields["criteria"]
+        field.queryset = ntm_criteria() if criteria is None else criteria
         if criteria_choices is not None:
-            # The same 19 choices for every row: asked once per formset, not per row.
-            self.fields["criteria"].choices = criteria_choices
+            # The same choices for every row: asked once per formset, not per row.
+            field.choices = criteria_choices
 
     def clean_amount_vnd(self):
         return self.cleaned_data.get("amount_vnd") or 0
@@ -72,8 +100,9 @@ class SupportFormSetBase(forms.BaseInlineFormSet):
     def get_form_kwargs(self, index):
         kwargs = super().get_form_kwargs(index)
         if not hasattr(self, "_criteria_choices"):
-            self._criteria_choices = [(c.pk, str(c)) for c in ntm_criteria()]
-        return {**kwargs, "criteria_choices": self._criteria_choices}
+            self._criteria = ntm_criteria(visit_year(self.data, self.instance))
+            self._criteria_choices = [(c.pk, str(c)) for c in self._criteria]
+        return {**kwargs, "criteria": self._criteria, "criteria_choices": self._criteria_choices}
 
 
 SupportFormSet = forms.inlineformset_factory(

@@ -5,9 +5,12 @@ map, by current unit on the current one (reports/excel/maps.py): confirmed
 visits, those the leader went on, support by kind in VND, recommendations
 made on those visits still open at the end of the period and resolved by it,
 and the criteria the commune met at the start of the period (its latest
-assessment before the period's year), at the end (the period's year) and the
-change. Only confirmed visits count, as in every official figure. A second
-sheet sums the figures per group, with a native Excel chart of them.
+assessment before the period's year in the same programme period), at the end
+(the period's year) and the change: both against the set of the year's programme
+period (19 criteria up to 2025, 10 from 2026), never one against the other, so a
+report of 2026 has no start figure (2026 is the first year of its set). Only
+confirmed visits count, as in every official figure. A second sheet sums the
+figures per group, with a native Excel chart of them.
 """
 
 import datetime
@@ -25,6 +28,7 @@ from communes.models import CriteriaScore, Map
 from core import formats
 from core.excel import writer
 
+from ..year_set import year_set
 from . import maps
 
 PERIOD_CODE = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]))?$")
@@ -158,8 +162,14 @@ def period_rows(assignments, period, map=Map.OLD):
 
     met = defaultdict(dict)  # commune → year → criteria met
     scores = (
-        CriteriaScore.objects.programme()
-        .filter(commune__in=active.values("commune"), year__lte=period.year)
+        CriteriaScore.objects.in_their_period()
+        .filter(
+            # The years of the report year's programme period, each against its own set.
+            criteria_set__period__first_year__lte=period.year,
+            criteria_set__period__last_year__gte=period.year,
+            commune__in=active.values("commune"),
+            year__lte=period.year,
+        )
         .values_list("commune_id", "year", "met")
         .order_by()
     )
@@ -224,7 +234,13 @@ def _figures(sheet, rows, kinds, style=writer.CELL):
     ]
 
 
-def _title_block(sheet, period, title, map):
+def _title_block(sheet, period, title, map, ys):
+    criteria = ""
+    if ys.period is not None:
+        criteria = (
+            f" Tiêu chí theo {ys.heading.lower()[0]}{ys.heading[1:]} ({ys.total} tiêu chí); "
+            f"đầu kỳ chỉ tính các năm của giai đoạn {ys.period.label}."
+        )
     sheet.title_block(
         [writer.PROVINCE, writer.OFFICE],
         [title, f"{period.label.upper()}", maps.heading(map).upper()],
@@ -232,17 +248,17 @@ def _title_block(sheet, period, title, map):
             f"(Từ ngày {formats.day(period.start)} đến ngày {formats.day(period.end)}; "
             "chỉ tính các chuyến công tác đã xác nhận. Số tiêu chí đạt đầu kỳ: "
             f"kết quả đánh giá gần nhất trước năm {period.year}; "
-            f"cuối kỳ: kết quả năm {period.year}.)"
+            f"cuối kỳ: kết quả năm {period.year}.{criteria})"
         ],
     )
 
 
-def _detail_sheet(workbook, groups, period, total_label, today, map):
+def _detail_sheet(workbook, groups, period, total_label, today, map, ys):
     kinds = Support.Kind.choices
     widths = [5, 15 if map == Map.OLD else 22, 22, 28, 8, 9, *[13] * len(kinds), 14, 9, 9, 8,
               8, 9]  # fmt: skip
     sheet = writer.Sheet(workbook, "Chi tiết theo xã", widths, freeze_columns=2)
-    _title_block(sheet, period, "BÁO CÁO KẾT QUẢ GIÚP ĐỠ CÁC XÃ XÂY DỰNG NÔNG THÔN MỚI", map)
+    _title_block(sheet, period, "BÁO CÁO KẾT QUẢ GIÚP ĐỠ CÁC XÃ XÂY DỰNG NÔNG THÔN MỚI", map, ys)
     commune_label = GROUPS[map][1]
     span = writer.SPAN
     sheet.header(
@@ -277,10 +293,10 @@ def _total(sheet, label, figures):
     sheet.merge(row, 2, row, 4)
 
 
-def _summary_sheet(workbook, groups, period, total_label, today, map):
+def _summary_sheet(workbook, groups, period, total_label, today, map, ys):
     name, title, group_heading, by = SUMMARY[map]
     sheet = writer.Sheet(workbook, name, [5, 24, 11, 10, 11, 16, 11, 11, 12, 12], freeze_columns=2)
-    _title_block(sheet, period, title, map)
+    _title_block(sheet, period, title, map, ys)
     header_row = sheet.header(
         ["STT", group_heading, "Số xã được giúp đỡ", "Số chuyến công tác", "Lãnh đạo trực tiếp đi",
          "Tổng hỗ trợ (đồng)", "Kiến nghị chưa giải quyết", "Kiến nghị đã giải quyết",
@@ -341,7 +357,8 @@ def periodic_workbook(assignments, period, *, whole_province=True, today, map=Ma
         (title, list(members)) for (_key, title), members in groupby(rows, key=GROUPS[map][0])
     ]
     total_label = "Toàn tỉnh" if whole_province else "Tổng cộng"
+    ys = year_set(period.year)
     workbook = writer.new_workbook()
-    _detail_sheet(workbook, groups, period, total_label, today, map)
-    _summary_sheet(workbook, groups, period, total_label, today, map)
+    _detail_sheet(workbook, groups, period, total_label, today, map, ys)
+    _summary_sheet(workbook, groups, period, total_label, today, map, ys)
     return workbook

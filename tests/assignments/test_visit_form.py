@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from assignments.forms.fields import parse_quantity, parse_vnd
 from assignments.models import Assignment, FieldVisit, Member, VisitEvent
-from communes.models import Criterion
+from communes.models import CriteriaSet, Criterion
 from tests.factories import make_recommendation, make_visit
 from tests.support.visit_form import (
     counts,
@@ -29,7 +29,10 @@ def test_member_records_a_visit_with_two_supports_a_recommendation_and_a_photo(
     member_a_client, member_a_user, media_root
 ):
     assignment = group_a(member_a_user)
-    criteria = list(Criterion.objects.programme().filter(number__in=[2, 17]))
+    # Criteria of the visit year's set (the visit is dated three days ago).
+    this_years = CriteriaSet.objects.for_year(days_ago(3).year)
+    criteria = list(Criterion.objects.filter(criteria_set=this_years, number__in=[2, 8]))
+    assert len(criteria) == 2
     data = visit_data(
         assignment,
         supports=[
@@ -256,3 +259,35 @@ def test_leader_sees_visits_waiting_for_confirmation(leader_client, member_a_use
     html = leader_client.get(reverse("assignments:my_work")).content.decode()
     assert reverse("assignments:visit_detail", args=[visit.pk]) in html
     assert "Chuyến công tác chờ xác nhận" in html
+
+
+def test_a_support_aims_at_criteria_of_the_visit_years_set(
+    member_a_client, member_a_user, office_client
+):
+    assignment = group_a(member_a_user)
+    of_2025 = Criterion.objects.get(criteria_set=CriteriaSet.objects.for_year(2025), number=17)
+    this_years = CriteriaSet.objects.for_year(days_ago(3).year)
+    offered = member_a_client.get(create_url(assignment)).context["support_forms"][0]
+    assert {pk for pk, _label in offered.fields["criteria"].choices} == set(
+        this_years.criteria.values_list("pk", flat=True)
+    )
+    assert this_years.criteria.count() == 10 and this_years != of_2025.criteria_set
+    before = counts()
+
+    refused = member_a_client.post(
+        create_url(assignment), visit_data(assignment, supports=[support(criteria=[of_2025.pk])])
+    )
+
+    assert refused.status_code == 200
+    assert "không thuộc bộ tiêu chí của năm đi cơ sở" in refused.content.decode()
+    assert counts() == before
+    # A visit of 2025 (a pair of 2021–2025 carried over, recorded by the office) aims at one
+    # of the 19 criteria of 2021–2025.
+    day = datetime.date(2025, 12, 20)
+    pair = Assignment.objects.filter(started_on__lte=day, ended_on__gte=day).first()
+    data = visit_data(
+        pair, supports=[support(criteria=[of_2025.pk])], visited_on=day.strftime("%d/%m/%Y")
+    )
+    assert office_client.post(create_url(pair), data).status_code == 302
+    visit = FieldVisit.objects.get(assignment=pair, visited_on=day)
+    assert list(visit.supports.get().criteria.all()) == [of_2025]

@@ -71,7 +71,13 @@ class Context:
         self.members = list(current.values_list("pk", flat=True))
         self.strangers = list(self.other.working_group.members.values_list("pk", flat=True))
         self.criteria = list(ntm_criteria().values_list("pk", flat=True))
-        self.first_day = max(self.assignment.started_on, self.today - datetime.timedelta(days=400))
+        # This year's visits only: a support aims at criteria of its visit year's set (19 up
+        # to 2025, 10 from 2026), and self.criteria are this year's.
+        self.first_day = max(
+            self.assignment.started_on,
+            self.today - datetime.timedelta(days=400),
+            datetime.date(self.today.year, 1, 1),
+        )
         foreign = make_visit(assignment=self.other, status=FieldVisit.Status.SUBMITTED)
         self.foreign_support = make_support(foreign).pk
         self.foreign_rec = make_recommendation(foreign).pk
@@ -415,7 +421,7 @@ def draft(ctx):
     """A draft of group A with two support items and a recommendation."""
     visit = make_visit(
         assignment=ctx.assignment,
-        visited_on=ctx.today - datetime.timedelta(days=10),
+        visited_on=max(ctx.first_day, ctx.today - datetime.timedelta(days=10)),
         created_by=ctx.people["member_a"],
     )
     visit.participants.set(ctx.members[:1])
