@@ -18,7 +18,7 @@ from .fields import DateField, NoLabelSuffix, QuantityField, VndField, required
 
 MAX_ROWS = 50
 # Forms a formset builds at most, whatever TOTAL_FORMS says: a tampered count would
-# otherwise build (and draw) a thousand rows of 19 checkboxes each.
+# otherwise build (and draw) a thousand rows of a checkbox per criterion each.
 MAX_FORMS = 2 * MAX_ROWS
 
 
