@@ -64,9 +64,10 @@ class CommuneYearEvent(models.Model):
         CommuneYear, on_delete=models.CASCADE, related_name="events", verbose_name=_("kết quả năm")
     )
     action = models.CharField(_("thao tác"), max_length=10, choices=Action)
+    # Kept when the account is deleted: the step stays in the log, "tài khoản đã xóa".
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         related_name="+",
         verbose_name=_("người thực hiện"),
