@@ -23,7 +23,7 @@ from communes import grouping, text
 from communes.models import Commune, CommuneGroup, Map, Period
 from communes.validation import unit_title
 
-from . import spelling
+from . import kinds, spelling
 from .files import ImportFileError
 from .matrix import commune_code
 from .names import folded
@@ -163,7 +163,7 @@ def period_of(year):
 def plan(grids, year):
     """The Plan of the groups in `grids` (files.load_grids) for the period of `year`."""
     period = period_of(year)
-    found = next(((grid, header) for grid in grids if (header := _header(grid))), None)
+    found = kinds.first_readable(grids, _header, kinds.GROUPS)  # another kind: refused
     if found is None:
         raise ImportFileError(
             _(
