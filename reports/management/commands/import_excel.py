@@ -4,6 +4,8 @@
         [--amendment-number NUMBER --amendment-date DD/MM/YYYY --amendment-title TEXT]
         [--choose ROW=CODE ...] [--dry-run] [--user USERNAME]
     manage.py import_excel matrix FILE --year YYYY [--dry-run] [--user USERNAME]
+    manage.py import_excel indicators FILE [--set CODE] [--dry-run] [--user USERNAME]
+    manage.py import_excel groups FILE [--period CODE] [--dry-run] [--user USERNAME]
 
 An annex is the annex of the decision itself, unless the three --amendment-*
 options describe the decision amending it that the file is the annex of (created
@@ -14,7 +16,13 @@ amending decision's issue date; for the decision's own annex, today).
 commune name matched no commune of its district, or two, as the preview's page
 does; the pick is remembered as an alias of that commune for the next files.
 
-Prints the preview; applies it unless --dry-run or any row has an error.
+indicators: the indicators of criteria set --set (its code, e.g. qd51-2026-2030; default:
+the set new results of this year are recorded against), replacing the set's as the page
+/nhap-excel/bo-tieu-chi/ does. groups: the commune groups of period --period (its code,
+e.g. 2026-2030; default: today's period, as the page /nhap-excel/nhom-xa/ takes).
+
+Prints the preview; applies it in one transaction unless --dry-run or any row has an
+error (then nothing is written and the command exits with status 1).
 """
 
 import datetime
@@ -22,18 +30,27 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from assignments.models import Decision
 from assignments.services.errors import out_of_range_message
-from core.formats import DATE_INPUT_FORMATS, day
-from reports.imports import picks, service, terms
+from communes import grouping
+from communes.models import CriteriaSet, Period
+from core.formats import DATE_INPUT_FORMATS
+from reports.imports import console, picks, service, terms
 from reports.imports.files import ImportFileError
-from reports.imports.plan import ERROR
 from reports.imports.scope import annex_reference
 from reports.models import ImportBatch
 
 AMENDMENT_OPTIONS = ("amendment_number", "amendment_date", "amendment_title")
-LABELS = {"create": "THÊM MỚI", "update": "CẬP NHẬT", "unchanged": "KHÔNG ĐỔI"}
+Kind = ImportBatch.Kind
+# The option naming each kind's target, and the kind it belongs to.
+TARGET_OPTIONS = {
+    "decision": ("--decision", Kind.ANNEX),
+    "year": ("--year", Kind.MATRIX),
+    "criteria_set": ("--set", Kind.INDICATORS),
+    "period": ("--period", Kind.GROUPS),
+}
 
 
 def parse_day(value, option):
@@ -52,10 +69,13 @@ def parse_day(value, option):
 
 
 class Command(BaseCommand):
-    help = "Nhập phụ lục phân công (annex) hoặc bảng tiêu chí (matrix) từ tệp Excel."
+    help = (
+        "Nhập từ tệp Excel: phụ lục phân công (annex), bảng tiêu chí (matrix), chỉ tiêu của "
+        "bộ tiêu chí (indicators) hoặc nhóm xã của giai đoạn (groups)."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=["annex", "matrix"])
+        parser.add_argument("kind", choices=Kind.values)
         parser.add_argument("file", type=Path)
         parser.add_argument(
             "--decision", help="id hoặc số của quyết định (annex), ví dụ 1599/QĐ-UBND"
@@ -81,13 +101,28 @@ class Command(BaseCommand):
             "xã, ví dụ --choose 12=02656; ghi nhớ làm tên gọi khác của xã (annex; lặp lại được)",
         )
         parser.add_argument("--year", type=int, help="năm đánh giá (matrix)")
+        parser.add_argument(
+            "--set",
+            dest="criteria_set",
+            metavar="MÃ_BỘ",
+            help="mã bộ tiêu chí nạp chỉ tiêu vào, ví dụ qd51-2026-2030 (indicators; mặc định: "
+            "bộ tiêu chí của năm nay)",
+        )
+        parser.add_argument(
+            "--period",
+            metavar="MÃ_GIAI_ĐOẠN",
+            help="mã giai đoạn, ví dụ 2026-2030 (groups; mặc định: giai đoạn hiện nay)",
+        )
         parser.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
         parser.add_argument("--user", help="tên đăng nhập ghi vào lịch sử thay đổi")
 
-    def handle(self, *args, kind, file, decision, year, dry_run, user, choose, **options):
-        target = self._target(kind, decision, year)
+    def handle(self, *args, kind, file, dry_run, user, choose, **options):
+        for name, (option, owner) in TARGET_OPTIONS.items():
+            if options.get(name) is not None and kind != owner:
+                raise CommandError(f"Tuỳ chọn {option} chỉ dùng khi nhập {owner} ({owner.label}).")
+        target = self._target(kind, options)
         extra = {}
-        if kind == ImportBatch.Kind.ANNEX:
+        if kind == Kind.ANNEX:
             extra["annex_terms"] = self._terms(target, options)
             if choose:
                 extra["picks"] = self._picks(choose, annex_reference(target, extra["annex_terms"]))
@@ -103,12 +138,13 @@ class Command(BaseCommand):
                 batch, plan = service.preview(kind, handle, target, user, name=file.name, **extra)
         except (ImportFileError, picks.PickError) as error:
             raise CommandError(f"{error} Không ghi gì.") from error
-        self._print(batch, plan)
+        for line, is_error in console.lines(batch, plan):
+            self.stdout.write(self.style.ERROR(line) if is_error else line)
         if plan.has_errors:
             service.cancel(batch, user)
             rows = ", ".join(map(str, plan.error_rows))
             hint = ""
-            if plan.kind == ImportBatch.Kind.ANNEX and plan.rows_to_pick:
+            if plan.kind == Kind.ANNEX and plan.rows_to_pick:
                 hint = " Chọn xã cho dòng có tên xã không khớp bằng --choose DÒNG=MÃ_XÃ."
             raise CommandError(f"Không ghi gì: còn {plan.errors} lỗi (dòng {rows}).{hint}")
         if dry_run:
@@ -125,9 +161,16 @@ class Command(BaseCommand):
                 f"{batch.updated_count} cập nhật, {batch.unchanged_count} không đổi."
             )
         )
+        if batch.message:  # the groups' re-evaluation of the results recorded under them
+            self.stdout.write(batch.message)
 
-    def _target(self, kind, decision, year):
-        if kind == ImportBatch.Kind.ANNEX:
+    def _target(self, kind, options):
+        if kind == Kind.INDICATORS:
+            return self._criteria_set(options["criteria_set"])
+        if kind == Kind.GROUPS:
+            return self._period(options["period"]).first_year  # as the page's batch names it
+        decision, year = options["decision"], options["year"]
+        if kind == Kind.ANNEX:
             if not decision:
                 raise CommandError("Nhập phụ lục cần --decision ID (hoặc số quyết định).")
             typed = decision.strip()
@@ -144,6 +187,42 @@ class Command(BaseCommand):
         if year is None:
             raise CommandError("Nhập bảng tiêu chí cần --year YYYY.")
         return year
+
+    @staticmethod
+    def _criteria_set(code):
+        if code is None:
+            year = timezone.localdate().year
+            found = CriteriaSet.objects.for_year(year)
+            if found is None:
+                raise CommandError(
+                    f"Năm {year} chưa có bộ tiêu chí xã nông thôn mới; hãy ghi --set MÃ_BỘ."
+                )
+            return found
+        found = CriteriaSet.objects.filter(code=code.strip()).select_related("period").first()
+        if found is None:
+            codes = ", ".join(
+                CriteriaSet.objects.order_by("-first_year", "code").values_list("code", flat=True)
+            )
+            raise CommandError(f"Không có bộ tiêu chí mã “{code}” (các mã: {codes}).")
+        return found
+
+    @staticmethod
+    def _period(code):
+        found = grouping.grouped_period(code.strip() if code is not None else None)
+        if found is not None:
+            return found
+        grouped = ", ".join(period.code for period in grouping.grouped_periods())
+        if code is None:
+            raise CommandError("Chưa có giai đoạn nào chia nhóm xã; không nhập nhóm xã được.")
+        period = Period.objects.filter(code=code.strip()).first()
+        if period is not None:
+            raise CommandError(
+                f"Giai đoạn {period.label} không chia nhóm xã; chỉ nhập nhóm xã cho giai đoạn "
+                f"{grouped}."
+            )
+        raise CommandError(
+            f"Không có giai đoạn mã “{code}” (giai đoạn chia nhóm xã: {grouped or 'chưa có'})."
+        )
 
     def _terms(self, decision, options):
         given = [options.get(name) for name in AMENDMENT_OPTIONS]
@@ -182,56 +261,3 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"Không có tài khoản {username}.")
         return user
-
-    def _print(self, batch, plan):
-        out = self.stdout
-        out.write(f"Lần nhập #{batch.pk}: {batch.get_kind_display()} – {batch.target_label}")
-        if plan.kind == ImportBatch.Kind.ANNEX:
-            out.write(terms.of(batch).describe(batch.decision))
-            out.write(plan.reference.describe_scope())
-        if plan.kind == ImportBatch.Kind.MATRIX:
-            out.write(f"Đọc {plan.extra['communes']} dòng xã.")
-        out.write(
-            f"Thêm mới {plan.created}, cập nhật {plan.updated}, không đổi {plan.unchanged}, "
-            f"lỗi {plan.errors}."
-        )
-        for row in plan.for_display():
-            if row.action == ERROR:
-                out.write(self.style.ERROR("; ".join(row.errors)))
-                if row.choice is not None and row.choice.picked is None:
-                    out.write(self._pick_hint(row, plan.reference))
-                continue
-            label = LABELS[row.action]
-            if plan.kind == ImportBatch.Kind.ANNEX:
-                where = f"{row.commune} ({row.district})" if row.district else row.commune
-                line = (
-                    f"Dòng {row.row:>4}  {label:<10}  {where}: "
-                    f"{row.leader}, {row.position} – {row.agency}"
-                )
-                if row.previous:
-                    line += f"  [thay cho {row.previous}]"
-                if row.starts:
-                    line += f"  từ {day(row.starts)}"
-            else:
-                old = {None: "chưa đánh giá", True: "Đạt", False: "Chưa đạt"}[row.old]
-                new = {None: "?", True: "Đạt", False: "Chưa đạt"}[row.new]
-                line = (
-                    f"Dòng {row.row:>4}  {label:<10}  {row.column} {row.commune}, "
-                    f"{row.criterion}: {old} → {new}"
-                )
-            for note in row.notes:
-                line += f"  ({note})"
-            out.write(line)
-
-    @staticmethod
-    def _pick_hint(row, reference):
-        """How to pick the row's commune: --choose ROW=CODE with the closest communes' codes."""
-        near = ", ".join(
-            f"{row.row}={c.code} ({c.name}, {reference.place(c)})"
-            if c.district_id
-            else f"{row.row}={c.code} ({reference.label(c)})"
-            for c in row.choice.candidates
-        )
-        return f"           chọn xã bằng --choose {row.row}=MÃ_XÃ" + (
-            f"; gần giống: {near}" if near else ""
-        )
