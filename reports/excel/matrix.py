@@ -18,6 +18,10 @@ map the groups are the old districts. On the current map (reports/excel/maps.py)
 the rows are the same units (results were made for them, and are never merged
 into one row), grouped under the unit each counts for today, with their old
 district in a last column "Huyện (trước 01/07/2025)" the importer ignores.
+
+That is the layout of 2021–2025. From 2026 (scope.year_map: results are made for
+today's units, against the 2026–2030 set) the matrix is matrix_sets.py's: the
+year's criteria, the commune's group and review, and an indicator sheet.
 """
 
 from itertools import groupby
@@ -28,7 +32,8 @@ from openpyxl.styles import Alignment
 from communes.models import Commune, CriteriaScore, Criterion, Map
 from core.excel import writer
 
-from . import maps
+from ..imports.scope import year_map
+from . import maps, matrix_sets
 
 FIRST_DATA_ROW = 8
 MET = "Đạt"
@@ -50,8 +55,11 @@ def matrix_communes(communes, district=None, year=None, map=Map.OLD):
     """The programme's communes (of `district`; existing in `year`), group by group on `map`.
 
     A commune merged away before `year` (Tà Chải, 31/10/2024) has no row in that
-    year's matrix; every other one has, assessed or not.
+    year's matrix; every other one has, assessed or not. From 2026 the units of today,
+    whatever `map` (matrix_sets.year_units).
     """
+    if year is not None and year_map(year) == Map.CURRENT:
+        return matrix_sets.year_units(communes, district, year)
     communes = communes.filter(pk__in=Commune.objects.in_programme().values("pk"))
     if district is not None:
         communes = communes.filter(district=district)
@@ -102,6 +110,8 @@ def matrix_rows(communes, year, numbers, map=Map.OLD):
 def matrix_workbook(year, communes, *, whole_province=True, today, map=Map.OLD):
     """The matrix of `year` for `communes` (a queryset already scoped to the user, in the
     order of `map`'s groups: matrix_communes)."""
+    if year_map(year) == Map.CURRENT:
+        return matrix_sets.workbook(year, communes, whole_province=whole_province, today=today)
     criteria = list(Criterion.objects.programme().order_by("number"))
     numbers = [criterion.number for criterion in criteria]
     on_current_map = map == Map.CURRENT

@@ -12,7 +12,9 @@ the whole list while no district is chosen); on today's map the units from
 or commune outside the lists is refused; a new agency is allowed after a warning.
 
 The matrix template lists the communes of its year's map (scope.year_map), and
-its note under the title says which.
+its note under the title says which. From 2026 it is the year's matrix as exported
+(reports/excel/matrix_sets.py: the year's criteria, the commune group, the indicator
+sheet) without results.
 """
 
 from openpyxl.workbook.defined_name import DefinedName
@@ -26,6 +28,7 @@ from communes.validation import unit_title
 from core.excel import writer
 
 from ..excel import matrix as matrix_export
+from ..excel import matrix_sets
 from .reference import province_label
 from .scope import year_map
 
@@ -192,28 +195,17 @@ def _validate(sheet, formula, cells, style, title, message):
 
 
 def template_communes(year):
-    """The communes a matrix of `year` lists (scope.year_map), in the order it lists them.
-
-    The old map's xã that still existed in `year`, by old province and district as the
-    export orders them; today's units in Vietnamese order (they have no district).
-    """
-    if year_map(year) == Map.OLD:
-        communes = matrix_export.matrix_communes(Commune.objects.all(), year=year)
-        return communes.select_related("province")
-    return (
-        Commune.objects.in_programme(Map.CURRENT)
-        .exclude(valid_from__year__gt=year)
-        .select_related("province")
-        .order_by("sort_name", "code")
-    )
+    """The communes a matrix of `year` up to 2025 lists, in the order it lists them: the old
+    map's xã that still existed in `year`, by old province and district as the export
+    orders them (from 2026 the template is matrix_sets.workbook's)."""
+    communes = matrix_export.matrix_communes(Commune.objects.all(), year=year)
+    return communes.select_related("province")
 
 
 def _matrix_note(year):
     """The line under the title: the criteria set, and which units the list has."""
     criteria = "Bộ tiêu chí theo Quyết định 318/QĐ-TTg ngày 08/03/2022"
-    if year_map(year) == Map.CURRENT:
-        units = "danh sách đơn vị hành chính từ 01/07/2025 (không còn cấp huyện)"
-    elif year == REFORM_DAY.year:
+    if year == REFORM_DAY.year:
         units = (
             "năm 2025 ghi theo các xã trước 01/07/2025, theo tỉnh và huyện cũ (kết quả năm "
             "2025 đã có đều ghi cho các xã này; không ghi cho đơn vị mới từ 01/07/2025)"
@@ -225,6 +217,10 @@ def _matrix_note(year):
 
 def matrix_template(year, today):
     """The matrix layout of `year` with every commune listed and every criterion cell empty."""
+    if year_map(year) == Map.CURRENT:
+        units = matrix_export.matrix_communes(Commune.objects.all(), year=year)
+        note = "danh sách đơn vị hành chính từ 01/07/2025 (không còn cấp huyện)"
+        return matrix_sets.workbook(year, units, today=today, blank=True, note=note)
     criteria = list(Criterion.objects.programme().order_by("number"))
     workbook = writer.new_workbook()
     widths = [5, 8, 18] + [5] * len(criteria) + [9]

@@ -1,46 +1,54 @@
 """The criteria matrix of a year, edited in Excel: read it back and plan the changed cells.
 
-The layout is the export's (reports/excel/matrix.py); the "TC<n>" header cells
-map columns to criteria in any order ("TC 5", "tc5", "Tiêu chí 5" too).
+The layout is the export's (reports/excel/matrix.py, and matrix_sets.py from 2026);
+the year decides the criteria set (CriteriaSet.objects.for_year): 19 criteria up
+to 2025, 10 from 2026. The "TC<n>" header cells map columns to criteria in any
+order ("TC 5", "tc5", "Tiêu chí 5", "TC5 Văn hóa, giáo dục, y tế" too). A file of
+the other set (19 columns for 2026, the 2026 criteria's names for 2025) is refused
+as a whole, saying so.
 
-A commune row is a numbered row (a whole number in the "STT" column) with
-something in the "Mã xã" column or, in a file without an STT column, a row
-whose code is all digits. Its code must name a commune of the programme: a
-mistyped code is a row error the office can read, never a row skipped in
-silence. District group rows, "Cộng …" subtotal rows, the total, notes and
-the signature have no number and no code, and are skipped.
+From 2026 a criterion that has indicators is not read from its column (its
+heading says "(tính từ chỉ tiêu)"): the indicator sheet ("Chỉ tiêu",
+matrix_indicators.py) is, and communes.evaluation derives the criterion from it
+on confirm. A criterion without indicators yet is read from its column, as up to
+2025; a file without the indicator sheet changes those criteria only.
 
-The communes are those of the year's map (scope.year_map): the xã before
-01/07/2025 up to 2025, today's units from 2026. A commune that existed on no day
-of the year (Tà Chải, merged on 01/11/2024, in 2025) takes no result: a row that
-would change one of its cells is an error naming the unit its records go to now
-(communes.validation), and a 2026 row with an old xã's code names its successor.
+Rows (matrix_rows.py): a commune row is a numbered row with a code of the year's
+map (scope.year_map: the xã before 01/07/2025 up to 2025, today's units from
+2026); group rows, "Cộng …" subtotals, the total, notes and the signature are
+skipped. A mistyped code is a row error, a cell of a locked commune-year
+(communes.locks) that would change is a row error listing the cells, and any
+error refuses the whole file.
 
 The sheet is read row by row and its communes are looked up CHUNK rows at a
-time (one query for the communes, one for their assessments), so that memory
-holds the changed cells only, whatever the size of the file.
+time, so that memory holds the changed cells only, whatever the size of the file.
 """
 
 import re
-from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from communes import text
-from communes.models import Assessment, Commune, Criterion, Map
-from communes.validation import ceased_in_year_message
+from communes.models import Assessment, CriteriaSet, Criterion, Map
 
+from . import matrix_indicators
 from .files import ImportFileError, cell_name
+from .matrix_rows import Header, RowPlanner, Unit, Year
+from .matrix_values import (  # noqa: F401 (read from here by kinds.py, groups.py, tests)
+    MET_WORDS,
+    UNMET_WORDS,
+    commune_code,
+    criterion_header,
+    criterion_number,
+    folded,
+    met_value,
+)
 from .plan import CellChange, Plan, PlanRow
 from .scope import year_map
 
-MET_WORDS = {"đạt", "dat", "x", "1", "✓", "✔", "true", "có"}
-UNMET_WORDS = {"chưa đạt", "chua dat", "không đạt", "khong dat", "0", "-", "false", "không"}
-_CRITERION = re.compile(r"^(?:tc|tieu chi)\s*\.?\s*(\d{1,2})$")
+__all__ = ["CHUNK", "Unit", "commune_code", "criterion_number", "met_value", "plan"]
+
 _SHEET_YEAR = re.compile(r"^\s*ti[eê]u ch[ií]\s+(\d{4})\s*$", re.IGNORECASE)
-_DIGITS = re.compile(r"^\d{1,6}$")
-_ORDINAL = re.compile(r"^\d{1,5}\.?$")
 _HEADERS = {
     "ma xa": "code",
     "ma": "code",
@@ -52,91 +60,33 @@ _HEADERS = {
     "so thu tu": "stt",
 }
 CHUNK = 500  # commune rows looked up per query
-# What a commune row needs: its Unit, and whether (and for whom) it takes the year's results.
-UNIT_FIELDS = (
-    "pk", "code", "name", "district__name", "kind", "valid_from", "valid_to",
-    "current_unit", "current_unit__name", "current_unit__kind",
-)  # fmt: skip
 
 
-def _folded(value):
-    return re.sub(r"[^a-z0-9 ]+", " ", text.fold(str(value))).strip()
-
-
-def criterion_number(value):
-    """3 for "TC3", "TC 3", "tc3", "Tiêu chí 3"; None for anything else."""
-    if not isinstance(value, str):
-        return None
-    match = _CRITERION.match(re.sub(r"\s+", " ", _folded(value)))
-    return int(match.group(1)) if match else None
-
-
-def met_value(value):
-    """True (met), False (not met) or None (not a value the layout knows)."""
-    if value is None:
-        return False
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int | float):
-        return {1: True, 0: False}.get(value)
-    word = text.clean(value)
-    if word in MET_WORDS:
-        return True
-    if word in UNMET_WORDS:
-        return False
-    return None
-
-
-def commune_code(value):
-    """ "02710" from "02710", " 02710 " or 2710 (a code Excel turned into a number)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int):
-        return f"{value:05d}" if 0 < value < 100000 else str(value)
-    return str(value).strip()
-
-
-class Column(NamedTuple):
+class Column:
     """A criterion's column of the sheet."""
 
-    number: int
-    letter: str
-    criterion_id: int
-    criterion: int  # the criterion's number
-    label: str
+    __slots__ = ("number", "letter", "criterion_id", "criterion", "label", "short")
 
-
-class Unit(NamedTuple):
-    """A commune as the plan shows it."""
-
-    pk: int
-    name: str
-    district: str
-    refused: str = ""  # why the year's results cannot be recorded for it (it did not exist)
-
-
-class Header(NamedTuple):
-    row: int
-    numbers: dict  # column -> criterion number
-    code_column: int
-    name_column: int
-    stt_column: int | None
+    def __init__(self, number, criterion):
+        self.number = number  # the column
+        self.letter = get_column_letter(number)
+        self.criterion_id = criterion.pk
+        self.criterion = criterion.number
+        self.label = f"TC{criterion.number}. {criterion.name}"
+        self.short = f"TC{criterion.number}"
 
 
 def find_header(rows):
     """The Header of the first row with TC columns, reading `rows` up to it; or None."""
     for row in rows:
-        numbers = {}
-        columns = {}
+        numbers, names, columns = {}, {}, {}
         for column, value in enumerate(row.values, start=1):
             if not isinstance(value, str):
                 continue
-            number = criterion_number(value)
-            if number is not None:
-                numbers[column] = number
-            elif (role := _HEADERS.get(_folded(value))) is not None:
+            found = criterion_header(value)
+            if found is not None:
+                numbers[column], names[column] = found
+            elif (role := _HEADERS.get(folded(value))) is not None:
                 columns.setdefault(role, column)
         if numbers:
             return Header(
@@ -145,19 +95,20 @@ def find_header(rows):
                 columns.get("code", 2),
                 columns.get("name", 3),
                 columns.get("stt"),
+                {column: name for column, name in names.items() if name},
             )
     return None
 
 
 def _sheet(book, year):
-    """(Header, the rows below it) of "Tieu chi <year>" if there is one, else of the first
-    sheet with a header."""
+    """(title, Header, the rows below it) of "Tieu chi <year>" if there is one, else of the
+    first sheet with a header."""
     titles = book.titles
     for title in titles:
         match = _SHEET_YEAR.match(title)
         if match and int(match.group(1)) == year:
             rows = book.rows(title)
-            return find_header(rows), rows
+            return title, find_header(rows), rows
     for title in titles:
         rows = book.rows(title)
         header = find_header(rows)
@@ -172,8 +123,16 @@ def _sheet(book, year):
                 )
                 % {"file_year": match.group(1), "sheet": title, "year": year}
             )
-        return header, rows
-    return None, None
+        return title, header, rows
+    return None, None, None
+
+
+def year_criteria(year):
+    """{number: Criterion} of the year's set (CriteriaSet.objects.for_year), its set and
+    period loaded: one query."""
+    newest = CriteriaSet.objects.of_year(year).values("pk")[:1]
+    rows = Criterion.objects.filter(criteria_set=newest).select_related("criteria_set__period")
+    return {criterion.number: criterion for criterion in rows}
 
 
 def plan(book, year):
@@ -181,21 +140,101 @@ def plan(book, year):
 
     `book` is a files.Workbook.
     """
-    header, rows = _sheet(book, year)
+    criteria = year_criteria(year)
+    if not criteria:
+        raise ImportFileError(
+            _("Năm %(year)s chưa có bộ tiêu chí nào để ghi kết quả.") % {"year": year}
+        )
+    criteria_set = next(iter(criteria.values())).criteria_set
+    title, header, rows = _sheet(book, year)
     if header is None:
         raise ImportFileError(
             _(
-                "Không tìm thấy dòng tiêu đề: cần các cột Mã xã và TC1 … TC19 "
+                "Không tìm thấy dòng tiêu đề: cần các cột Mã xã và TC1 … TC%(last)s "
                 "(mỗi cột một tiêu chí)."
             )
+            % {"last": max(criteria)}
         )
-    criteria = {c.number: c for c in Criterion.objects.programme()}
-    unknown = sorted({n for n in header.numbers.values() if n not in criteria})
+    _check_columns(header, criteria, criteria_set, year)
+
+    result = Plan(kind="matrix")
+    result.extra["criteria_set"] = criteria_set
+    context = Year(year, year_map(year), criteria_set, result, CHUNK)
+    indicators = {}
+    if context.map == Map.CURRENT:
+        # From 2026: results need the commune's group, and criteria may have indicators.
+        if criteria_set.period.has_groups:
+            context.period_id = criteria_set.period_id
+        indicators = matrix_indicators.set_indicators(criteria_set)
+    derived = {indicator.criterion_id for indicator in indicators.values()}
+    planner = _CriteriaPlanner(context, header, criteria, derived)
+    for row in rows:
+        planner.read(row)
+    planner.flush()
+    result.extra["communes"] = planner.found
+    if not planner.found:
+        raise ImportFileError(
+            _(
+                "Tệp không có dòng xã nào (dòng có số thứ tự ở cột STT và mã xã ở cột Mã xã, "
+                "hoặc dòng có mã xã 5 chữ số)."
+            )
+        )
+    # Up to 2025 an indicator sheet is refused: the file is of the 2026–2030 set.
+    matrix_indicators.plan_sheet(book, title, context, indicators)
+    result.extra["locked"] = context.locked
+    return result
+
+
+def _check_columns(header, criteria, criteria_set, year):
+    """Refuse a file whose criteria columns are not the year's set (another period's file)."""
+    numbers = set(header.numbers.values())
+    unknown = sorted(numbers - criteria.keys())
+    other = None
+    if unknown and max(unknown) > max(criteria):
+        other = _other_set(criteria_set, lambda c: c.number == max(unknown))
+        count = len(numbers)
+        raise ImportFileError(
+            _(
+                "Tệp có %(count)s cột tiêu chí (đến TC%(last)s)%(other)s, nhưng năm %(year)s "
+                "đánh giá theo %(set)s, gồm %(size)s tiêu chí (TC1 … TC%(size)s). Hãy xuất "
+                "hoặc tải mẫu bảng tiêu chí năm %(year)s rồi nhập lại."
+            )
+            % {
+                "count": count,
+                "last": max(unknown),
+                "other": _of_set(other),
+                "year": year,
+                "set": criteria_set,
+                "size": len(criteria),
+            }
+        )
     if unknown:
         raise ImportFileError(
             _("Bộ tiêu chí không có tiêu chí số %(numbers)s (cột TC%(first)s).")
             % {"numbers": ", ".join(map(str, unknown)), "first": unknown[0]}
         )
+    for column, name in header.names.items():
+        number = header.numbers[column]
+        if folded(criteria[number].name) == name:
+            continue
+        other = _other_set(
+            criteria_set, lambda c, n=number, m=name: (c.number, folded(c.name)) == (n, m)
+        )
+        if other is not None:
+            raise ImportFileError(
+                _(
+                    "Cột %(cell)s là tiêu chí %(number)s của %(other)s, nhưng năm %(year)s đánh "
+                    "giá theo %(set)s. Hãy xuất hoặc tải mẫu bảng tiêu chí năm %(year)s rồi "
+                    "nhập lại."
+                )
+                % {
+                    "cell": cell_name(header.row, column),
+                    "number": number,
+                    "other": other,
+                    "year": year,
+                    "set": criteria_set,
+                }
+            )
     seen = {}
     for column, number in header.numbers.items():
         if number in seen:
@@ -209,212 +248,90 @@ def plan(book, year):
             )
         seen[number] = column
 
-    planner = _Planner(year, header, criteria)
-    for row in rows:
-        planner.read(row)
-    planner.flush()
-    planner.result.extra["communes"] = planner.found
-    if not planner.found:
-        raise ImportFileError(
-            _(
-                "Tệp không có dòng xã nào (dòng có số thứ tự ở cột STT và mã xã ở cột Mã xã, "
-                "hoặc dòng có mã xã 5 chữ số)."
-            )
-        )
-    return planner.result
+
+def _other_set(criteria_set, matches):
+    """The commune set of another period one of whose criteria `matches`, or None (asked only
+    for a file that is refused)."""
+    others = CriteriaSet.objects.commune_sets().exclude(period=criteria_set.period_id)
+    for other in others.select_related("period").prefetch_related("criteria"):
+        if any(matches(criterion) for criterion in other.criteria.all()):
+            return other
+    return None
 
 
-class _Planner:
-    """Reads commune rows and plans their cells, looking communes up CHUNK rows at a time."""
+def _of_set(criteria_set):
+    return "" if criteria_set is None else _(" của %(set)s") % {"set": criteria_set}
 
-    def __init__(self, year, header, criteria):
-        self.year = year
-        self.header = header
+
+class _CriteriaPlanner(RowPlanner):
+    """The criteria sheet: one cell per commune and criterion ("Đạt" or empty).
+
+    Criteria in `derived` (they have indicators) are not read: their results follow from
+    the indicator sheet.
+    """
+
+    def __init__(self, context, header, criteria, derived):
+        super().__init__(context, header)
         self.columns = [
-            Column(
-                column,
-                get_column_letter(column),
-                criteria[number].pk,
-                number,
-                f"TC{number}. {criteria[number].name}",
-            )
+            Column(column, criteria[number])
             for column, number in sorted(header.numbers.items(), key=lambda item: item[1])
+            if criteria[number].pk not in derived
         ]
-        self.result = Plan(kind="matrix")
-        self.map = year_map(year)
-        self.found = 0
-        self.rows_of = {}  # code -> the row it was first read in
-        self.pending = []  # (row, code) not looked up yet
 
-    def read(self, row):
-        code = self._code(row)
-        if code is None:
-            return
-        self.found += 1
-        self.pending.append((row, code))
-        if len(self.pending) >= CHUNK:
-            self.flush()
-
-    def _code(self, row):
-        """The code of a commune row; None for any other row."""
-        header = self.header
-        raw = row.value(header.code_column)
-        if raw is None:
-            return None
-        code = commune_code(raw)
-        if not code:
-            return None
-        stt = row.value(header.stt_column) if header.stt_column else None
-        if _DIGITS.match(code):
-            # Official forms often number their columns under the header: (1) (2) (3) …
-            numbering = (stt, raw, row.value(header.name_column)) == (
-                header.stt_column,
-                header.code_column,
-                header.name_column,
-            )
-            return None if numbering else code
-        return code if _ordinal(stt) else None
-
-    def flush(self):
-        pending, self.pending = self.pending, []
-        if not pending:
-            return
-        codes = {code for _row, code in pending}
-        communes = {
-            values[1]: self._unit(*values)
-            for values in Commune.objects.in_programme(self.map)
-            .filter(code__in=codes)
-            .values_list(*UNIT_FIELDS)
-        }
-        if self.map == Map.CURRENT and codes - communes.keys():
-            communes.update(self._ceased(codes - communes.keys()))
-        current = {
+    def lookup(self, commune_ids):
+        if not self.columns:
+            return {}
+        return {
             (commune_id, criterion_id): (pk, met)
             for pk, commune_id, criterion_id, met in Assessment.objects.filter(
                 year=self.year,
-                commune_id__in=[commune.pk for commune in communes.values()],
+                commune_id__in=commune_ids,
                 criterion_id__in=[column.criterion_id for column in self.columns],
             ).values_list("pk", "commune_id", "criterion_id", "met")
         }
-        for row, code in pending:
-            commune = communes.get(code)
-            problem = self._problem(row, code, commune)
-            if problem:
-                typed = row.value(self.header.name_column)
-                failed = PlanRow(row=row.number, commune=str(typed or code))
-                failed.fail(
-                    _("Dòng %(row)s: %(problem)s.") % {"row": row.number, "problem": problem}
-                )
-                self.result.rows.append(failed)
-                continue
-            self.rows_of[code] = row.number
-            self._cells(row, commune, current)
 
-    def _unit(self, pk, code, name, district, kind, valid_from, valid_to, *successor):
-        """The Unit of a commune's values (UNIT_FIELDS), with why it takes no result of
-        the year (a commune that existed on no day of it)."""
-        refused = ""
-        year = self.year
-        if (valid_to and valid_to.year < year) or (valid_from and valid_from.year > year):
-            unit = Commune(pk=pk, name=name, kind=kind, valid_from=valid_from, valid_to=valid_to)
-            if successor[0] is not None:
-                unit.current_unit = Commune(pk=successor[0], name=successor[1], kind=successor[2])
-            refused = ceased_in_year_message(unit, year) or ""
-        return Unit(pk, name, district or "", refused)
-
-    def _ceased(self, codes):
-        """{code: Unit} of old xã typed in a year of today's map: each refused, naming the
-        unit of today (one query, only for codes that are no unit of today)."""
-        return {
-            values[1]: self._unit(*values)
-            for values in Commune.objects.in_programme(Map.OLD)
-            .filter(code__in=codes)
-            .values_list(*UNIT_FIELDS)
-        }
-
-    def _problem(self, row, code, commune):
-        if commune is None:
-            if code.isascii() and code.isdigit() and len(code) != 5:
-                return _("mã xã “%(code)s” phải có 5 chữ số") % {"code": code}
-            return _("không có xã mã %(code)s trong chương trình") % {"code": code}
-        name = commune.name
-        if code in self.rows_of:
-            return _("xã %(name)s (mã %(code)s) đã có ở dòng %(first)s") % {
-                "name": name,
-                "code": code,
-                "first": self.rows_of[code],
-            }
-        typed = row.value(self.header.name_column)
-        if typed is not None and text.match_key(str(typed)) != text.match_key(name):
-            return _("mã %(code)s là xã %(name)s, nhưng dòng ghi “%(typed)s”") % {
-                "code": code,
-                "name": name,
-                "typed": typed,
-            }
-        return None
-
-    def _cells(self, row, commune, current):
-        result = self.result
-        changes = []
+    def cells(self, row, commune, current):
+        errors, changes = [], []
         for column in self.columns:
             existing_pk, old = current.get((commune.pk, column.criterion_id), (None, None))
             if column.number in row.formulas_without_value:
-                failed = _failed(row, column, commune, old)
+                failed = self._failed(row, column, commune, old)
                 failed.fail(
-                    _("Dòng %(row)s, ô %(cell)s: công thức chưa có giá trị tính sẵn.")
-                    % {"row": row.number, "cell": failed.column}
+                    _("%(where)s, ô %(cell)s: công thức chưa có giá trị tính sẵn.")
+                    % {"where": self.where(row.number), "cell": failed.column}
                 )
-                result.rows.append(failed)
+                errors.append(failed)
                 continue
             raw = row.value(column.number)
             new = met_value(raw)
             if new is None:
-                failed = _failed(row, column, commune, old)
+                failed = self._failed(row, column, commune, old)
                 failed.fail(
                     _(
-                        "Dòng %(row)s, ô %(cell)s (TC%(number)s): “%(value)s” không phải “Đạt” "
+                        "%(where)s, ô %(cell)s (TC%(number)s): “%(value)s” không phải “Đạt” "
                         "hay để trống."
                     )
                     % {
-                        "row": row.number,
+                        "where": self.where(row.number),
                         "cell": failed.column,
                         "number": column.criterion,
                         "value": raw,
                     }
                 )
-                result.rows.append(failed)
+                errors.append(failed)
             # Not assessed and left empty stays not assessed.
             elif old == new or (old is None and not new):
-                result.unchanged_cells += 1
+                self.result.unchanged_cells += 1
             else:
                 changes.append(CellChange(row.number, column, commune, old, new, existing_pk))
-        if changes and commune.refused:
-            failed = PlanRow(row=row.number, commune=commune.name, district=commune.district)
-            failed.fail(
-                _("Dòng %(row)s: %(problem)s") % {"row": row.number, "problem": commune.refused}
-            )
-            result.rows.append(failed)
-            return
-        result.rows.extend(changes)
+        return errors, changes
 
-
-def _failed(row, column, commune, old):
-    return PlanRow(
-        row=row.number,
-        column=f"{column.letter}{row.number}",
-        commune=commune.name,
-        district=commune.district,
-        criterion=column.label,
-        old=old,
-    )
-
-
-def _ordinal(value):
-    """Whether `value` is a row number: 1, 12.0 or "12" (not "I", "1.2" or a date)."""
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int):
-        return value > 0
-    return isinstance(value, str) and _ORDINAL.match(value) is not None
+    def _failed(self, row, column, commune, old):
+        return PlanRow(
+            row=row.number,
+            column=f"{column.letter}{row.number}",
+            commune=commune.name,
+            district=commune.district,
+            criterion=column.label,
+            old=old,
+        )

@@ -63,7 +63,7 @@ class CellChange:
     errors = notes = ()
 
     def __init__(self, row, column, commune, old, new, assessment):
-        """`column` has .letter, .label, .criterion_id; `commune` .pk, .name, .district."""
+        """`column` has .letter, .label, .short, .criterion_id; `commune` .pk, .name, .district."""
         self.row = row
         self._column = column
         self._commune = commune
@@ -80,6 +80,7 @@ class CellChange:
         return f"{self._column.letter}{self.row}"
 
     criterion = property(attrgetter("_column.label"))
+    short = property(attrgetter("_column.short"))  # "TC3", in a list of cells
     criterion_id = property(attrgetter("_column.criterion_id"))
     commune = property(attrgetter("_commune.name"))
     commune_id = property(attrgetter("_commune.pk"))

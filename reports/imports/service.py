@@ -31,24 +31,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from simple_history.utils import bulk_create_with_history
 
 from assignments.models import Assignment, Decision
 from assignments.services import succession
 from assignments.services.errors import WorkflowError
 from communes import grouping, scores
-from communes.models import Assessment, CriteriaSet
-from core.iterables import chunks
+from communes.models import CriteriaSet
 
 from ..models import ImportBatch
-from . import annex, criteria_set, expiry, groups, matrix, terms
+from . import annex, criteria_set, expiry, groups, matrix, matrix_write, terms
 from .files import ImportFileError, load_grids, open_workbook, read_limited
 from .picks import PickError, remember_picks
 from .picks import errors_message as picks_message
 from .plan import CREATE, UPDATE
-
-# Assessments per statement when a matrix is written.
-WRITE_CHUNK = 1000
 
 
 class ImportRefused(Exception):
@@ -137,7 +132,12 @@ def apply(batch, user, picks=None):
             if locked.kind == ImportBatch.Kind.INDICATORS:
                 # One import into a set at a time; the plan below sees the set as it is now.
                 CriteriaSet.objects.select_for_update().filter(pk=locked.criteria_set_id).first()
+            if locked.kind == ImportBatch.Kind.MATRIX:
+                # Approvals of the year wait; the plan below sees every one made before.
+                matrix_write.hold_year(locked.year)
             result = plan_for(locked, picks)
+            if locked.kind == ImportBatch.Kind.MATRIX and (refusal := matrix_write.refusal(result)):
+                raise ImportRefused(refusal)
             if result.has_errors and result.rows_to_pick:
                 raise ImportRefused(picks_message(result))
             if result.has_errors:
@@ -334,36 +334,13 @@ def _write_groups(result, batch, user):
 
 
 def _write_matrix(result, batch, user):
-    """Create and update the planned assessments in bulk, each with one history record.
+    """Write the planned cells (matrix_write): assessments, and from 2026 indicator results
+    with the criteria derived from them, each with one history record.
 
-    An assessment changed by someone else since the plan was made refuses the
-    whole import (the transaction rolls back): exactly the planned cells are written.
+    A row changed by someone else since the plan was made refuses the whole import (the
+    transaction rolls back): exactly the planned cells are written.
     """
-    history = {
-        "default_user": user,
-        "default_change_reason": _reason(batch),
-        "default_date": timezone.now(),
-    }
-    created = [row for row in result.rows if row.action == CREATE]
-    for rows in chunks(created, WRITE_CHUNK):
-        assessments = [
-            Assessment(
-                commune_id=row.commune_id,
-                criterion_id=row.criterion_id,
-                year=batch.year,
-                met=row.new,
-                is_demo=False,  # imported results are real data
-            )
-            for row in rows
-        ]
-        bulk_create_with_history(assessments, Assessment, **history)
-    for met in (True, False):
-        updated = [row.assessment for row in result.rows if row.action == UPDATE and row.new is met]
-        for pks in chunks(updated, WRITE_CHUNK):
-            if Assessment.objects.filter(pk__in=pks, met=not met).update(met=met) != len(pks):
-                raise ImportRefused(_changed_meanwhile(_("một ô tiêu chí vừa được sửa")))
-            assessments = Assessment.objects.filter(pk__in=pks).order_by()
-            Assessment.history.bulk_history_create(assessments, update=True, **history)
-    # Bulk writes send no signals: the scores of the communes written, for the year.
-    written = (row for row in result.rows if row.action in (CREATE, UPDATE))
-    scores.changed(*{(row.commune_id, batch.year) for row in written})
+    try:
+        matrix_write.write(result, batch.year, user=user, reason=_reason(batch), now=timezone.now())
+    except matrix_write.Conflict as error:
+        raise ImportRefused(_changed_meanwhile(str(error))) from error
