@@ -124,11 +124,12 @@ class AnnexExporter(Exporter):
 class MatrixExporter(Exporter):
     identifier = "matrix"
     slug = "tieu-chi"
-    title = _("Kết quả thực hiện bộ tiêu chí (xã × 19 tiêu chí)")
+    title = _("Kết quả thực hiện bộ tiêu chí (xã × tiêu chí)")
     description = _(
-        "Mỗi xã một dòng, mỗi tiêu chí một cột, cộng theo huyện (địa giới trước "
-        "01/07/2025) hoặc theo xã, phường hiện nay, và toàn tỉnh. "
-        "Sửa trong Excel rồi nhập lại được."
+        "Mỗi xã một dòng, mỗi tiêu chí của bộ tiêu chí của năm một cột: đến năm 2025 19 tiêu "
+        "chí, cộng theo huyện (địa giới trước 01/07/2025) hoặc theo xã, phường hiện nay; từ "
+        "năm 2026 10 tiêu chí, nhóm xã và trạng thái duyệt, cộng theo nhóm xã, kèm trang chỉ "
+        "tiêu. Sửa trong Excel rồi nhập lại được."
     )
     form_class = forms.MatrixForm
 

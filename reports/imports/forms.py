@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from assignments.forms.succession import date_field
 from assignments.models import Decision
 from communes import grouping
-from communes.models import CriteriaSet, Period
+from communes.models import Period
 
 from . import terms
 from .files import MAX_FILE_BYTES
@@ -114,8 +114,9 @@ class AnnexUploadForm(forms.Form):
 
 
 def programme_years():
-    """The programme's years, newest first (the year most often imported on top)."""
-    return CriteriaSet.objects.programme().years()[::-1]
+    """Every year of every programme period (2021–2025, 2026–2030), newest first (the year
+    most often imported on top); the year decides the criteria set a matrix is read with."""
+    return Period.objects.years()[::-1]
 
 
 class MatrixUploadForm(forms.Form):

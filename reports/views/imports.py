@@ -144,9 +144,12 @@ def import_matrix(request):
         MatrixUploadForm,
         _("Nhập bảng kết quả tiêu chí"),
         _(
-            "Bảng tiêu chí theo mẫu xuất từ NTM Portal (mỗi xã một dòng có mã xã, mỗi tiêu chí "
-            "một cột TC1 … TC19, ô “Đạt” hoặc để trống). Bạn sẽ xem trước từng ô thay đổi "
-            "trước khi xác nhận."
+            "Bảng tiêu chí theo mẫu xuất từ NTM Portal cho năm đã chọn (mỗi xã một dòng có mã "
+            "xã, mỗi tiêu chí của bộ tiêu chí năm đó một cột: TC1 … TC19 đến năm 2025, TC1 … "
+            "TC10 từ năm 2026; ô “Đạt” hoặc để trống). Từ năm 2026, tiêu chí có chỉ tiêu được "
+            "tính từ trang “Chỉ tiêu” (giá trị số hoặc Đạt / Chưa đạt theo nhóm của xã). Bạn sẽ "
+            "xem trước từng ô thay đổi trước khi xác nhận; ô của xã đã duyệt hoặc năm đã khóa sổ "
+            "không sửa được."
         ),
         "tieu-chi",
     )
