@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, ProtectedError, Q, Sum
 from django.utils import timezone
@@ -31,7 +32,15 @@ from assignments.models import (
     WorkingGroup,
 )
 from communes import scores, text
-from communes.models import Assessment, Recognition
+from communes.models import (
+    Assessment,
+    CommuneGroup,
+    CommuneYear,
+    CommuneYearEvent,
+    Indicator,
+    IndicatorResult,
+    Recognition,
+)
 from sampledata import refuse_in_production
 
 
@@ -113,6 +122,8 @@ def remove_demo_rows():
         Support.history.filter(visit_id__in=visit_ids),
         Recommendation.history.filter(visit_id__in=visit_ids),
         Assessment.history.filter(is_demo=True),
+        IndicatorResult.history.filter(is_demo=True),
+        CommuneGroup.history.filter(is_demo=True),
         Recognition.history.filter(is_demo=True),
     ):
         deleted["lịch sử thay đổi"] += queryset.delete()[0]
@@ -132,18 +143,28 @@ def _delete_rows(decision_ids, assignment_ids, visit_ids):
             f"Không xoá được dữ liệu mẫu: {len(exc.protected_objects)} bản ghi thật đang dùng "
             f"nó (ví dụ: {example}). Không có gì bị xoá."
         ) from exc
+    except ValidationError as exc:  # a year closed for entry (communes.locks)
+        raise DemoDataError(
+            f"Không xoá được dữ liệu mẫu: {' '.join(exc.messages)} Hãy sửa ngày khóa sổ của "
+            "năm đó trong trang quản trị rồi chạy lại. Không có gì bị xoá."
+        ) from exc
     return deleted
 
 
 def _delete_each(deleted, decision_ids, assignment_ids, visit_ids):
     for queryset in (
+        # First the demo's approvals, which lock its results (communes.locks).
+        CommuneYear.objects.filter(is_demo=True),
         FieldVisit.objects.filter(pk__in=visit_ids),
         Assignment.objects.filter(pk__in=assignment_ids),
         WorkingGroup.objects.filter(is_demo=True),
         Leader.objects.filter(is_demo=True),
         Agency.objects.filter(is_demo=True),
         Decision.objects.filter(pk__in=decision_ids),
+        IndicatorResult.objects.filter(is_demo=True),
         Assessment.objects.filter(is_demo=True),
+        Indicator.objects.filter(is_demo=True),  # with their requirements; never the set
+        CommuneGroup.objects.filter(is_demo=True),
         Recognition.objects.filter(is_demo=True),
     ):
         for label, count in queryset.delete()[1].items():
@@ -171,7 +192,15 @@ def _demo_users():
 def remove_demo_data():
     """Delete every demo row and the demo accounts; {label: count}."""
     counts = remove_demo_rows()
-    counts["tài khoản mẫu"] = _demo_users().delete()[1].get(get_user_model()._meta.label, 0)
+    try:
+        deleted = _demo_users().delete()[1]
+    except ProtectedError as exc:  # e.g. a real commune-year approved with a demo account
+        example = next(iter(exc.protected_objects))
+        raise DemoDataError(
+            f"Không xoá được tài khoản mẫu: {len(exc.protected_objects)} bản ghi thật ghi tên "
+            f"tài khoản đó (ví dụ: {example}). Không có gì bị xoá."
+        ) from exc
+    counts["tài khoản mẫu"] = deleted.get(get_user_model()._meta.label, 0)
     return counts
 
 
@@ -267,6 +296,31 @@ def link_demo_accounts():
                 f"{username}: {member.full_name}, {assignment.working_group.name} "
                 f"({_where(assignment, commune)})."
             )
+    return notes + _link_review_actors(users)
+
+
+def _link_review_actors(users):
+    """The demo's review events (sampledata.laocai.year2026) name the demo office (submit)
+    and the demo office head, who may approve (approve)."""
+    events = CommuneYearEvent.objects.filter(commune_year__is_demo=True, actor=None)
+    head = next(
+        (
+            user
+            for user in users.values()
+            if not user.is_superuser and user.has_perm("communes.approve_communeyear")
+        ),
+        None,
+    )
+    actors = {
+        CommuneYearEvent.Action.SUBMIT: users.get("vanphong"),
+        CommuneYearEvent.Action.APPROVE: head,
+    }
+    notes = []
+    for action, user in actors.items():
+        if user is not None and events.filter(action=action).update(actor=user):
+            notes.append(
+                f"{user.username}: {CommuneYearEvent.Action(action).label} kết quả năm mẫu."
+            )
     return notes
 
 
@@ -311,6 +365,20 @@ def demo_figures(today=None):
             year: sum(met == of for met, of in counts)
             for year, counts in sorted(per_commune.items())
         },
+        # The criteria of each year's set: 19 up to 2025, 10 from 2026.
+        "criteria_by_year": {
+            year: max(of for _met, of in counts) for year, counts in sorted(per_commune.items())
+        },
+        "decisions": list(
+            Decision.objects.filter(is_demo=True)
+            .order_by("period_start")
+            .values_list("number", flat=True)
+        ),
+        "groups": CommuneGroup.objects.filter(is_demo=True).count(),
+        "indicator_results": IndicatorResult.objects.filter(is_demo=True).count(),
+        "commune_years_by_status": dict(
+            Counter(CommuneYear.objects.filter(is_demo=True).values_list("status", flat=True))
+        ),
         "recognitions_by_level": dict(
             Counter(Recognition.objects.filter(is_demo=True).values_list("level", flat=True))
         ),

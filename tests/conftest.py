@@ -18,8 +18,9 @@ from django.db.models import Q
 from django.test import Client
 from django.utils import translation
 
-from assignments.models import Assignment, FieldVisit
+from assignments.models import Assignment, Decision, FieldVisit
 from assignments.services import reform
+from sampledata.laocai import new_period
 from tests.support.clock import DEMO_DAY, on_demo_day
 
 
@@ -95,18 +96,39 @@ def pairs_before_the_reform(db):
     """The demo's pairs as they stood before 01/07/2025.
 
     The demo carries Decision 1599's pairs over to today's units on 01/07/2025
-    (sampledata.laocai.reform): the pairs it ended are in force again, and those it
-    began on today's units (with their visits) are not there, nor is the history the
-    carry-over wrote (it would say that pairs in force had ended).
+    (sampledata.laocai.reform) and re-confirms them under its 2026–2030 decision
+    (sampledata.laocai.new_period): the pairs it ended are in force again, and those it
+    began on today's units (with their visits) are not there, nor the 2026–2030 decision,
+    nor the history the carry-over wrote (it would say that pairs in force had ended).
     """
     carried = Assignment.objects.filter(end_reason=Assignment.EndReason.REORGANISED)
     successors = list(carried.exclude(successor=None).values_list("successor", flat=True))
+    later = Decision.objects.filter(is_demo=True, period_start__gte=2026)
+    successors += list(Assignment.objects.filter(decision__in=later).values_list("pk", flat=True))
     carried.update(ended_on=None, end_reason="", end_note="", successor=None)
     FieldVisit.objects.filter(assignment__in=successors).delete()
     Assignment.objects.filter(pk__in=successors).delete()
+    later.delete()
     Assignment.history.filter(
         Q(history_change_reason=reform.CHANGE_REASON) | Q(id__in=successors)
     ).delete()
+
+
+@pytest.fixture
+def pairs_before_the_new_period(db):
+    """The demo's pairs as they stood in the second half of 2025: those carried over on
+    01/07/2025 in force under Decision 1599, without the demo's 2026–2030 decision that
+    re-confirmed them from 01/01/2026 (sampledata.laocai.new_period), its visits on them."""
+    later = Decision.objects.filter(is_demo=True, period_start__gte=2026)
+    renewed = list(Assignment.objects.filter(decision__in=later).select_related("predecessor"))
+    for pair in renewed:
+        FieldVisit.objects.filter(assignment=pair).update(assignment=pair.predecessor)
+    Assignment.objects.filter(successor__in=renewed).update(
+        ended_on=None, end_reason="", end_note="", successor=None
+    )
+    Assignment.objects.filter(pk__in=[pair.pk for pair in renewed]).delete()
+    later.delete()
+    Assignment.history.filter(history_change_reason=new_period.CHANGE_REASON).delete()
 
 
 @pytest.fixture

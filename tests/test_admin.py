@@ -1,5 +1,7 @@
 """Every admin screen answers for the office on demo data; search ignores accents."""
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
@@ -64,13 +66,16 @@ def test_office_opens_changelist_add_form_and_history(office_client, office_user
 
 
 def test_office_sees_every_assignment_of_the_demo_decision(office_client):
-    """The 127 pairs of 2021 on the old xã and those carried over to today's units on
-    01/07/2025 (sampledata.laocai.reform), one per unit they went into."""
+    """The 127 pairs of 2021 on the old xã, those carried over to today's units on
+    01/07/2025 (sampledata.laocai.reform), one per unit they went into, and the same pairs
+    re-confirmed from 01/01/2026 under the demo's 2026–2030 decision (new_period)."""
     response = office_client.get(admin_url(Assignment, "changelist"))
     carried = Assignment.objects.filter(commune__era=Era.FROM_2025, started_on=REFORM_DAY)
+    reconfirmed = Assignment.objects.filter(started_on=datetime.date(2026, 1, 1))
     assert Assignment.objects.filter(commune__era=Era.PRE_2025).count() == 127
     assert 30 <= carried.count() == carried.values("commune").distinct().count() < 127
-    total = 127 + carried.count()
+    assert reconfirmed.count() == carried.count()
+    total = 127 + 2 * carried.count()
     assert Assignment.objects.filter(decision__is_demo=True).count() == total
     assert Assignment.objects.count() == total
     assert f"{total} phân công" in response.content.decode()

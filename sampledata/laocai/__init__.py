@@ -10,8 +10,11 @@ made here is invented (leader names, agencies' staff, visits, results), carries
 assignments), ``results`` the criteria results and recognitions, ``visits`` the
 field visits with their support items and recommendations, ``reform`` the
 carry-over of 01/07/2025 (2021–2025 on the old xã, then the assignments carried
-over to the units that exist now, and the visits since on those); this module
-loads them all in one transaction.
+over to the units that exist now, and the visits since on those), ``new_period``
+the invented decision of 2026–2030 re-confirming those pairs from 01/01/2026, and
+``year2026`` (with ``indicators``) the year 2026 on the 2026–2030 set: commune groups,
+results by indicator and by criterion, the office's review; this module loads them
+all in one transaction.
 """
 
 import random
@@ -25,7 +28,7 @@ from communes.reference import REFORM_DAY
 from sampledata import refuse_in_production
 from sampledata.lifecycle import DemoDataError, demo_figures, link_demo_accounts, remove_demo_rows
 
-from . import reform
+from . import new_period, reform, year2026
 from .decision import (
     DECISION_ISSUER,
     DECISION_NUMBER,
@@ -77,10 +80,13 @@ def _load(reset, today):
     plans = plan_assessments(rng, communes, criteria)
     drafts = draw_visits(rng, assignments, members_of, plans, criteria, today)
     if today >= REFORM_DAY:
-        drafts = reform.visits_after(drafts, reform.carry_over(decision, today))
+        carried = reform.carry_over(decision, today)
+        drafts = reform.visits_after(drafts, carried)
+        drafts = new_period.visits_after(drafts, new_period.reconfirm(carried.values(), today))
     save_visits(drafts)
     create_assessments(plans, criteria)
     create_recognitions(rng, plans, today)
+    year2026.create_year(today)
     link_demo_accounts()
     return demo_figures()
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from assignments.models import Assignment, Decision, WorkingGroup
 from assignments.services import errors, succession
 from sampledata import lifecycle as demo
+from sampledata.laocai import DECISION_NUMBER
 from tests.factories import make_decision, make_group, make_leader
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ in_2021_2025 = pytest.mark.usefixtures("pairs_before_the_reform")
 
 
 def base():
-    return Decision.objects.get(is_demo=True)
+    return Decision.objects.get(number=DECISION_NUMBER)
 
 
 def url(decision):
@@ -276,11 +277,11 @@ def test_the_service_refuses_an_issue_day_out_of_range(issued_on):
 
 
 def test_today_an_amendment_re_pairs_a_unit_of_today_and_the_others_stay(office_client, today):
-    """Since 01/07/2025 the decision's pairs in force are those carried over to today's
-    units (and old Si Ma Cai's, which the demo leaves for the office to carry over): they
-    are offered and re-paired, never the old xã whose pairs ended then."""
-    decision = base()
+    """Today the pairs in force are those of the demo's 2026–2030 decision, which re-confirmed
+    on today's units the pairs carried over on 01/07/2025: they are offered and re-paired,
+    never the old xã whose pairs ended then."""
     old = demo.demo_assignment(demo.GROUP_A_COMMUNE)  # group A's, on Xã Bát Xát
+    decision = old.decision
     leader = make_leader()
     others = set(
         succession.active_under(decision).exclude(pk=old.pk).values_list("pk", "leader_id")

@@ -24,7 +24,8 @@ D = datetime.date
 
 
 def group_a_pair():
-    """Group A's pair in force today: on Xã Bát Xát since 01/07/2025."""
+    """Group A's pair in force today: on Xã Bát Xát since 01/07/2025, re-confirmed from
+    01/01/2026 under the demo's 2026–2030 decision."""
     return demo.demo_assignment(demo.GROUP_A_COMMUNE)
 
 
@@ -49,7 +50,7 @@ def form(**overrides):
 
 def test_office_sees_the_current_assignment_and_the_form(office_client):
     old = group_a_pair()
-    assert (old.commune.name, old.started_on) == ("Bát Xát", D(2025, 7, 1))
+    assert (old.commune.name, old.started_on) == ("Bát Xát", D(2026, 1, 1))
 
     html = office_client.get(url(old)).content.decode()
 

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 def ban_vuoc():
-    """Group A's pair in force: Bản Vược's, carried over to Xã Bát Xát on 01/07/2025."""
+    """Group A's pair in force: Bản Vược's, carried over to Xã Bát Xát on 01/07/2025 and
+    re-confirmed there from 01/01/2026 (the demo's 2026–2030 decision)."""
     return demo_assignment(GROUP_A_COMMUNE)
 
 
@@ -256,8 +257,9 @@ def test_restore_answers_only_post(office_client, visit):
 
 
 def test_commune_dossier_and_leader_page_link_to_the_history(office_client):
-    assignment = ban_vuoc()  # on Xã Bát Xát since 01/07/2025
-    before = assignment.predecessor  # on Bản Vược until 30/06/2025, same leader
+    assignment = ban_vuoc()  # on Xã Bát Xát since 01/01/2026
+    carried = assignment.predecessor  # on Xã Bát Xát, 01/07/2025 – 31/12/2025
+    before = carried.predecessor  # on Bản Vược until 30/06/2025, same leader
     # Recognised before 2025: old xã that went into Xã Bát Xát.
     recognitions = list(Recognition.objects.filter(commune__current_unit=assignment.commune))
     assessment = before.commune.assessments.first()
@@ -271,6 +273,7 @@ def test_commune_dossier_and_leader_page_link_to_the_history(office_client):
 
     # Today's unit: its pair, and the pairs and recognitions of the old xã it holds.
     assert history_url("assignment", assignment.pk) in dossier
+    assert history_url("assignment", carried.pk) in dossier
     assert history_url("assignment", before.pk) in dossier
     assert recognitions
     for recognition in recognitions:
@@ -278,9 +281,10 @@ def test_commune_dossier_and_leader_page_link_to_the_history(office_client):
     # The old xã: its pair and its criteria assessments of 2021–2025.
     assert history_url("assignment", before.pk) in old_dossier
     assert history_url("assessment", assessment.pk) in old_dossier
-    # The leader: both pairs.
-    assert before.leader_id == assignment.leader_id
+    # The leader: the three pairs.
+    assert before.leader_id == carried.leader_id == assignment.leader_id
     assert history_url("assignment", assignment.pk) in leader_page
+    assert history_url("assignment", carried.pk) in leader_page
     assert history_url("assignment", before.pk) in leader_page
 
 
@@ -288,7 +292,7 @@ def test_assessment_history_names_the_criterion_and_shows_met_as_yes_or_no(
     office_client, office_user
 ):
     # Assessed on the old unit (2021–2025): Bản Vược, which group A helped until 30/06/2025.
-    ban_vuoc_unit = ban_vuoc().predecessor.commune
+    ban_vuoc_unit = ban_vuoc().predecessor.predecessor.commune
     assessment = ban_vuoc_unit.assessments.select_related("criterion").first()
     edit(assessment, office_user, met=not assessment.met)
 

@@ -25,7 +25,8 @@ NTM_SET = "qd318-2021-2025"
 
 
 def ban_vuoc():
-    """Group A's pair in force: Bản Vược's, carried over to Xã Bát Xát on 01/07/2025."""
+    """Group A's pair in force: Bản Vược's, carried over to Xã Bát Xát on 01/07/2025 and
+    re-confirmed there from 01/01/2026 (the demo's 2026–2030 decision)."""
     return demo_assignment(GROUP_A_COMMUNE)
 
 
@@ -60,14 +61,15 @@ def test_leader_page_shows_position_agency_and_commune(office_client):
 
 
 def test_leader_scorecard_matches_the_database(office_client, today):
-    now = ban_vuoc()  # on Xã Bát Xát since 01/07/2025
-    before = now.predecessor  # the same leader's pair on Bản Vược, 2021 – 30/06/2025
+    now = ban_vuoc()  # on Xã Bát Xát since 01/01/2026 (the 2026–2030 decision)
+    carried = now.predecessor  # on Xã Bát Xát, 01/07/2025 – 31/12/2025
+    before = carried.predecessor  # the same leader's pair on Bản Vược, 2021 – 30/06/2025
     resolved = Q(status=Recommendation.Status.RESOLVED)
 
     response = office_client.get(leader_url(now.leader_id))
 
     cards = response.context["cards"]
-    assert [card.assignment.pk for card in cards] == [now.pk, before.pk]  # current first
+    assert [card.assignment.pk for card in cards] == [now.pk, carried.pk, before.pk]
     html = response.content.decode()
     for card in cards:
         assignment = card.assignment
@@ -77,7 +79,7 @@ def test_leader_scorecard_matches_the_database(office_client, today):
         recs = Recommendation.objects.filter(
             visit__assignment=assignment, visit__status="confirmed"
         )
-        assert card.visits == visits.count() > 0
+        assert card.visits == visits.count()
         assert card.visits_leader_present == visits.filter(leader_present=True).count()
         for row in card.years:
             assert row.visits == visits.filter(visited_on__year=row.year).count()
@@ -90,11 +92,13 @@ def test_leader_scorecard_matches_the_database(office_client, today):
             recs.exclude(resolved).filter(due_on__lt=today).count()
         )
         assert vnd(card.support_total) in html
-    now_card, before_card = cards
-    assert [row.year for row in now_card.years] == [2025, 2026]
+    now_card, carried_card, before_card = cards
+    assert now_card.visits > 0 and before_card.visits > 0
+    assert [row.year for row in now_card.years] == [2026]
+    assert [row.year for row in carried_card.years] == [2025]
     assert before_card.years[-1].year == 2025
-    # Criteria: Bản Vược's assessments of 2021–2025; Xã Bát Xát has none of its own (2025 was
-    # assessed on the old xã), so its card shows no criteria gained.
+    # Criteria: Bản Vược's assessments of 2021–2025; Xã Bát Xát has none of 2025 (assessed on
+    # the old xã), so the carried pair's card shows no criteria gained; its own are of 2026.
     years = Assessment.objects.filter(
         commune=before.commune, criterion__criteria_set__code=NTM_SET
     ).values_list("year", flat=True)
@@ -104,9 +108,11 @@ def test_leader_scorecard_matches_the_database(office_client, today):
     assert before_card.criteria_gained == before_card.criteria_latest - before_card.criteria_start
     assert f"{before_card.criteria_start}/19 ({start_year})" in html
     assert f"{before_card.criteria_latest}/19 ({latest_year})" in html
-    assert not Assessment.objects.filter(commune=now.commune).exists()
-    assert now_card.criteria_gained is None
-    assert html.count("tiêu chí tăng thêm từ khi phân công") == 1
+    assert not Assessment.objects.filter(commune=now.commune, year__lt=2026).exists()
+    assert carried_card.criteria_gained is None
+    assert now_card.criteria_start_year == now_card.criteria_latest_year == 2026
+    # Bản Vược's pair (2021–2025) and the pair of 2026 (its results of 2026), not the carried one.
+    assert html.count("tiêu chí tăng thêm từ khi phân công") == 2
 
 
 def test_leader_page_shows_past_assignments_too(office_client):
@@ -215,15 +221,15 @@ def test_leader_page_query_count_does_not_grow_with_assignments(
     # (+1: the menu asks the user's role)
     with django_assert_num_queries(10):
         response = office_client.get(leader_url(leader.pk))
-    # Bản Vược's pair and, since 01/07/2025, Xã Bát Xát's.
-    assert len(response.context["cards"]) == 2
+    # Bản Vược's pair and, since 01/07/2025, Xã Bát Xát's (re-confirmed from 01/01/2026).
+    assert len(response.context["cards"]) == 3
 
     for _ in range(3):
         add_assignment_with_activity(leader)
 
     with django_assert_num_queries(10):
         response = office_client.get(leader_url(leader.pk))
-    assert len(response.context["cards"]) == 5
+    assert len(response.context["cards"]) == 6
 
 
 def test_agency_page_query_count_does_not_grow_with_leaders_and_assignments(

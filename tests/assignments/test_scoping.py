@@ -93,9 +93,11 @@ def test_leader_lists_only_their_own_assignments(leader_client, reader_client):
 
 
 def test_leader_lists_and_opens_only_their_own_communes(leader_client):
-    own = assignment(GROUP_A_COMMUNE)  # Xã Bát Xát, since 01/07/2025
+    own = assignment(GROUP_A_COMMUNE)  # Xã Bát Xát, since 01/07/2025 (re-confirmed in 2026)
     other = assignment(GROUP_B_COMMUNE)  # Xã Y Tý
-    own_until_2025, other_until_2025 = own.predecessor, other.predecessor  # ended, carried over
+    # Ended, carried over on 01/07/2025, then re-confirmed for 2026–2030.
+    own_until_2025 = own.predecessor.predecessor
+    other_until_2025 = other.predecessor.predecessor
     assert own_until_2025.commune.name == GROUP_A_COMMUNE
     # Another leader's pair, ended on 30/06/2025, on an old xã that went into his unit.
     neighbour = Assignment.objects.get(

@@ -15,7 +15,13 @@ from sampledata.lifecycle import GROUP_A_COMMUNE, GROUP_B_COMMUNE, demo_assignme
 from tests.reports.import_workbooks import nfd, workbook_bytes
 from tests.support.browser import log_in, password_of
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+# Decision 1599's pairs carried over on 01/07/2025 in force, as before the demo's 2026–2030
+# decision re-confirmed them (tests/conftest.py).
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("pairs_before_the_new_period"),
+]
 
 
 def active_on(unit):

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from assignments.models import Decision, FieldVisit
 from reports.models import ImportBatch
 from sampledata import lifecycle as demo
+from sampledata.laocai import new_period
 from tests.factories import make_visit
 
 from .fuzzing import FUZZ, changes, check_page, client_as, rolled_back, snapshot, users
@@ -59,7 +60,8 @@ class Targets:
             "visit_answer": reverse("assignments:visit_answer", args=[returned.pk]),
             "handover": reverse("assignments:assignment_handover", args=[a.pk]),
             "amend": reverse(
-                "assignments:decision_amend", args=[Decision.objects.get(is_demo=True).pk]
+                "assignments:decision_amend",
+                args=[Decision.objects.get(number=new_period.DECISION_NUMBER).pk],
             ),
             "restore": reverse(
                 "assignments:history_restore", args=["visit", draft.pk, record.history_id]

@@ -8,6 +8,7 @@ from django.urls import reverse
 from assignments.models import Assignment, Decision, FieldVisit, Support
 from communes.models import CriteriaSet, CriterionGroup
 from sampledata import lifecycle as demo
+from sampledata.laocai import new_period
 from tests.factories import make_visit
 
 from .fuzzing import snapshot
@@ -47,7 +48,7 @@ def test_a_restore_with_a_next_that_is_no_path_returns_to_the_history(office_cli
 
 @pytest.mark.parametrize("rows", ["²", "٣", "-1", "abc"])
 def test_the_amendment_page_takes_any_row_count(office_client, rows):
-    base = Decision.objects.get(is_demo=True)
+    base = Decision.objects.get(number=new_period.DECISION_NUMBER)
     url = reverse("assignments:decision_amend", args=[base.pk]) + f"?so_dong={rows}"
 
     response = office_client.get(url)
@@ -57,7 +58,7 @@ def test_the_amendment_page_takes_any_row_count(office_client, rows):
 
 
 def test_an_amendment_issued_on_the_first_day_a_date_can_hold_is_refused(office_client):
-    base = Decision.objects.get(is_demo=True)
+    base = Decision.objects.get(number=new_period.DECISION_NUMBER)
     old = base.assignments.filter(ended_on=None).order_by("pk").first()
     other = Assignment.objects.exclude(leader=old.leader).first().leader
     before = snapshot()
@@ -117,7 +118,7 @@ def test_a_tampered_row_count_draws_no_more_than_a_hundred_rows(member_a_client,
 
 
 def test_a_tampered_amendment_row_count_draws_no_more_than_two_hundred_rows(office_client):
-    base = Decision.objects.get(is_demo=True)
+    base = Decision.objects.get(number=new_period.DECISION_NUMBER)
 
     response = office_client.post(
         reverse("assignments:decision_amend", args=[base.pk]),

@@ -22,6 +22,7 @@ from assignments.history import registry as audit
 from assignments.models import Assignment, Attachment, Decision, FieldVisit, Leader, VisitEvent
 from assignments.services import succession
 from sampledata import lifecycle as demo
+from sampledata.laocai import new_period
 from tests.factories import make_support, make_visit
 
 from .fuzzing import (
@@ -276,9 +277,9 @@ def test_random_hand_overs(data, handover):
 class Amendment:
     def __init__(self):
         self.people = users()
-        self.base = Decision.objects.get(is_demo=True)
-        # Pairs on units that exist today: an amendment re-pairing a unit that ceased (the
-        # demo leaves old Si Ma Cai's pairs for the office to carry over) is rightly refused.
+        self.base = Decision.objects.get(number=new_period.DECISION_NUMBER)
+        # The decision in force today (the demo's 2026–2030 one) and its pairs on units that
+        # exist today: an amendment re-pairing a unit that ceased is rightly refused.
         in_force = (
             succession.active_under(self.base)
             .filter(commune__current_unit=F("commune"))

@@ -44,7 +44,8 @@ OTHER_FILES = {
     "communes list": (
         lambda: (reverse("reports:commune_list"), {"export": "xlsx"}),
         "Tệp này là danh sách xã tải từ trang Danh sách xã (trang “Danh sách xã”: cột Loại, "
-        "Mức cao nhất (đơn vị và xã cũ), Số tiêu chí đạt (2025), Lần đi cơ sở gần nhất), ",
+        # (the latest year with results: 2026 in the demo)
+        "Mức cao nhất (đơn vị và xã cũ), Số tiêu chí đạt (2026), Lần đi cơ sở gần nhất), ",
     ),
     "assignments list": (
         lambda: (reverse("assignments:assignment_list"), {"export": "xlsx"}),

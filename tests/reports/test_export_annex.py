@@ -19,7 +19,6 @@ URL = reverse("reports:export_annex")
 EXPORTS = ["export_annex", "export_matrix", "export_visits", "export_periodic"]
 
 
-OLD = {"map": "old"}
 LAST_OLD_DAY = datetime.date(2025, 6, 30)
 
 
@@ -42,9 +41,15 @@ def decision():
     return Decision.objects.get(number="1599/QĐ-UBND")
 
 
+def old():
+    """Decision 1599 (the demo's 2021–2025 decision; the default is the one of 2026–2030) on
+    the old map."""
+    return {"map": "old", "decision": decision().pk}
+
+
 def test_annex_lists_the_active_assignments_numbered_under_one_row_per_district(office_client):
     # On the old map: the list as it stood on 30/06/2025, the old map's last day.
-    rows = body(sheet_of(office_client.get(URL, OLD)))
+    rows = body(sheet_of(office_client.get(URL, old())))
 
     groups = [row[0] for row in rows if isinstance(row[0], str)]
     data = [row for row in rows if isinstance(row[0], int)]
@@ -58,7 +63,7 @@ def test_annex_lists_the_active_assignments_numbered_under_one_row_per_district(
 
 
 def test_annex_rows_carry_the_database_names_grouped_by_their_district(office_client):
-    rows = body(sheet_of(office_client.get(URL, OLD)))
+    rows = body(sheet_of(office_client.get(URL, old())))
 
     active = Assignment.objects.filter(decision=decision()).active(on=LAST_OLD_DAY)
     expected = {
@@ -79,7 +84,7 @@ def test_annex_rows_carry_the_database_names_grouped_by_their_district(office_cl
 def test_annex_title_block_names_the_issuer_the_decision_and_leaves_an_unknown_date_blank(
     office_client, today
 ):
-    ws = sheet_of(office_client.get(URL, OLD))
+    ws = sheet_of(office_client.get(URL, old()))
 
     assert ws["A1"].value == "UBND TỈNH LÀO CAI"
     assert ws["A2"].value == "PHỤ LỤC"
@@ -127,7 +132,7 @@ def test_annex_ends_with_the_place_date_and_signatures(office_client, today):
 
 
 def test_annex_file_is_named_after_the_decision_number_and_today(office_client, today):
-    response = office_client.get(URL)
+    response = office_client.get(URL, {"decision": decision().pk})
 
     assert response["Content-Disposition"] == (
         'attachment; filename="phan-cong-1599-2026-11-18.xlsx"'
@@ -136,7 +141,7 @@ def test_annex_file_is_named_after_the_decision_number_and_today(office_client, 
 
 
 def test_leader_annex_holds_only_their_own_assignment(leader_client):
-    rows = body(sheet_of(leader_client.get(URL, OLD)))
+    rows = body(sheet_of(leader_client.get(URL, old())))
 
     data = [row for row in rows if isinstance(row[0], int)]
     assert [row[4] for row in data] == ["Bản Vược"]

@@ -11,6 +11,7 @@ from assignments.models import Assignment, Decision
 from communes.models import Commune, Era
 from reports import exporters
 from reports.imports import service
+from sampledata.laocai import new_period
 from tests.support.clock import DEMO_DAY
 
 from .import_workbooks import upload
@@ -143,7 +144,8 @@ def test_the_periodic_report_on_the_current_map_sums_each_unit_of_today(office_c
 def test_the_annex_on_the_current_map_is_the_decisions_list_in_force_with_the_unit_of_today(
     office_client, today
 ):
-    decision = Decision.objects.get(number="1599/QĐ-UBND")
+    # The decision in force today, the default: the demo's of 2026–2030, on today's units.
+    decision = Decision.objects.get(number=new_period.DECISION_NUMBER)
     in_force = Assignment.objects.filter(decision=decision).active(on=DEMO_DAY)
 
     ws = workbook(office_client, "annex", CURRENT)["Phu luc"]
@@ -167,7 +169,8 @@ def test_the_annex_on_the_current_map_is_the_decisions_list_in_force_with_the_un
 def test_the_annex_on_the_old_map_is_the_decisions_list_of_30_06_2025_by_district(
     office_client, today
 ):
-    ws = workbook(office_client, "annex", OLD)["Phu luc"]
+    decision = Decision.objects.get(number="1599/QĐ-UBND")
+    ws = workbook(office_client, "annex", {**OLD, "decision": decision.pk})["Phu luc"]
 
     assert len(numbered(ws)) == 126  # the 127 pairs of Decision 1599 but Tà Chải's (2024)
     assert [c.value for c in ws[6]][-1] == "Xã được phân công"

@@ -16,6 +16,7 @@ from bench import exports as bench_exports
 from communes.models import Commune
 from loadtest.report_forms import reports_on
 from reports import exporters, queries
+from sampledata.laocai import new_period
 from tests.support.clock import DEMO_DAY
 
 pytestmark = pytest.mark.django_db
@@ -28,15 +29,16 @@ def numbered(ws, first_row):
 
 
 def annex_rows():
-    """Decision 1599's pairs in force today (read on the current map, the default)."""
-    decision = Decision.objects.get(number="1599/QĐ-UBND")
+    """The pairs in force today of the default decision, the latest: the demo's of 2026–2030
+    (read on the current map, the default)."""
+    decision = Decision.objects.get(number=new_period.DECISION_NUMBER)
     return Assignment.objects.filter(decision=decision).active(on=DEMO_DAY)
 
 
 # identifier → (sheet, its title cell and text, its first data row, how many numbered rows
 # the demo data gives, the file's name before the date), for the office user.
 FILES = {
-    "annex": ("Phu luc", "A2", "PHỤ LỤC", 7, lambda: annex_rows().count(), "phan-cong-1599"),
+    "annex": ("Phu luc", "A2", "PHỤ LỤC", 7, lambda: annex_rows().count(), "phan-cong-15"),
     "matrix": (
         "Tieu chi 2025",
         "A3",

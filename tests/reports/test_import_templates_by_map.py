@@ -113,6 +113,7 @@ def test_a_result_after_2025_is_for_todays_units_and_an_old_xa_names_its_success
     ]
 
 
+@pytest.mark.usefixtures("pairs_before_the_new_period")  # Decision 1599's pairs in force
 def test_the_annex_template_of_today_has_no_district_column(office_client, decision, today):
     response = office_client.get(reverse("reports:import_template", args=["phu-luc"]))
     assert response["Content-Disposition"] == 'attachment; filename="mau-phu-luc-phan-cong.xlsx"'

@@ -24,9 +24,21 @@ from assignments.models import (
     WorkingGroup,
 )
 from assignments.services import reform
-from communes.models import Assessment, Commune, CriteriaSet, Criterion, Era, Map, Recognition
-from communes.reference import LAST_PRE_2025_DAY, REFORM_DAY
-from sampledata.laocai import STARTED_ON
+from communes.models import (
+    Assessment,
+    Commune,
+    CommuneGroup,
+    CommuneYear,
+    CriteriaSet,
+    Criterion,
+    Era,
+    Indicator,
+    IndicatorResult,
+    Map,
+    Recognition,
+)
+from communes.reference import LAST_PRE_2025_DAY, NTM_SET_2026, REFORM_DAY
+from sampledata.laocai import DECISION_NUMBER, STARTED_ON, new_period
 from sampledata.laocai.reform import LEFT_FOR_THE_OFFICE
 from sampledata.lifecycle import DEMO_ACCOUNTS, demo_assignment, demo_data_loaded
 from tests.support.clock import on_demo_day
@@ -35,8 +47,10 @@ SET_318 = "qd318-2021-2025"
 NOTICE = "DỮ LIỆU MẪU"
 DEMO_MODELS = [Decision, Agency, Leader, WorkingGroup, Member, Assignment, FieldVisit]
 DEMO_MODELS += [Support, Recommendation, Assessment, Recognition]
+DEMO_MODELS += [CommuneGroup, Indicator, IndicatorResult, CommuneYear]
 TA_CHAI = "02872"
 HISTORY_MODELS = [Assignment, FieldVisit, Support, Recommendation, Assessment, Recognition]
+HISTORY_MODELS += [CommuneGroup, IndicatorResult]
 
 
 @pytest.fixture(scope="module")
@@ -108,8 +122,13 @@ def carried_over():
     return Assignment.objects.filter(decision__is_demo=True, started_on=REFORM_DAY)
 
 
+def reconfirmed():
+    """The pairs of the demo's 2026–2030 decision (sampledata.laocai.new_period)."""
+    return Assignment.objects.filter(decision__number=new_period.DECISION_NUMBER)
+
+
 def test_demo_decision_pairs_127_leaders_with_the_127_xa_of_the_old_lao_cai():
-    decision = Decision.objects.get(is_demo=True)
+    decision = Decision.objects.get(is_demo=True, number=DECISION_NUMBER)
     assignments = original_assignments()
     old_lao_cai = Commune.objects.in_programme().filter(province__code="10")
 
@@ -154,9 +173,11 @@ def test_the_active_pairs_end_on_30_06_2025_and_one_leader_goes_on_in_each_new_u
     assert len(new_units) == carried_over().count() < ended.count()
     assert set(carried_over().values_list("commune", flat=True)) == new_units
     assert set(carried_over().values_list("commune__era", flat=True)) == {Era.FROM_2025}
+    # In force today: those pairs re-confirmed for 2026–2030, and the office's part.
     assert Assignment.objects.active().count() == (
-        carried_over().count() + left_for_the_office().count()
+        reconfirmed().count() + left_for_the_office().count()
     )
+    assert reconfirmed().count() == carried_over().count()
     for successor in carried_over().select_related("predecessor"):
         old = successor.predecessor
         assert (successor.leader_id, successor.working_group_id) == (
@@ -187,10 +208,11 @@ def test_old_si_ma_cais_pairs_are_left_for_the_office_to_carry_over(today):
 
 def test_where_several_xa_went_into_one_unit_the_first_by_code_goes_on():
     bac_ha = Commune.objects.get(name="Bắc Hà", era=Era.FROM_2025)
-    going_on = Assignment.objects.active().get(commune=bac_ha)
+    going_on = Assignment.objects.get(commune=bac_ha, started_on=REFORM_DAY)
 
     # Thải Giàng Phố (02857) is the first of Bản Phố, Hoàng Thu Phố, Na Hối, Nậm Mòn, …
     assert going_on.predecessor.commune.code == "02857"
+    assert Assignment.objects.active().get(commune=bac_ha).predecessor == going_on
     assert not original_assignments().filter(commune__current_unit=bac_ha, ended_on=None)
 
 
@@ -297,8 +319,12 @@ def test_remove_demo_data_leaves_no_demo_row_keeps_reference_and_hides_the_notic
 
     out = run("remove_demo_data")
 
-    assert "đánh giá tiêu chí: 12046" in out
+    # 127 xã × 19 criteria × 5 years (Tà Chải 4), and 91 units × 10 criteria in 2026.
+    assert "đánh giá tiêu chí: 12956" in out
     assert set(row_counts().values()) == {0}
+    # The 2026–2030 set stays, without the demo's indicators.
+    assert Criterion.objects.filter(criteria_set__code=NTM_SET_2026).count() == 10
+    assert not Indicator.objects.exists()
     assert not get_user_model().objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS])
     assert Commune.objects.in_programme().count() == 273  # the reference stays: 127 + 146
     assert Commune.objects.on_map(Map.CURRENT).count() == 99
@@ -353,10 +379,12 @@ def test_demo_member_and_leader_accounts_belong_to_ban_vuoc_and_y_ty():
 
     # Group A goes on with its leader in Xã Bát Xát, which Bản Vược went into; group B in
     # Xã Y Tý, although A Lù comes first by code there.
+    # (re-confirmed from 01/01/2026 under the demo's 2026–2030 decision).
     assert (ban_vuoc.commune.name, ban_vuoc.commune.era) == ("Bát Xát", Era.FROM_2025)
-    assert ban_vuoc.predecessor.commune.name == "Bản Vược"
+    assert ban_vuoc.predecessor.predecessor.commune.name == "Bản Vược"
     assert (y_ty.commune.name, y_ty.commune.era) == ("Y Tý", Era.FROM_2025)
-    assert y_ty.predecessor.commune.name == "Y Tý"
+    assert y_ty.predecessor.predecessor.commune.name == "Y Tý"
+    assert {ban_vuoc.decision.number, y_ty.decision.number} == {new_period.DECISION_NUMBER}
     assert "(xã Bản Vược, nay Xã Bát Xát)" in out
     assert ban_vuoc.working_group.members.filter(user__username="thanhvien_a").exists()
     assert y_ty.working_group.members.filter(user__username="thanhvien_b").exists()

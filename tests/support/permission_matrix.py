@@ -54,7 +54,9 @@ GROUP = {"period": "2026-2030", "number": "2", "basis": "khu vực II"}
 SET_GROUP = "reports:commune_group_set"
 NEW_VERSION = "reports:criteria_set_new_version"
 V, H = "assignments:visit_detail", "assignments:history"
-OLD_A_COMMUNE, OLD_B_COMMUNE = "a.predecessor.commune_id", "b.predecessor.commune_id"
+# Bản Vược and Y Tý, the old xã of the pairs in force (carried over, then re-confirmed in 2026).
+OLD_A_COMMUNE = "a.predecessor.predecessor.commune_id"
+OLD_B_COMMUNE = "b.predecessor.predecessor.commune_id"
 # A unit's results of this year (draft_a is dated today).
 THIS_YEAR = "draft_a.visited_on.year"
 RESULTS_A = ("reports:commune_results", "a.commune_id", THIS_YEAR)
@@ -114,7 +116,8 @@ ROWS = [
     ("my_work", "get", ("assignments:my_work",), READ),
     ("visit_create A", "get", ("assignments:visit_create", "a.pk"), (200, 200, 403, 403, 403, 302)),
     ("visit_create B", "get", ("assignments:visit_create", "b.pk"), (200, 403, 200, 404, 403, 302)),
-    # Group A's pair ended on 30/06/2025 (carried over): only the office records for it now.
+    # Group A's pair carried over ended on 31/12/2025 (re-confirmed under the 2026–2030
+    # decision): only the office records for it now.
     ("visit_create A ended", "get", ("assignments:visit_create", "a.predecessor.pk"), OFFICE),
     ("visit_edit draft A", "get", ("assignments:visit_edit", "draft_a.pk"), A_DRAFT),
     ("visit_edit submitted A", "get", ("assignments:visit_edit", "submitted_a.pk"), OFFICE),
@@ -188,7 +191,7 @@ def review_objects(a, b):
 def objects(member_a_user):
     """The objects the matrix's URLs name (a draft of group A, a submitted visit, a file…)."""
     # The pairs in force today: group A's and group B's, carried over on 01/07/2025 from
-    # Bản Vược and Y Tý to the units these went into.
+    # Bản Vược and Y Tý to the units these went into, re-confirmed from 01/01/2026.
     a = demo_assignment(GROUP_A_COMMUNE)
     b = demo_assignment(GROUP_B_COMMUNE)
     assert a.predecessor.ended_on and b.predecessor.ended_on, "the demo's carry-over"

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from assignments.models import FieldVisit, Recommendation
-from communes.models import CriteriaSet
+from communes.models import CommuneYear, CriteriaSet
 from core import formats
 from sampledata import laocai
 
@@ -16,7 +16,9 @@ class Command(BaseCommand):
     help = (
         "Nạp dữ liệu mẫu (bịa) cho Quyết định 1599/QĐ-UBND: cơ quan, lãnh đạo, 127 phân công "
         "trên các xã cũ, chuyển sang đơn vị hành chính mới từ 01/07/2025, tổ giúp việc, chuyến "
-        "công tác (từ 01/07/2025 ghi cho đơn vị mới), kết quả tiêu chí 2021–2025, công nhận. "
+        "công tác (từ 01/07/2025 ghi cho đơn vị mới), kết quả tiêu chí 2021–2025, công nhận; "
+        "một quyết định phân công giai đoạn 2026–2030 bịa (xác nhận lại các cặp từ 01/01/2026); "
+        "năm 2026: nhóm xã, chỉ tiêu mẫu của tiêu chí 2 và 8, kết quả, duyệt kết quả năm. "
         "Cần chạy load_reference trước. Đã nạp thì không thay đổi gì (--reset để xoá và nạp lại). "
         "Không chạy ở chế độ production."
     )
@@ -62,12 +64,20 @@ def write_figures(out, figures):
         f"  Kiến nghị: {labelled(Recommendation.Status, figures['recommendations_by_status'])}"
     )
     out.write(f"  Phân công không có chuyến công tác trong 90 ngày: {figures['stale_assignments']}")
+    out.write(f"  Quyết định phân công: {', '.join(figures['decisions'])}")
     for year, average in figures["average_by_year"].items():
         out.write(
             f"  Năm {year}: bình quân {average:.2f} tiêu chí/xã, "
-            f"{figures['all_met_by_year'][year]} xã đạt đủ 19 tiêu chí"
+            f"{figures['all_met_by_year'][year]} xã đạt đủ "
+            f"{figures['criteria_by_year'][year]} tiêu chí"
         )
     out.write(f"  Công nhận: {labelled(CriteriaSet.Level, figures['recognitions_by_level'])}")
+    if figures["groups"]:
+        out.write(
+            f"  Giai đoạn 2026–2030: {figures['groups']} xã có nhóm (bịa), "
+            f"{figures['indicator_results']} kết quả chỉ tiêu mẫu; kết quả năm 2026: "
+            f"{labelled(CommuneYear.Status, figures['commune_years_by_status'])}"
+        )
 
 
 def labelled(choices, counts):
