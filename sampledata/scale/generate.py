@@ -18,6 +18,7 @@ from .results import create_assessments
 from .units import create_units
 from .visits import create_visits
 from .writing import Progress
+from .year2026 import create_year
 
 
 class ScaleDataError(Exception):
@@ -31,6 +32,7 @@ class Scale:
     provinces: int = 63
     visits: int = 100_000
     years: int = 5
+    years_2026: int = 1  # years of the 2026–2030 set, from 2026, on the units of today
     seed: int = 2025
 
     def check(self):
@@ -40,6 +42,8 @@ class Scale:
             raise ScaleDataError("Cần: số tỉnh ≤ số huyện ≤ số xã ≤ 1.679.615.")
         if self.visits < 0 or self.years < 1:
             raise ScaleDataError("Số chuyến công tác phải ≥ 0 và số năm phải ≥ 1.")
+        if not 0 <= self.years_2026 <= 5:
+            raise ScaleDataError("Số năm của giai đoạn 2026–2030 phải từ 0 đến 5.")
 
 
 def generate_scale_data(scale=None, *, clear=False, today=None, write=None):
@@ -81,6 +85,9 @@ def generate_scale_data(scale=None, *, clear=False, today=None, write=None):
         assignments = create_assignments(rng, communes, successor_of, today, progress)
         create_assessments(rng, communes, criteria, years, progress)
         create_visits(rng, assignments, criteria, scale.visits, today, progress)
+        units = list(dict.fromkeys(successor_of.values()))  # the current units, in code order
+        for year in range(2026, 2026 + scale.years_2026):
+            create_year(rng, units, year, progress)
     # PostgreSQL checks the (deferred) foreign keys of every row at commit.
     progress.done("Kết thúc giao dịch (commit)", 0, written=False)
     update_statistics()

@@ -5,13 +5,15 @@
   it (era 2025, sampledata.scale.reform), whose lineage rows go with them;
 * the decision ``SCALE_DECISION_NUMBER`` of ``SCALE_ISSUER``, and everything
   hanging off its assignments (visits, supports, recommendations);
-* agencies of the bloc ``SCALE_BLOC``, with their leaders, groups and members.
+* agencies of the bloc ``SCALE_BLOC``, with their leaders, groups and members;
+* the 2026–2030 set's indicators named ``SYNTHETIC_INDICATOR_PREFIX`` "…" (is_demo), added
+  where the set had none (sampledata.scale.year2026), with their requirements.
 """
 
 import datetime
 
 from assignments.models import Agency, Decision
-from communes.models import Era, Province
+from communes.models import Era, Indicator, Province
 
 CODE_PREFIX = "S"
 SCALE_DECISION_NUMBER = "SCALE/QĐ-GIẢ-LẬP"
@@ -21,6 +23,7 @@ SCALE_TITLE = (
     "nông thôn mới quy mô toàn quốc, dùng để đo hiệu năng"
 )
 SCALE_BLOC = "Dữ liệu giả lập quy mô toàn quốc"
+SYNTHETIC_INDICATOR_PREFIX = "[Giả lập] "
 STARTED_ON = datetime.date(2021, 1, 1)
 
 
@@ -38,6 +41,10 @@ def scale_decisions():
 
 def scale_agencies():
     return Agency.objects.filter(bloc=SCALE_BLOC, is_demo=True)
+
+
+def synthetic_indicators():
+    return Indicator.objects.filter(is_demo=True, name__startswith=SYNTHETIC_INDICATOR_PREFIX)
 
 
 def scale_data_exists():

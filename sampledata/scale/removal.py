@@ -21,15 +21,20 @@ from communes.models import (
     Assessment,
     Commune,
     CommuneChange,
+    CommuneGroup,
+    CommuneYear,
+    CommuneYearEvent,
     CriteriaScore,
     District,
     Era,
+    IndicatorResult,
     Province,
     Recognition,
+    Requirement,
 )
 from reports.models import ImportBatch
 
-from .markers import scale_agencies, scale_decisions, synthetic_units
+from .markers import scale_agencies, scale_decisions, synthetic_indicators, synthetic_units
 from .writing import Progress
 
 
@@ -43,6 +48,7 @@ def remove_scale_data(progress=None):
     agencies = scale_agencies().values("pk")
     groups = WorkingGroup.objects.filter(agency__in=agencies).values("pk")
     communes = synthetic_units(Commune, era=None).values("pk")  # both maps
+    unused = synthetic_indicators().exclude(results__isnull=False).values("pk")
     storage = Attachment._meta.get_field("file").storage
     files = list(Attachment.objects.filter(visit__in=visits).values_list("file", flat=True))
     ImportBatch.objects.filter(decision__in=decisions).update(decision=None)
@@ -54,6 +60,8 @@ def remove_scale_data(progress=None):
         FieldVisit.history.filter(assignment_id__in=assignments),
         Assignment.history.filter(decision_id__in=decisions.values("pk")),
         Assessment.history.filter(commune_id__in=communes),
+        IndicatorResult.history.filter(commune_id__in=communes),
+        CommuneGroup.history.filter(commune_id__in=communes),
         Recognition.history.filter(commune_id__in=communes),
         Support.criteria.through.objects.filter(support__in=supports),
         Support.objects.filter(visit__in=visits),
@@ -69,6 +77,13 @@ def remove_scale_data(progress=None):
         Leader.objects.filter(agency__in=agencies),
         scale_agencies(),
         Assessment.objects.filter(commune__in=communes),
+        IndicatorResult.objects.filter(commune__in=communes),
+        CommuneYearEvent.objects.filter(commune_year__commune__in=communes),
+        CommuneYear.objects.filter(commune__in=communes),
+        CommuneGroup.objects.filter(commune__in=communes),
+        # The synthetic indicators, unless someone recorded a result on one since.
+        Requirement.objects.filter(indicator__in=unused),
+        synthetic_indicators().exclude(results__isnull=False),
         CriteriaScore.objects.filter(commune__in=communes),
         Recognition.objects.filter(commune__in=communes),
         CommuneChange.objects.filter(predecessor__in=communes),

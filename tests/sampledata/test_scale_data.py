@@ -22,11 +22,16 @@ from communes.models import (
     Assessment,
     Commune,
     CommuneChange,
+    CommuneGroup,
+    CommuneYear,
     CriteriaScore,
     CriteriaSet,
     District,
     Era,
+    Indicator,
+    IndicatorResult,
     Province,
+    Requirement,
 )
 from communes.reference import LAST_PRE_2025_DAY, REFORM_DAY
 from sampledata import scale as scale_data
@@ -61,7 +66,7 @@ def synthetic_counts():
 
 def all_counts():
     models = (Province, District, Commune, CommuneChange, Assessment, Decision, Assignment)
-    models += (Agency, Leader)
+    models += (Agency, Leader, CommuneGroup, Indicator, Requirement, IndicatorResult, CommuneYear)
     models += (Member, FieldVisit, Support, Recommendation)
     return {model.__name__: model.objects.count() for model in models}
 
@@ -209,11 +214,12 @@ def test_groups_have_three_to_five_members_and_visits_are_plausible():
 
 @pytest.mark.django_db
 def test_no_history_is_written_for_the_synthetic_rows():
-    before = Assessment.history.count(), FieldVisit.history.count()
+    before = Assessment.history.count(), FieldVisit.history.count(), IndicatorResult.history.count()
 
     generate()
 
-    assert (Assessment.history.count(), FieldVisit.history.count()) == before
+    after = Assessment.history.count(), FieldVisit.history.count(), IndicatorResult.history.count()
+    assert after == before
 
 
 @pytest.mark.django_db

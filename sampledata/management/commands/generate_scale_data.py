@@ -15,9 +15,12 @@ class Command(BaseCommand):
         "quyết định giả lập với một phân công mỗi xã, kết quả 19 tiêu chí mỗi năm, chuyến công "
         "tác kèm hỗ trợ và kiến nghị; cả một lần sắp xếp đơn vị hành chính giả lập từ 01/07/2025 "
         "(mỗi xã mới gộp 1–4 xã cũ «Thử Mới …», phân công chuyển sang xã mới, chuyến công tác "
-        "sau ngày đó ghi cho xã mới). Ghi hàng loạt (bulk_create), trong một giao dịch, KHÔNG "
-        "ghi lịch sử thay đổi cho các dòng này. Cần chạy load_reference trước. Giữ nguyên dữ "
-        "liệu tham chiếu và dữ liệu mẫu; đã có dữ liệu giả lập thì báo lỗi (dùng --clear). "
+        "sau ngày đó ghi cho xã mới); năm 2026 theo bộ tiêu chí 2026–2030 cho các xã mới: nhóm "
+        "xã, kết quả từng chỉ tiêu (thêm chỉ tiêu «[Giả lập] …» cho tiêu chí chưa có, đủ 47), "
+        "tiêu chí suy ra từ chỉ tiêu, một phần kết quả năm đã trình, đã duyệt. Ghi hàng loạt "
+        "(bulk_create), trong một giao dịch, KHÔNG ghi lịch sử thay đổi cho các dòng này. Cần "
+        "chạy load_reference trước. Giữ nguyên dữ liệu tham chiếu và dữ liệu mẫu; đã có dữ liệu "
+        "giả lập thì báo lỗi (dùng --clear). "
         "Không chạy ở chế độ production."
     )
 
@@ -28,11 +31,15 @@ class Command(BaseCommand):
             ("provinces", "số tỉnh"),
             ("visits", "số chuyến công tác"),
             ("years", "số năm đánh giá tiêu chí, từ 2021"),
+            ("years_2026", "số năm theo bộ tiêu chí 2026–2030, từ 2026 (0: không có)"),
             ("seed", "hạt giống ngẫu nhiên"),
         ):
             default = getattr(DEFAULT, name)
             parser.add_argument(
-                f"--{name}", type=int, default=default, help=f"{what} (mặc định {default})"
+                f"--{name.replace('_', '-')}",
+                type=int,
+                default=default,
+                help=f"{what} (mặc định {default})",
             )
         parser.add_argument(
             "--clear",
