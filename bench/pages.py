@@ -1,8 +1,9 @@
 """Pages measured by `make bench`: each list (plain, filtered, a deep page) and the dashboard on
-the old map and on the current one (``?map=``), a commune's dossier, and the roll-up: dossiers
-of current units with 1, 3 and 4 predecessors, as the office user, each beside the Django
-admin's page of the same model with the same filter and page (as a superuser); floor: the
-login page."""
+the old map and on the current one (``?map=``), the communes list and the dashboard of 2025 (19
+criteria) and of 2026 (the 2026–2030 set: 10 criteria, 47 indicators; all units and approved
+results only), a commune's dossier, and the roll-up: dossiers of current units with 1, 3 and 4
+predecessors, as the office user, each beside the Django admin's page of the same model with the
+same filter and page (as a superuser); floor: the login page."""
 
 from urllib.parse import urlencode
 
@@ -48,17 +49,18 @@ def page_cases():
     cp, ap = deep(communes, 25), deep(communes, 100)
     sp, sap = deep(assignments, 25), deep(assignments, 100)
     vp, vap = deep(visits, 25), deep(visits, 100)
+    # 2025: the last year of the 2021–2025 set (the default year before 2026 had results).
     old = [
-        ("communes list", commune_list, "admin communes", admin_communes),
+        ("communes list 2025", q(commune_list, year=2025), "admin communes", admin_communes),
         (
-            "communes, district + criteria_max=9",
-            q(commune_list, district=d, criteria_max=9),
+            "communes 2025, district + criteria_max=9",
+            q(commune_list, year=2025, district=d, criteria_max=9),
             "admin communes, district",
             q(admin_communes, district__id__exact=d),
         ),
         (
-            f"communes, page {cp}",
-            q(commune_list, page=cp),
+            f"communes 2025, page {cp}",
+            q(commune_list, year=2025, page=cp),
             f"admin communes, p={ap}",
             q(admin_communes, p=ap),
         ),
@@ -88,7 +90,7 @@ def page_cases():
             f"admin visits, p={vap}",
             q(admin_visits, p=vap),
         ),
-        ("dashboard", reverse("reports:dashboard"), None, None),
+        ("dashboard 2025", q(reverse("reports:dashboard"), year=2025), None, None),
     ]
     # Each page on the old map (by old district, how the 2021–2025 reports were made) and,
     # beside it, on the current map (the default since 01/07/2025: the records rolled up to
@@ -99,6 +101,7 @@ def page_cases():
         cases.append((f"{label} [old map]", q(base, map=Map.OLD, **params), *anchor))
         if "district" not in params:
             cases.append((f"{label} [current map]", q(base, map=Map.CURRENT, **params), *anchor))
+    cases += _cases_2026(q, cp, ap)
     cases.append(_dossier("commune dossier (old unit)", dossier))
     # The roll-up: a current unit's dossier with its predecessors' records. Its query count
     # must not grow with the number of predecessors (pinned by tests at two sizes).
@@ -108,6 +111,31 @@ def page_cases():
             plural = "s" if count > 1 else ""
             cases.append(_dossier(f"dossier of a current unit, {count} predecessor{plural}", unit))
     return cases
+
+
+def _cases_2026(q, page, admin_page):
+    """The communes list and the dashboard of 2026, on the current map (results from 2026 are
+    recorded on today's units): all units, a deep page, approved results only (?da-duyet=1)."""
+    from django.urls import reverse
+
+    from communes.models import CriteriaScore, Map
+
+    if not CriteriaScore.objects.filter(year=2026).exists():
+        return []
+    commune_list, dashboard = reverse("reports:commune_list"), reverse("reports:dashboard")
+    admin_communes = reverse("admin:communes_commune_changelist")
+    year, approved = {"year": 2026, "map": Map.CURRENT}, {"da-duyet": 1}
+    return [
+        ("communes list 2026 [current map]", q(commune_list, **year), "admin communes",
+         admin_communes),
+        (f"communes 2026, page {page} [current map]", q(commune_list, page=page, **year),
+         f"admin communes, p={admin_page}", q(admin_communes, p=admin_page)),
+        ("communes 2026, approved only [current map]", q(commune_list, **year, **approved),
+         "admin communes", admin_communes),
+        ("dashboard 2026 [current map]", q(dashboard, **year), None, None),
+        ("dashboard 2026, approved only [current map]", q(dashboard, **year, **approved), None,
+         None),
+    ]  # fmt: skip
 
 
 def _params(url):

@@ -48,7 +48,7 @@ def prepare(scale):
     """
     from django.core.management import call_command, get_commands
 
-    from communes.models import Commune, Era
+    from communes.models import Commune, Era, IndicatorResult
 
     call_command("migrate", "--no-input", verbosity=0)
     if "generate_scale_data" not in get_commands():
@@ -57,7 +57,12 @@ def prepare(scale):
 
     synthetic = scale_data.synthetic_units(Commune).count()
     reformed = scale_data.synthetic_units(Commune, Era.FROM_2025).exists()
-    if synthetic == scale and reformed:  # data generated before the reform is made again
+    synthetic_2026 = IndicatorResult.objects.filter(
+        commune__code__startswith=scale_data.CODE_PREFIX, year=2026
+    )
+    year_2026 = synthetic_2026.exists()
+    # Data generated before the reform, or without the year 2026 (issue 15), is made again.
+    if synthetic == scale and reformed and year_2026:
         print(f"Reusing the synthetic data already there ({synthetic:,} communes).", flush=True)
         scale_data.update_statistics()  # measured as a maintained database is (autovacuum)
         return None
@@ -72,6 +77,7 @@ def prepare(scale):
         provinces=max(1, round(scale * 63 / DEFAULT_SCALE)),
         visits=scale * 10,
         years=5,
+        years_2026=1,
         seed=2025,
         clear=scale_data.scale_data_exists(),
     )

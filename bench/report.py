@@ -49,10 +49,10 @@ def machine():
 
 def counts():
     from assignments.models import Assignment, FieldVisit, Recommendation, Support
-    from communes.models import Assessment, Commune, District, Province
+    from communes.models import Assessment, Commune, District, IndicatorResult, Province
 
-    models = [Province, District, Commune, Assignment, Assessment, FieldVisit, Support,
-              Recommendation]  # fmt: skip
+    models = [Province, District, Commune, Assignment, Assessment, IndicatorResult, FieldVisit,
+              Support, Recommendation]  # fmt: skip
     return ", ".join(f"{m.objects.count():,} {m._meta.model_name}s" for m in models)
 
 
