@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -374,6 +374,13 @@ def _template_links(kind):
 @office_only
 @security_log.logs_export
 def import_template(request, kind):
+    # The importers read Vietnamese headers and names: a template downloaded from the
+    # English interface must go back in as it came out.
+    with translation.override("vi"):
+        return _template(request, kind)
+
+
+def _template(request, kind):
     today = timezone.localdate()
     if kind == "phu-luc":
         chosen = Map.parse(request.GET.get("map"), today)

@@ -6,6 +6,7 @@ import io
 import openpyxl
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from communes import grouping
 from communes.models import Commune, CommuneGroup, Map
@@ -198,3 +199,18 @@ def test_the_template_of_a_period_without_groups_is_not_found(office_client):
     url = reverse("reports:import_template", args=["nhom-xa"]) + "?giai-doan=2021-2025"
 
     assert office_client.get(url).status_code == 404
+
+
+def test_a_template_downloaded_in_english_goes_back_in_as_it_came_out(
+    office_client, office_user, today
+):
+    # The importers read Vietnamese headers and unit names, whatever the interface's language.
+    office_client.cookies["django_language"] = "en"
+    response = office_client.get(reverse("reports:import_template", args=["nhom-xa"]))
+
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
+    header = next(row for row in rows if "Mã xã" in row)
+    assert {"Tên xã", "Nhóm", "Căn cứ"} <= set(header)
+    assert not any("Commune" in str(cell) for row in rows for cell in row if cell)
+    with translation.override("vi"), pytest.raises(ImportFileError, match="không có dòng nào"):
+        preview(response.content, office_user)
