@@ -36,6 +36,7 @@ from .files import ImportFileError, cell_name
 from .matrix_rows import Header, RowPlanner, Unit, Year
 from .matrix_values import (  # noqa: F401 (read from here by kinds.py, groups.py, tests)
     MET_WORDS,
+    UNIT_HEADERS,
     UNMET_WORDS,
     commune_code,
     criterion_header,
@@ -49,16 +50,6 @@ from .scope import year_map
 __all__ = ["CHUNK", "Unit", "commune_code", "criterion_number", "met_value", "plan"]
 
 _SHEET_YEAR = re.compile(r"^\s*ti[eê]u ch[ií]\s+(\d{4})\s*$", re.IGNORECASE)
-_HEADERS = {
-    "ma xa": "code",
-    "ma": "code",
-    "ten xa": "name",
-    "xa": "name",
-    "stt": "stt",
-    "tt": "stt",
-    "so tt": "stt",
-    "so thu tu": "stt",
-}
 CHUNK = 500  # commune rows looked up per query
 
 
@@ -86,7 +77,7 @@ def find_header(rows):
             found = criterion_header(value)
             if found is not None:
                 numbers[column], names[column] = found
-            elif (role := _HEADERS.get(folded(value))) is not None:
+            elif (role := UNIT_HEADERS.get(folded(value))) is not None:
                 columns.setdefault(role, column)
         if numbers:
             return Header(

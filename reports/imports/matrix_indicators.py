@@ -25,18 +25,10 @@ from communes.models import Indicator, IndicatorResult
 
 from .files import ImportFileError, cell_name
 from .matrix_rows import Header, RowPlanner
-from .matrix_values import folded, indicator_code, met_value, number_value, shown
+from .matrix_values import UNIT_HEADERS, folded, indicator_code, met_value, number_value, shown
 from .plan import CREATE, UPDATE
 
 SEARCH_ROWS = 30  # how far down a sheet its header row is looked for
-_HEADERS = {
-    "ma xa": "code",
-    "ma": "code",
-    "ten xa": "name",
-    "xa": "name",
-    "stt": "stt",
-    "tt": "stt",
-}
 LABEL_LENGTH = 90  # an indicator's name in the preview, at most
 
 
@@ -62,7 +54,7 @@ def find_header(rows):
             code = indicator_code(value)
             if code is not None:
                 codes[column] = code_key(code)
-            elif isinstance(value, str) and (role := _HEADERS.get(folded(value))):
+            elif isinstance(value, str) and (role := UNIT_HEADERS.get(folded(value))):
                 columns.setdefault(role, column)
         if codes and "code" in columns:
             name = columns.get("name", 3)

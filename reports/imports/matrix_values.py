@@ -9,6 +9,19 @@ from decimal import Decimal, InvalidOperation
 
 from communes import text
 
+# The headers of a matrix sheet's unit columns (folded), on the criteria and indicator sheets.
+UNIT_HEADERS = {
+    "ma xa": "code",
+    "ma": "code",
+    "ten xa": "name",
+    "xa": "name",
+    "stt": "stt",
+    "tt": "stt",
+    "so tt": "stt",
+    "so thu tu": "stt",
+}
+
+
 MET_WORDS = {"đạt", "dat", "x", "1", "✓", "✔", "true", "có"}
 UNMET_WORDS = {"chưa đạt", "chua dat", "không đạt", "khong dat", "0", "-", "false", "không"}
 # "TC3", "TC 3", "Tiêu chí 3", and the 2026 layout's "TC3 Phát triển kinh tế nông thôn"
