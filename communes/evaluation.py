@@ -14,17 +14,16 @@ year closed: communes.locks) are never re-evaluated. It reads and writes in bulk
 queries for hundreds of communes), and every row it writes gets its history record.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from core.iterables import chunks
 
 from . import locks, scores
+from .bulk_rows import BulkRows
 from .models import (
     Assessment,
     CommuneGroup,
@@ -33,8 +32,7 @@ from .models import (
     Requirement,
 )
 
-CHUNK = 500  # communes per query
-BATCH = 1000  # rows per bulk write
+CHUNK = 500  # communes read and written at a time
 
 
 @dataclass(frozen=True)
@@ -76,13 +74,6 @@ def requirements_of(criteria_set):
     return {(r.indicator_id, r.group): r for r in rows}
 
 
-def judged(result, requirement):
-    """Whether a result meets its requirement: the value decides a numeric requirement."""
-    if requirement is not None and requirement.is_numeric and result.value is not None:
-        return requirement.check_value(result.value)
-    return result.met
-
-
 def default_reason():
     return _("Tính lại từ kết quả chỉ tiêu")
 
@@ -109,86 +100,149 @@ def evaluate(commune_ids, year, criteria_set=None, *, user=None, reason=None):
     }
     if not criteria:
         return []
-    history = {
-        "default_user": user,
-        "default_change_reason": reason or default_reason(),
-        "default_date": timezone.now(),
-    }
-    groups = groups_of(commune_ids, criteria_set.period)
-    requirements = requirements_of(criteria_set)
-    indicators = {i.pk: i for c in criteria.values() for i in c.indicators.all()}
-    results = defaultdict(list)  # (commune, criterion) → [IndicatorResult]
-    existing = {}  # (commune, criterion) → Assessment
-    rejudged = []
-    for group in chunks(sorted(commune_ids), CHUNK):
-        found = IndicatorResult.objects.filter(
-            commune_id__in=group, year=year, indicator_id__in=indicators
-        ).order_by()
-        for result in found:
-            requirement = requirements.get((result.indicator_id, groups.get(result.commune_id)))
-            met = judged(result, requirement)
-            if met != result.met:
-                result.met = met
-                rejudged.append(result)
-            results[(result.commune_id, indicators[result.indicator_id].criterion_id)].append(
-                result
-            )
-        assessments = Assessment.objects.filter(
-            commune_id__in=group, year=year, criterion_id__in=criteria
-        ).order_by()
-        existing.update(((a.commune_id, a.criterion_id), a) for a in assessments)
-
-    changes, create, update, delete = [], [], [], []
-    for commune_id in sorted(commune_ids):
-        for criterion_id, criterion in criteria.items():
-            found = results.get((commune_id, criterion_id), [])
-            assessment = existing.get((commune_id, criterion_id))
-            was = assessment.met if assessment else None
-            if not found:
-                now = None
-                if assessment:
-                    delete.append(assessment)
-            else:
-                now = len(found) == len(criterion.indicators.all()) and all(r.met for r in found)
-                is_demo = all(r.is_demo for r in found)
-                if assessment is None:
-                    create.append(
-                        Assessment(
-                            commune_id=commune_id,
-                            criterion=criterion,
-                            year=year,
-                            met=now,
-                            is_demo=is_demo,
-                        )
-                    )
-                elif assessment.met != now:
-                    assessment.met = now
-                    update.append(assessment)
-            if was != now:
-                changes.append(Change(commune_id, year, criterion.number, criterion.name, was, now))
+    run = _Run(criteria_set, criteria, year, user, reason or default_reason())
+    changes = []
     with scores.deferred():  # the scores of the communes written, once at the end
-        _write(rejudged, create, update, delete, history)
-        scores.changed(*{(a.commune_id, year) for a in (*create, *update)})
+        for group in chunks(sorted(commune_ids), CHUNK):
+            changes += run.evaluate(group)
     return changes
 
 
-def _write(rejudged, create, update, delete, history):
-    """Write the planned rows in bulk, each with one history record."""
-    if rejudged:
-        IndicatorResult.objects.bulk_update(rejudged, ["met"], batch_size=BATCH)
-        IndicatorResult.history.bulk_history_create(
-            rejudged, update=True, batch_size=BATCH, **history
+class _Run:
+    """One evaluate() call, a chunk of communes at a time: rows read as tuples, the
+    criteria decided in Python, what changed written by executemany with its history
+    (communes.bulk_rows)."""
+
+    def __init__(self, criteria_set, criteria, year, user, reason):
+        self.criteria_set = criteria_set
+        self.criteria = criteria  # {id: Criterion}, by number
+        self.year = year
+        self.user = user
+        self.reason = reason
+        self.criterion_of = {i.pk: c.pk for c in criteria.values() for i in c.indicators.all()}
+        self.sizes = {c.pk: len(c.indicators.all()) for c in criteria.values()}
+        # Only a numeric requirement decides met (from the value); a yes/no one keeps it.
+        self.numeric = {
+            key: requirement
+            for key, requirement in requirements_of(criteria_set).items()
+            if requirement.is_numeric
+        }
+        when = timezone.now()
+        self.results = BulkRows(IndicatorResult, user=user, reason=reason, date=when)
+        self.assessments = BulkRows(Assessment, user=user, reason=reason, date=when)
+
+    def evaluate(self, communes):
+        """The Changes of `communes` (sorted ids), written."""
+        outcomes = self._outcomes(communes)
+        at = self.assessments.index
+        met = at["met"]
+        existing = {
+            (row[at["commune_id"]], row[at["criterion_id"]]): row
+            for row in Assessment.objects.filter(
+                commune_id__in=communes, year=self.year, criterion_id__in=self.criteria
+            )
+            .order_by()
+            .values_list(*self.assessments.fields)
+        }
+        changes, create, update, delete = [], [], [], []
+        for commune_id in communes:
+            for criterion_id, criterion in self.criteria.items():
+                outcome = outcomes.get((commune_id, criterion_id))
+                assessment = existing.get((commune_id, criterion_id))
+                was = assessment[met] if assessment else None
+                if outcome is None:
+                    now = None
+                    if assessment:
+                        delete.append(assessment[0])
+                else:
+                    count, all_met, all_demo = outcome
+                    now = count == self.sizes[criterion_id] and all_met
+                    if assessment is None:
+                        create.append(
+                            {
+                                "commune_id": commune_id,
+                                "criterion_id": criterion_id,
+                                "year": self.year,
+                                "met": now,
+                                "is_demo": all_demo,
+                            }
+                        )
+                    elif was != now:
+                        update.append((*assessment[:met], now, *assessment[met + 1 :]))
+                if was != now:
+                    changes.append(
+                        Change(commune_id, self.year, criterion.number, criterion.name, was, now)
+                    )
+        self._create(communes, create)
+        self.assessments.update(update, ["met"])
+        scores.changed(*{(row["commune_id"], self.year) for row in create})
+        scores.changed(*{(row[at["commune_id"]], self.year) for row in update})
+        self._delete(delete)
+        return changes
+
+    def _outcomes(self, communes):
+        """{(commune, criterion): [results, all met, all demo]} from the communes' indicator
+        results, each re-judged against the commune's group (written when it changes)."""
+        groups = groups_of(communes, self.criteria_set.period)
+        at = self.results.index
+        commune, indicator, value, met, demo = (
+            at[name] for name in ("commune_id", "indicator_id", "value", "met", "is_demo")
         )
-    if create:
-        bulk_create_with_history(create, Assessment, batch_size=BATCH, **history)
-    if update:
-        Assessment.objects.bulk_update(update, ["met"], batch_size=BATCH)
-        Assessment.history.bulk_history_create(update, update=True, batch_size=BATCH, **history)
-    # Rare (every indicator result of a criterion cleared): one by one, so that each
-    # deletion is in the history (the locks were checked, the scores are deferred).
-    with locks.checked({(a.commune_id, a.year) for a in delete}):
-        for assessment in delete:
-            if history["default_user"] is not None:
-                assessment._history_user = history["default_user"]
-            assessment._change_reason = history["default_change_reason"]
-            assessment.delete()
+        rows = (
+            IndicatorResult.objects.filter(
+                commune_id__in=communes, year=self.year, indicator_id__in=self.criterion_of
+            )
+            .order_by()
+            .values_list(*self.results.fields)  # whole rows: a changed one's history needs them
+        )
+        outcomes, rejudged = {}, []
+        for row in rows:
+            is_met = row[met]
+            requirement = self.numeric.get((row[indicator], groups.get(row[commune])))
+            if requirement is not None and row[value] is not None:
+                judged = requirement.check_value(row[value])
+                if judged != is_met:
+                    is_met = judged
+                    rejudged.append((*row[:met], judged, *row[met + 1 :]))
+            key = (row[commune], self.criterion_of[row[indicator]])
+            outcome = outcomes.get(key)
+            if outcome is None:
+                outcomes[key] = [1, is_met, row[demo]]
+            else:
+                outcome[0] += 1
+                outcome[1] = outcome[1] and is_met
+                outcome[2] = outcome[2] and row[demo]
+        self.results.update(rejudged, ["met"])
+        return outcomes
+
+    def _create(self, communes, create):
+        """Store the new assessments, then their history (read back for their ids)."""
+        if not create:
+            return
+        self.assessments.insert(create)
+        new = {(row["commune_id"], row["criterion_id"]) for row in create}
+        at = self.assessments.index
+        stored = (
+            Assessment.objects.filter(
+                commune_id__in=communes,
+                year=self.year,
+                criterion_id__in={criterion for _commune, criterion in new},
+            )
+            .order_by()
+            .values_list(*self.assessments.fields)
+        )
+        rows = [row for row in stored if (row[at["commune_id"]], row[at["criterion_id"]]) in new]
+        self.assessments.history_of(rows, "+")
+
+    def _delete(self, pks):
+        """Rare (every indicator result of a criterion cleared): one by one, so that each
+        deletion is in the history (the locks were checked, the scores are deferred)."""
+        if not pks:
+            return
+        gone = list(Assessment.objects.filter(pk__in=pks).order_by())
+        with locks.checked({(a.commune_id, a.year) for a in gone}):
+            for assessment in gone:
+                if self.user is not None:
+                    assessment._history_user = self.user
+                assessment._change_reason = self.reason
+                assessment.delete()

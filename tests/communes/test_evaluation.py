@@ -3,12 +3,15 @@ numeric requirement, a criterion is met when all its indicators are, a change of
 re-evaluates and says what changed, locked commune-years are left alone."""
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from simple_history.manager import HistoryManager
+from simple_history.models import HistoricalRecords
 
-from communes import scores
+from communes import bulk_rows, evaluation, scores
 from communes.evaluation import Change, evaluate
 from communes.models import (
     Assessment,
@@ -266,3 +269,100 @@ def test_evaluate_asks_the_same_few_queries_for_2_or_40_communes(programme):
 
     assert few == many
     assert many <= 20
+
+
+def history_of(model, commune):
+    """Each history record of the commune's rows: every field but the ids and the date."""
+    names = [
+        f.attname
+        for f in model.history.model._meta.concrete_fields
+        if f.attname not in ("id", "history_id", "history_date", "commune_id")
+    ]
+    records = model.history.filter(commune=commune).order_by("history_id")
+    return [{name: getattr(r, name) for name in names} for r in records]
+
+
+def test_its_history_records_are_those_simple_historys_helper_writes(
+    programme, office_user, monkeypatch
+):
+    helper = HistoryManager.bulk_history_create
+    helped = []
+    monkeypatch.setattr(
+        HistoryManager,
+        "bulk_history_create",
+        lambda *args, **kw: helped.append(1) or helper(*args, **kw),
+    )
+    written = {}
+    for raw in (True, False):
+        monkeypatch.setattr(bulk_rows, "RAW_HISTORY", raw)
+        commune = programme.commune(1, name=f"Xã Lịch Sử {raw}")
+        record(commune, programme.paved, met=True, value="80", note="đo lại")
+        record(commune, programme.lit, met=True)
+        programme.evaluate(commune, user=office_user, reason="Nhập bảng tiêu chí")
+        CommuneGroup.objects.filter(commune=commune).update(number=3)
+        programme.evaluate(commune, user=office_user, reason="Đổi nhóm xã")
+        written[raw] = [history_of(model, commune) for model in (IndicatorResult, Assessment)]
+
+    assert len(helped) == 4  # without RAW_HISTORY: 2 results, 1 new and 1 changed assessment
+    assert written[True] == written[False]
+    results, assessments = written[True]
+    # Two results recorded, then 80 % judged against group 1 (90 %), then group 3 (50 %).
+    assert [(r["met"], r["value"], r["note"], r["history_type"]) for r in results[2:]] == [
+        (False, Decimal("80"), "đo lại", "~"),
+        (True, Decimal("80"), "đo lại", "~"),
+    ]
+    assert [
+        (a["met"], a["history_type"], a["history_user_id"], a["history_change_reason"])
+        for a in assessments
+    ] == [
+        (False, "+", office_user.pk, "Nhập bảng tiêu chí"),
+        (True, "~", office_user.pk, "Đổi nhóm xã"),
+    ]
+
+
+def test_without_a_user_the_history_names_the_requests_user(programme, office_user):
+    commune = programme.commune(1)
+    record(commune, programme.poor, met=True)
+    HistoricalRecords.context.request = SimpleNamespace(user=office_user)
+    try:
+        programme.evaluate(commune)
+    finally:
+        del HistoricalRecords.context.request
+
+    made = assessment(commune, programme.poverty)
+    assert made.history.get().history_user == office_user
+
+
+def test_evaluating_again_writes_nothing(programme):
+    commune = programme.commune(2)
+    record(commune, programme.paved, met=False, value="75")
+    record(commune, programme.poor, met=True)
+    programme.evaluate(commune)
+    recorded = (IndicatorResult.history.count(), Assessment.history.count())
+
+    assert programme.evaluate(commune) == []
+    assert (IndicatorResult.history.count(), Assessment.history.count()) == recorded
+
+
+def test_communes_are_evaluated_a_chunk_at_a_time_with_one_outcome(programme, monkeypatch):
+    monkeypatch.setattr(evaluation, "CHUNK", 2)
+    communes = [programme.commune(n % 3 + 1, name=f"Xã Khối {n}") for n in range(5)]
+    for commune in communes:
+        record(commune, programme.paved, met=False, value="80")
+        record(commune, programme.lit, met=True)
+        record(commune, programme.poor, met=False)
+
+    changes = programme.evaluate(*reversed(communes))
+
+    # Group 1 needs 90 %: criterion 1 met in groups 2 and 3 only; 3.1 recorded unmet.
+    expected = []
+    for commune in sorted(communes, key=lambda c: c.pk):
+        expected += [
+            Change(commune.pk, YEAR, 1, "Hạ tầng thử", None, communes.index(commune) % 3 != 0),
+            Change(commune.pk, YEAR, 3, "Giảm nghèo thử", None, False),
+        ]
+    assert changes == expected
+    assert Assessment.objects.filter(criterion=programme.roads, met=True).count() == 3
+    assert Assessment.history.filter(criterion=programme.roads).count() == 5
+    assert IndicatorResult.history.filter(indicator=programme.paved, history_type="~").count() == 3
+    assert scores.drift() == (0, 0)
