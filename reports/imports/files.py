@@ -27,6 +27,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 from openpyxl.utils.cell import range_boundaries
 
+from . import unsized
+
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 MAX_ENTRIES = 1000
@@ -210,7 +212,7 @@ class Workbook:
     def __init__(self, data):
         self._data = data
         self._archive = zipfile.ZipFile(io.BytesIO(data))
-        self._book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        self._book = unsized.load(data, data_only=True)
 
     @property
     def titles(self):
@@ -237,7 +239,7 @@ class Workbook:
         Read-only mode gives a cell's cached value or its formula, never both:
         the formulas come from a second pass over this one sheet.
         """
-        book = openpyxl.load_workbook(io.BytesIO(self._data), read_only=True, data_only=False)
+        book = unsized.load(self._data, data_only=False)
         try:
             sheet = book[title]
             sheet.reset_dimensions()
