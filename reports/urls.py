@@ -36,8 +36,11 @@ urlpatterns = [
     # Criteria sets of each period: criteria, indicators, requirements by commune group.
     path("bo-tieu-chi/", criteria_sets.criteria_set_list, name="criteria_set_list"),
     path("bo-tieu-chi/<int:pk>/", criteria_sets.criteria_set_detail, name="criteria_set_detail"),
-    path("bo-tieu-chi/<int:pk>/phien-ban-moi/", criteria_sets.criteria_set_new_version,
-         name="criteria_set_new_version"),
+    path(
+        "bo-tieu-chi/<int:pk>/phien-ban-moi/",
+        criteria_sets.criteria_set_new_version,
+        name="criteria_set_new_version",
+    ),
     # Excel reports the office prints (reports/exporters.py).
     path("bao-cao/", exports.report_index, name="report_index"),
     *[url for exporter in exporters.registered() for url in _report_urls(exporter)],
