@@ -11,17 +11,39 @@ import pytest
 from django.urls import reverse
 
 from assignments.models import Assignment, Decision
+from communes.models import Commune
 from sampledata.lifecycle import GROUP_A_COMMUNE, GROUP_B_COMMUNE, demo_assignment
+from tests.conftest import load_session_data
 from tests.reports.import_workbooks import nfd, workbook_bytes
 from tests.support.browser import log_in, password_of
 
 # Decision 1599's pairs carried over on 01/07/2025 in force, as before the demo's 2026–2030
-# decision re-confirmed them (tests/conftest.py).
+# decision re-confirmed them (tests/conftest.py). That fixture writes; on PostgreSQL the
+# live server has its own connection and would wait for ever on rows this test's open
+# transaction holds, so these tests commit (transaction=True), and the session's data is
+# loaded again when a test emptied it, and after the module.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db,
+    pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("pairs_before_the_new_period"),
 ]
+
+
+def _session_data():
+    if not Commune.objects.exists():
+        load_session_data()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def session_data_afterwards(django_db_blocker):
+    yield
+    with django_db_blocker.unblock():
+        _session_data()
+
+
+@pytest.fixture(autouse=True)
+def session_data(transactional_db):
+    _session_data()
 
 
 def active_on(unit):
