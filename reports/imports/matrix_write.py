@@ -12,12 +12,12 @@ whole import before anything is written (refusal): the plan is made again
 inside the transaction, after hold_year() has made approvals of the year wait.
 """
 
-from django.db import connections, router
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from communes import evaluation, scores
+from communes.bulk_rows import BulkRows
 from communes.models import Assessment, CommuneYear, IndicatorResult
 from core.iterables import chunks
 
@@ -28,7 +28,7 @@ WRITE_CHUNK = 1000  # rows per statement
 CREATE_CHUNK = 5000  # new indicator results per executemany (about 100 communes' worth)
 EVALUATE_CHUNK = 500  # communes whose criteria are derived at a time
 LISTED = 20  # locked rows named in the refusal
-FAST = True  # indicator results by executemany (_Results); False: simple_history's helpers
+FAST = True  # indicator results by executemany (communes.bulk_rows); False: the helpers
 
 
 class Conflict(Exception):
@@ -109,60 +109,52 @@ def _indicator_results(rows, year, history):
 
 
 class _Results:
-    """Writes indicator results and their history records (the rows simple_history's bulk
-    helpers write: "+" for a new result, "~" for a changed one), each table by executemany.
-
-    A national import writes ~470,000 results: Django's insert compiler and simple_history's
-    helpers spend about as long preparing each value as the database takes to store it,
-    which alone went past the import's 60 s. A history model with fields this does not know
-    (a simple_history setting) makes it use the helpers instead.
-    """
-
-    SAME = {"note": "", "is_demo": False}  # imported results are real data
-    GIVEN = ("commune_id", "indicator_id", "year", "met", "value")
+    """Writes indicator results and their history records ("+" for a new result, "~" for a
+    changed one): by executemany (communes.bulk_rows: a national import writes ~470,000
+    results, which Django's insert compiler and simple_history's helpers alone took past
+    the import's 60 s), or through those helpers when FAST is off."""
 
     def __init__(self, year, history):
         self.year = year
         self.history = history
-        self.historical = IndicatorResult.history.model
-        meta = IndicatorResult._meta
-        self.fields = ["id", *(f.attname for f in meta.concrete_fields if not f.primary_key)]
-        self.columns = [
-            f.column for f in self.historical._meta.concrete_fields if not f.primary_key
-        ]
-        self.connection = connections[router.db_for_write(IndicatorResult)]
-        user = history["default_user"]
-        self.extra = {
-            "history_date": self.connection.ops.adapt_datetimefield_value(history["default_date"]),
-            "history_change_reason": history["default_change_reason"],
-            "history_user_id": user.pk if user else None,
-        }
-        known = {"id", *self.SAME, *self.GIVEN}
-        history_known = {*known, *self.extra, "history_type"}
-        same_fields = set(self.fields) == known and meta.pk.attname == "id"
-        self.fast = FAST and same_fields and set(self.columns) == history_known
+        self.bulk = None
+        if FAST:
+            self.bulk = BulkRows(
+                IndicatorResult,
+                user=history["default_user"],
+                reason=history["default_change_reason"],
+                date=history["default_date"],
+            )
 
     def create(self, rows):
-        if not self.fast:
+        if self.bulk is None:
             results = [_new_result(row, self.year) for row in rows]
             bulk_create_with_history(
                 results, IndicatorResult, batch_size=WRITE_CHUNK, **self.history
             )
             return
-        values = []
-        for row in rows:
-            given = {"commune_id": row.commune_id, "indicator_id": row.indicator_id}
-            given |= {"year": self.year, "met": row.new, "value": row.new_value}
-            values.append(tuple(given.get(name, self.SAME.get(name)) for name in self.fields[1:]))
-        self._insert(IndicatorResult._meta.db_table, self.fields[1:], values)
+        self.bulk.insert(
+            [
+                {
+                    "commune_id": row.commune_id,
+                    "indicator_id": row.indicator_id,
+                    "year": self.year,
+                    "met": row.new,
+                    "value": row.new_value,
+                    "note": "",
+                    "is_demo": False,  # imported results are real data
+                }
+                for row in rows
+            ]
+        )
         # The new rows' ids, for their history.
         pairs = {(row.commune_id, row.indicator_id) for row in rows}
         stored = IndicatorResult.objects.filter(
             year=self.year,
             commune_id__in={commune for commune, _indicator in pairs},
             indicator_id__in={indicator for _commune, indicator in pairs},
-        ).values_list(*self.fields)
-        commune, indicator = self.fields.index("commune_id"), self.fields.index("indicator_id")
+        ).values_list(*self.bulk.fields)
+        commune, indicator = self.bulk.index["commune_id"], self.bulk.index["indicator_id"]
         new = [
             found
             for found in stored.order_by().iterator(chunk_size=CREATE_CHUNK)
@@ -170,15 +162,16 @@ class _Results:
         ]
         if len(new) != len(rows):
             raise Conflict(_("một kết quả chỉ tiêu vừa được ghi"))
-        self._history(new, "+")
+        self.bulk.history_of(new, "+")
 
     def update(self, rows):
         planned = {row.result: row for row in rows}
-        if not self.fast:
+        if self.bulk is None:
             return self._update_with_helpers(planned)
-        stored = IndicatorResult.objects.filter(pk__in=planned).order_by().values_list(*self.fields)
-        position = {name: index for index, name in enumerate(self.fields)}
-        met, value = position["met"], position["value"]
+        stored = (
+            IndicatorResult.objects.filter(pk__in=planned).order_by().values_list(*self.bulk.fields)
+        )
+        met, value = self.bulk.index["met"], self.bulk.index["value"]
         changed = []
         for found in stored:
             row = planned[found[0]]
@@ -191,14 +184,7 @@ class _Results:
             changed.append(now)
         if len(changed) != len(planned):
             raise Conflict(_("một kết quả chỉ tiêu vừa bị xoá"))
-        quote = self.connection.ops.quote_name
-        with self.connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {quote(IndicatorResult._meta.db_table)} SET {quote('met')} = %s, "
-                f"{quote('value')} = %s WHERE {quote('id')} = %s",
-                [(now[met], now[value], now[0]) for now in changed],
-            )
-        self._history(changed, "~")
+        self.bulk.update(changed, ["met", "value"])
 
     def _update_with_helpers(self, planned):
         results = list(IndicatorResult.objects.filter(pk__in=planned).order_by())
@@ -213,22 +199,6 @@ class _Results:
                 result.value = row.new_value
         IndicatorResult.objects.bulk_update(results, ["met", "value"], batch_size=WRITE_CHUNK)
         IndicatorResult.history.bulk_history_create(results, update=True, **self.history)
-
-    def _history(self, rows, kind):
-        """One history record per row (values in self.fields' order), of type `kind`."""
-        extra = self.extra | {"history_type": kind}
-        index = {name: position for position, name in enumerate(self.fields)}
-        records = [
-            tuple(row[index[c]] if c in index else extra[c] for c in self.columns) for row in rows
-        ]
-        self._insert(self.historical._meta.db_table, self.columns, records)
-
-    def _insert(self, table, columns, values):
-        quote = self.connection.ops.quote_name
-        names = ", ".join(quote(column) for column in columns)
-        marks = ", ".join(["%s"] * len(columns))
-        with self.connection.cursor() as cursor:
-            cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", values)
 
 
 def _new_result(row, year):
