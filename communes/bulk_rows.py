@@ -77,13 +77,31 @@ class BulkRows:
         self.raw_history = RAW_HISTORY and set(self.history_names) <= known
 
     def insert(self, rows):
-        """Store new rows, each a dict {attname: value} (a field not given: its default).
-
-        The caller reads the new rows back (with their ids) and passes them to history().
-        """
+        """Store new rows, each a dict {attname: value} (a field not given: its default),
+        without history (create() adds it)."""
         names = self.fields[1:]
         values = [tuple(row.get(name, self.defaults[name]) for name in names) for row in rows]
         self._execute(self._insert_sql(self.model._meta.db_table, self.columns[1:]), values)
+
+    def create(self, rows, key, stored):
+        """Store new rows (dicts, as insert()) and their "+" history records; return the rows
+        as stored (full tuples).
+
+        `key` names the fields that tell the new rows apart among `stored`, a queryset of
+        the model narrowed to where they go (read back for their ids).
+        """
+        if not rows:
+            return []
+        self.insert(rows)
+        new = {tuple(row[name] for name in key) for row in rows}
+        positions = [self.index[name] for name in key]
+        found = [
+            row
+            for row in stored.order_by().values_list(*self.fields).iterator(chunk_size=BATCH)
+            if tuple(row[p] for p in positions) in new
+        ]
+        self.history_of(found, "+")
+        return found
 
     def update(self, rows, names):
         """Store the fields `names` of `rows` (full tuples as they are now), with their history."""

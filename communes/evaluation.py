@@ -216,23 +216,13 @@ class _Run:
         return outcomes
 
     def _create(self, communes, create):
-        """Store the new assessments, then their history (read back for their ids)."""
-        if not create:
-            return
-        self.assessments.insert(create)
-        new = {(row["commune_id"], row["criterion_id"]) for row in create}
-        at = self.assessments.index
-        stored = (
-            Assessment.objects.filter(
-                commune_id__in=communes,
-                year=self.year,
-                criterion_id__in={criterion for _commune, criterion in new},
-            )
-            .order_by()
-            .values_list(*self.assessments.fields)
+        """Store the new assessments with their history."""
+        stored = Assessment.objects.filter(
+            commune_id__in=communes,
+            year=self.year,
+            criterion_id__in={row["criterion_id"] for row in create},
         )
-        rows = [row for row in stored if (row[at["commune_id"]], row[at["criterion_id"]]) in new]
-        self.assessments.history_of(rows, "+")
+        self.assessments.create(create, ("commune_id", "criterion_id"), stored)
 
     def _delete(self, pks):
         """Rare (every indicator result of a criterion cleared): one by one, so that each

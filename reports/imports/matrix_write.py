@@ -25,7 +25,7 @@ from .matrix_indicators import IndicatorChange
 from .plan import CREATE, UPDATE, CellChange
 
 WRITE_CHUNK = 1000  # rows per statement
-CREATE_CHUNK = 5000  # new indicator results per executemany (about 100 communes' worth)
+CREATE_CHUNK = 5000  # new indicator results per statement (about 100 communes' worth)
 EVALUATE_CHUNK = 500  # communes whose criteria are derived at a time
 LISTED = 20  # locked rows named in the refusal
 FAST = True  # indicator results by executemany (communes.bulk_rows); False: the helpers
@@ -133,36 +133,25 @@ class _Results:
                 results, IndicatorResult, batch_size=WRITE_CHUNK, **self.history
             )
             return
-        self.bulk.insert(
-            [
-                {
-                    "commune_id": row.commune_id,
-                    "indicator_id": row.indicator_id,
-                    "year": self.year,
-                    "met": row.new,
-                    "value": row.new_value,
-                    "note": "",
-                    "is_demo": False,  # imported results are real data
-                }
-                for row in rows
-            ]
-        )
-        # The new rows' ids, for their history.
-        pairs = {(row.commune_id, row.indicator_id) for row in rows}
+        new = [
+            {
+                "commune_id": row.commune_id,
+                "indicator_id": row.indicator_id,
+                "year": self.year,
+                "met": row.new,
+                "value": row.new_value,
+                "note": "",
+                "is_demo": False,  # imported results are real data
+            }
+            for row in rows
+        ]
         stored = IndicatorResult.objects.filter(
             year=self.year,
-            commune_id__in={commune for commune, _indicator in pairs},
-            indicator_id__in={indicator for _commune, indicator in pairs},
-        ).values_list(*self.bulk.fields)
-        commune, indicator = self.bulk.index["commune_id"], self.bulk.index["indicator_id"]
-        new = [
-            found
-            for found in stored.order_by().iterator(chunk_size=CREATE_CHUNK)
-            if (found[commune], found[indicator]) in pairs
-        ]
-        if len(new) != len(rows):
+            commune_id__in={row.commune_id for row in rows},
+            indicator_id__in={row.indicator_id for row in rows},
+        )
+        if len(self.bulk.create(new, ("commune_id", "indicator_id"), stored)) != len(rows):
             raise Conflict(_("một kết quả chỉ tiêu vừa được ghi"))
-        self.bulk.history_of(new, "+")
 
     def update(self, rows):
         planned = {row.result: row for row in rows}
