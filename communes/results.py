@@ -17,15 +17,16 @@ the API). It writes in one transaction or not at all:
 """
 
 import datetime
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from core.numbers import read_decimal
 
 from . import evaluation, locks, scores
 from .models import (
@@ -41,7 +42,6 @@ from .validation import ceased_in_year_message, unit_title
 # IndicatorResult.value: 14 digits, 4 of them after the decimal separator.
 MAX_DECIMALS = 4
 MAX_VALUE = Decimal(10) ** 10
-_SPACES = re.compile(r"[\s\u00a0\u202f]+")
 
 
 def field_name(kind, pk, part):
@@ -51,33 +51,23 @@ def field_name(kind, pk, part):
 
 
 def parse_value(raw):
-    """A Decimal from what was typed, Vietnamese first: "80", "80,5", "1.000,5", "80.5",
-    "1,000.5", "-2,5", "80 %"; None for nothing. ValidationError when it is no number."""
+    """A Decimal from what was typed, Vietnamese first (core.numbers): "80", "80,5",
+    "1.000,5", "80.5", "1,000.5", "-2,5", "80 %"; None for nothing. ValidationError when
+    it is no number."""
     if raw is None or isinstance(raw, Decimal):
         number = raw
     elif isinstance(raw, int | float):
         number = Decimal(str(raw))
+    elif not str(raw).strip():
+        return None
     else:
-        text = _SPACES.sub("", str(raw)).removesuffix("%").replace("−", "-")
-        if not text:
-            return None
-        digits = text.removeprefix("-")
-        if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?", digits):  # 1.000 or 1.000,5
-            digits = digits.replace(".", "").replace(",", ".")
-        elif re.fullmatch(r"\d+(,\d+)?", digits):  # 80 or 80,5
-            digits = digits.replace(",", ".")
-        elif re.fullmatch(r"\d+\.\d+|\d{1,3}(,\d{3})+(\.\d+)?", digits):  # 80.5 or 1,000.5
-            digits = digits.replace(",", "")
-        else:
+        number = read_decimal(raw)
+        if number is None:
             raise ValidationError(
                 _("«%(value)s» không phải là số: hãy ghi ví dụ 80 hoặc 80,5."),
                 code="invalid",
                 params={"value": str(raw).strip()},
             )
-        try:
-            number = Decimal(("-" if text.startswith("-") else "") + digits)
-        except InvalidOperation:
-            raise ValidationError(_("Giá trị không hợp lệ."), code="invalid") from None
     if number is None:
         return None
     if not number.is_finite():

@@ -5,7 +5,7 @@ and the labels that sit above their fields.
 
 import datetime
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,6 +13,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from core.formats import DATE_INPUT_FORMATS
+from core.numbers import read_decimal
 
 MAX_VND = 10**15  # a thousand trillion đồng: anything above is a typing slip
 
@@ -48,26 +49,17 @@ def parse_vnd(text):
 
 
 def parse_quantity(text):
-    """A decimal from "2,5", "2.5", "1.000", "1.000,5" or "1,000.5" (Vietnamese first)."""
-    value = _SPACES.sub("", text)
-    if value.startswith(("-", "−")):
+    """A decimal from "2,5", "2.5", "1.000", "1.000,5" or "1,000.5" (core.numbers)."""
+    if _SPACES.sub("", text).startswith(("-", "−")):
         raise ValidationError(_("Số lượng không được âm."), code="negative")
-    if re.fullmatch(r"\d+(,\d+)?", value):  # 2 or 2,5
-        number = value.replace(",", ".")
-    elif re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?", value):  # 1.000 or 1.000,5
-        number = value.replace(".", "").replace(",", ".")
-    elif re.fullmatch(r"\d+\.\d+|\d{1,3}(,\d{3})+(\.\d+)?", value):  # 2.5 or 1,000.5
-        number = value.replace(",", "")
-    else:
+    quantity = None if "%" in text else read_decimal(text)  # a quantity is no percentage
+    if quantity is None:
         raise ValidationError(
             _("«%(value)s» không phải là số: hãy ghi ví dụ 2,5 hoặc 100."),
             code="invalid",
             params={"value": text.strip()},
         )
-    try:
-        quantity = Decimal(number).normalize()
-    except InvalidOperation:
-        raise ValidationError(_("Số lượng không hợp lệ."), code="invalid") from None
+    quantity = quantity.normalize()
     if -quantity.as_tuple().exponent > 2:
         raise ValidationError(_("Số lượng ghi tối đa 2 chữ số thập phân."), code="decimals")
     if quantity >= 10**10:

@@ -5,9 +5,10 @@ tells the portal's own files apart by their headings.
 """
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from communes import text
+from core.numbers import read_decimal
 
 # The headers of a matrix sheet's unit columns (folded), on the criteria and indicator sheets.
 UNIT_HEADERS = {
@@ -32,7 +33,6 @@ _INDICATOR = re.compile(r"^(?:chi tieu|ct)?\s*(\d{1,2}(?:\.\d{1,2})+[a-z]?)$")
 # After a criterion's name in the 2026 layout: its result follows from its indicators.
 DERIVED = "(tính từ chỉ tiêu)"
 _DERIVED = "tinh tu chi tieu"
-_NUMBER = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _ORDINAL = re.compile(r"^\d{1,5}\.?$")
 # IndicatorResult.value: 14 digits, 4 of them decimals.
 VALUE_PLACES = Decimal("0.0001")
@@ -91,22 +91,15 @@ def met_value(value):
 
 
 def number_value(value):
-    """The Decimal a cell holds (85, 85.5, "85,5", "1.234,5", "90 %"), or None when it is
-    not a number. Rounded to IndicatorResult's 4 decimals."""
+    """The Decimal a cell holds (85, 85.5, "85,5", "1.234,5", "90 %": core.numbers), or None
+    when it is not a number. Rounded to IndicatorResult's 4 decimals."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
         number = Decimal(str(value))
     else:
-        typed = re.sub(r"\s+", "", str(value)).rstrip("%")
-        if "," in typed:
-            # Vietnamese: a comma for decimals, dots between thousands.
-            typed = typed.replace(".", "").replace(",", ".")
-        if not _NUMBER.match(typed):
-            return None
-        try:
-            number = Decimal(typed)
-        except InvalidOperation:
+        number = read_decimal(value)
+        if number is None:
             return None
     if not number.is_finite():
         return None

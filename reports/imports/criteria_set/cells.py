@@ -6,9 +6,11 @@ Text cells arrive trimmed, single-spaced and in NFC (files.clean_value).
 """
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
+
+from core.numbers import read_decimal
 
 from ..names import folded
 
@@ -35,8 +37,6 @@ SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "="}
 _CRITERION = re.compile(r"^(?:tieu chi|tc)?\s*(\d{1,2})(?:\s|$)")
 _CODE = re.compile(r"^(\d{1,2})(?:\.(\d{1,2}[a-z]?)){1,2}$")
 _CODE_PREFIX = re.compile(r"^(?:chỉ tiêu|chi tieu|ct)\s*", re.IGNORECASE)
-_NUMBER = re.compile(r"^[+-]?\d[\d.,]*$")
-_THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+$")
 _NUMBERING = re.compile(r"^\(?\d{1,2}\)?$")
 
 
@@ -128,22 +128,10 @@ def target(value):
 
 
 def _text_number(typed):
-    text = re.sub(r"\s+", "", typed).rstrip("%")
-    if not _NUMBER.match(text):
+    number = read_decimal(typed)
+    if number is None:
         raise not_a_number(typed)
-    if "," in text:
-        # Vietnamese: dots between thousands, a comma before the decimals.
-        if text.count(",") > 1 or ("." in text and text.index(".") > text.index(",")):
-            raise not_a_number(typed)
-        text = text.replace(".", "").replace(",", ".")
-    elif _THOUSANDS_DOT.match(text):
-        text = text.replace(".", "")
-    elif text.count(".") > 1:
-        raise not_a_number(typed)
-    try:
-        return Decimal(text)
-    except InvalidOperation as error:
-        raise not_a_number(typed) from error
+    return number
 
 
 def not_a_number(value):
