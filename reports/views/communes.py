@@ -16,6 +16,7 @@ from communes.models import Assessment, Commune, Map
 from core.listing import FilteredTableView
 
 from .. import dossier_results, queries
+from ..dossier import commune_dossier, dossier_commune_queryset
 from ..filters import CommuneFilter
 from ..tables import CommuneTable, CurrentMapCommuneTable
 from ..year_set import year_set
@@ -114,13 +115,13 @@ class CommuneDetailView(LoginRequiredMixin, DetailView):
 
     def get_queryset(self):
         # A leader opening another commune's dossier: 404, as if it did not exist.
-        return access.communes_visible_to(self.request.user, queries.dossier_commune_queryset())
+        return access.communes_visible_to(self.request.user, dossier_commune_queryset())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         commune = self.object
-        dossier = queries.commune_dossier(commune)
+        dossier = commune_dossier(commune)
         if not access.is_office(user):
             # The timeline shows only the visits the user may open (drafts stay with their
             # group), the old units' visits rolled up here included.

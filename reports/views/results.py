@@ -19,7 +19,7 @@ from assignments import access
 from communes import results
 from communes.models import Period
 
-from .. import queries
+from .. import dossier
 from ..dossier_results import result_years
 from ..results_form import ResultsForm
 
@@ -27,7 +27,7 @@ from ..results_form import ResultsForm
 @login_required
 @require_http_methods(["GET", "POST"])
 def commune_results(request, pk, year):
-    visible = access.communes_visible_to(request.user, queries.dossier_commune_queryset())
+    visible = access.communes_visible_to(request.user, dossier.dossier_commune_queryset())
     commune = get_object_or_404(visible, pk=pk)
     current = results.sheet(commune, year)
     if current is None:
