@@ -1,7 +1,17 @@
 from django.urls import path
 
 from . import exporters
-from .views import communes, criteria_sets, dashboard, exports, groups, imports, results, reviews
+from .views import (
+    communes,
+    criteria_sets,
+    dashboard,
+    exports,
+    groups,
+    import_templates,
+    imports,
+    results,
+    reviews,
+)
 
 app_name = "reports"
 # A commune's results of one year (its page, the steps of its review).
@@ -51,5 +61,7 @@ urlpatterns = [
     path("nhap-excel/nhom-xa/", imports.import_groups, name="import_groups"),
     path("nhap-excel/bo-tieu-chi/", imports.import_criteria_set, name="import_criteria_set"),
     path("nhap-excel/<int:pk>/", imports.import_preview, name="import_preview"),
-    path("nhap-excel/mau/<slug:kind>.xlsx", imports.import_template, name="import_template"),
+    path(
+        "nhap-excel/mau/<slug:kind>.xlsx", import_templates.import_template, name="import_template"
+    ),
 ]

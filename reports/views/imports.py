@@ -13,21 +13,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assignments import access
-from communes import grouping
 from communes.models import CriteriaSet, Map
 from core import security_log
-from core.excel import download
 
-from ..imports import blank, criteria_set, picks, scope, service, terms
+from ..imports import picks, service, terms
 from ..imports.criteria_set.forms import CriteriaSetUploadForm
 from ..imports.files import ImportFileError
 from ..imports.forms import AnnexUploadForm, GroupsUploadForm, MatrixUploadForm, programme_years
@@ -348,18 +346,11 @@ def _act(request, batch):
     return redirect("reports:import_preview", pk=batch.pk), None
 
 
-def _old_province(value):
-    """The old province ``?province=`` names (its id), or 404."""
-    if not value.isdecimal() or len(value) > 9:
-        raise Http404
-    return get_object_or_404(scope.old_provinces_queryset(), pk=int(value))
-
-
 def _template_links(kind):
     """(label, url) of the blank templates an upload page offers."""
     url = reverse("reports:import_template", args=[kind])
     if kind == "bo-tieu-chi":
-        return [(_("Mẫu: %(set)s") % {"set": s}, f"{url}?set={s.pk}") for s in _template_sets()]
+        return [(_("Mẫu: %(set)s") % {"set": s}, f"{url}?set={s.pk}") for s in template_sets()]
     if kind == "nhom-xa":
         return [(_("Tải mẫu nhóm xã (danh sách xã của giai đoạn hiện nay)"), url)]
     if kind != "phu-luc":
@@ -370,55 +361,7 @@ def _template_links(kind):
     ]
 
 
-@require_GET
-@office_only
-@security_log.logs_export
-def import_template(request, kind):
-    # The importers read Vietnamese headers and names: a template downloaded from the
-    # English interface must go back in as it came out.
-    with translation.override("vi"):
-        return _template(request, kind)
-
-
-def _template(request, kind):
-    today = timezone.localdate()
-    if kind == "phu-luc":
-        chosen = Map.parse(request.GET.get("map"), today)
-        province = None
-        if chosen == Map.OLD and request.GET.get("province"):
-            province = _old_province(request.GET["province"])
-        workbook = blank.annex_template(today, chosen, province)
-        suffix = "" if chosen == Map.CURRENT else "-truoc-01-07-2025"
-        return download.workbook_response(workbook, f"mau-phu-luc-phan-cong{suffix}.xlsx")
-    if kind == "tieu-chi":
-        years = programme_years()
-        try:
-            year = int(request.GET.get("year") or (years[0] if years else today.year))
-        except ValueError:
-            raise Http404 from None
-        if year not in years:
-            raise Http404
-        workbook = blank.matrix_template(year, today)
-        return download.workbook_response(workbook, f"mau-tieu-chi-{year}.xlsx")
-    if kind == "bo-tieu-chi":
-        # ?set= one set; without it, the set new results of this year are recorded against.
-        chosen = request.GET.get("set", "")
-        if chosen and (not chosen.isdigit() or len(chosen) > 9):
-            raise Http404
-        found = CriteriaSet.objects.for_year(today.year) if not chosen else None
-        found = found or get_object_or_404(_template_sets(), pk=int(chosen or 0))
-        workbook = criteria_set.template(found, today)
-        return download.workbook_response(workbook, criteria_set.template_filename(found))
-    if kind == "nhom-xa":
-        period = grouping.grouped_period(request.GET.get("giai-doan"), today)
-        if period is None:
-            raise Http404
-        workbook = blank.groups_template(period)
-        return download.workbook_response(workbook, f"mau-nhom-xa-{period.code}.xlsx")
-    raise Http404
-
-
-def _template_sets():
+def template_sets():
     """The criteria sets a template is offered for."""
     return CriteriaSet.objects.select_related("period").order_by(
         "-first_year", "is_provincial", "level", "-version"
