@@ -16,6 +16,7 @@ from .views import (
 app_name = "reports"
 # A commune's results of one year (its page, the steps of its review).
 YEAR = "xa/<int:pk>/ket-qua/<int:year>/"
+REVIEW_STEPS = {"submit": "gui", "approve": "duyet", "return": "tra-lai", "reopen": "mo-lai"}
 
 
 def _report_urls(exporter):
@@ -35,10 +36,12 @@ urlpatterns = [
     path("xa/<int:pk>/", communes.CommuneDetailView.as_view(), name="commune_detail"),
     path(YEAR, results.commune_results, name="commune_results"),
     # The review of a commune's yearly results (communes.reviews): submit, approve, return, reopen.
-    path(f"{YEAR}gui/", reviews.commune_year_submit, name="commune_year_submit"),
-    path(f"{YEAR}duyet/", reviews.commune_year_approve, name="commune_year_approve"),
-    path(f"{YEAR}tra-lai/", reviews.commune_year_return, name="commune_year_return"),
-    path(f"{YEAR}mo-lai/", reviews.commune_year_reopen, name="commune_year_reopen"),
+    *(
+        path(
+            f"{YEAR}{slug}/", reviews.commune_year_step, {"step": step}, name=f"commune_year_{step}"
+        )
+        for step, slug in REVIEW_STEPS.items()
+    ),
     path("duyet-ket-qua/", reviews.review_list, name="review_list"),
     # Commune groups of a period (communes.grouping): the list, bulk and one by one.
     path("nhom-xa/", groups.GroupListView.as_view(), name="groups"),

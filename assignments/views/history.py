@@ -4,13 +4,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core import formats
+from core import formats, redirects
 
 from .. import access
 from ..history.diff import load, object_label
@@ -109,10 +108,4 @@ def restore(request, model, pk, history_id):
             )
             % {"date": formats.moment(record.history_date)},
         )
-    next_url = request.POST.get("next", "")
-    # Only a path of this site: redirect() would take anything else for a view name.
-    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = reverse("assignments:history", args=[tracked.slug, pk])
-    return redirect(next_url)
+    return redirects.back(request, reverse("assignments:history", args=[tracked.slug, pk]))

@@ -9,10 +9,9 @@ templates/reports/_commune_year_review.html ({% commune_year_review %}).
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_POST
 from assignments import access
 from communes import reviews
 from communes.models import Commune, CommuneYear, Period, YearClosing
-from core import formats
+from core import formats, redirects
 
 from ..review_list import review_rows
 
@@ -39,53 +38,23 @@ def results_url(commune_id, year):
     return reverse("reports:commune_results", args=[commune_id, year])
 
 
-def _back(request, commune, year):
-    """Where a step returns to: the page the panel was on (a path of this site)."""
-    next_url = request.POST.get("next", "")
-    if next_url.startswith("/") and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(next_url)
-    return redirect(results_url(commune.pk, year))
-
-
-def _step(request, pk, year, name):
+@require_POST
+@login_required
+def commune_year_step(request, pk, year, step):
+    """One step of a commune-year's review (communes.reviews.STEPS: submit, approve, return,
+    reopen), back to the page the panel was on."""
     # Out of the user's scope: 404 (a leader and another commune); not allowed: 403.
     commune = get_object_or_404(access.communes_visible_to(request.user, Commune.objects), pk=pk)
-    if not reviews.STEPS[name].may(request.user):
+    if not reviews.STEPS[step].may(request.user):
         raise PermissionDenied
     try:
-        reviews.take(name, commune, year, request.user, request.POST.get("reason", ""))
+        reviews.take(step, commune, year, request.user, request.POST.get("reason", ""))
     except reviews.ReviewError as error:
         messages.error(request, str(error))
     else:
         unit = reviews.unit_title(commune)
-        messages.success(request, DONE[name] % {"year": year, "unit": unit})
-    return _back(request, commune, year)
-
-
-@require_POST
-@login_required
-def commune_year_submit(request, pk, year):
-    return _step(request, pk, year, "submit")
-
-
-@require_POST
-@login_required
-def commune_year_approve(request, pk, year):
-    return _step(request, pk, year, "approve")
-
-
-@require_POST
-@login_required
-def commune_year_return(request, pk, year):
-    return _step(request, pk, year, "return")
-
-
-@require_POST
-@login_required
-def commune_year_reopen(request, pk, year):
-    return _step(request, pk, year, "reopen")
+        messages.success(request, DONE[step] % {"year": year, "unit": unit})
+    return redirects.back(request, results_url(commune.pk, year))
 
 
 def _year(request, years):
