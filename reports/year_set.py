@@ -21,8 +21,9 @@ from communes.models import CommuneYear, CriteriaScore, CriteriaSet, Level, Map,
 
 from .imports.scope import year_map
 
-# Levels from the lowest to the highest: a commune counts once, at its highest.
-RANK = {Level.NTM: 1, Level.ADVANCED: 2, Level.MODEL: 3, Level.MODERN: 4}
+# Levels from the lowest to the highest (Level's own order): a commune counts once, at its
+# highest.
+RANK = {level: rank for rank, level in enumerate(Level, start=1)}
 # The levels of a year no period covers (none in the reference data): those of 2021–2025.
 DEFAULT_LEVELS = (Level.NTM, Level.ADVANCED, Level.MODEL)
 APPROVED_PARAM = "da-duyet"  # ?da-duyet=1: approved results only (dashboard, communes list)
