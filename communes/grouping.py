@@ -36,7 +36,6 @@ from .models import (
     Map,
     Period,
 )
-from .reference import REFORM_DAY
 from .validation import ceased_in_year_message, unit_title
 
 BASIS_LENGTH = CommuneGroup._meta.get_field("basis").max_length
@@ -44,7 +43,7 @@ BASIS_LENGTH = CommuneGroup._meta.get_field("basis").max_length
 
 def period_map(period):
     """The map a period's communes are on: today's units for a period after the 2025 reform."""
-    return Map.CURRENT if period.first_year > REFORM_DAY.year else Map.OLD
+    return Map.of_year(period.first_year)
 
 
 def programme_communes(period):

@@ -41,6 +41,12 @@ class Map(models.TextChoices):
         """The map a ``?map=`` value names, else the default (never an error page)."""
         return cls(value) if value in cls.values else cls.default(today)
 
+    @classmethod
+    def of_year(cls, year):
+        """The map a year's results are recorded on: the old xã up to 2025 (the 2021–2025
+        programme's last year is assessed on them), today's units from 2026."""
+        return cls.OLD if year <= REFORM_DAY.year else cls.CURRENT
+
     @property
     def era(self):
         return Era.FROM_2025 if self == Map.CURRENT else Era.PRE_2025

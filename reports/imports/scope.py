@@ -63,5 +63,5 @@ def annex_reference(decision, terms):
 
 
 def year_map(year):
-    """The Map a criteria matrix of `year` lists its communes on."""
-    return Map.OLD if year <= REFORM_DAY.year else Map.CURRENT
+    """The Map a criteria matrix of `year` lists its communes on (Map.of_year)."""
+    return Map.of_year(year)
