@@ -30,7 +30,6 @@ from . import evaluation, locks
 from .models import (
     Commune,
     CommuneGroup,
-    CommuneYear,
     CriteriaSet,
     IndicatorResult,
     Map,
@@ -281,41 +280,26 @@ def _re_evaluate(reports, period):
     for year, criteria_set, commune_id in recorded:
         to_evaluate[(year, criteria_set)].add(commune_id)
     pairs = {(c, year) for (year, _set), communes in to_evaluate.items() for c in communes}
-    held = locks.locked(pairs)
-    approved = _approved(held)
-    closed = locks.closed_years()
+    held = locks.holds(pairs)
     sets = CriteriaSet.objects.in_bulk({criteria_set for _year, criteria_set in to_evaluate})
     for (year, criteria_set), communes in sorted(to_evaluate.items()):
         for commune_id in sorted(communes):
             if (commune_id, year) not in held:
                 if year not in by_id[commune_id].evaluated:
                     by_id[commune_id].evaluated.append(year)
-            elif (commune_id, year) in approved:
+            elif held[(commune_id, year)][0] == locks.APPROVED:
                 by_id[commune_id].skipped.append(
                     _("Năm %(year)s đã duyệt: không đánh giá lại") % {"year": year}
                 )
             else:
                 by_id[commune_id].skipped.append(
                     _("Năm %(year)s đã khóa sổ từ ngày %(day)s: không đánh giá lại")
-                    % {"year": year, "day": format_day(closed.get(year))}
+                    % {"year": year, "day": format_day(held[(commune_id, year)][1])}
                 )
         free = [c for c in communes if (c, year) not in held]
         if free:
             for change in evaluation.evaluate(free, year, sets[criteria_set]):
                 by_id[change.commune_id].changes.append(change)
-
-
-def _approved(pairs):
-    pairs = list(pairs)
-    if not pairs:
-        return set()
-    years = {year for _c, year in pairs}
-    communes = {commune for commune, _y in pairs}
-    return set(
-        CommuneYear.objects.filter(
-            year__in=years, commune_id__in=communes, status=CommuneYear.Status.APPROVED
-        ).values_list("commune_id", "year")
-    )
 
 
 def for_list(period, communes):

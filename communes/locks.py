@@ -45,17 +45,21 @@ def closed_years(today=None):
     return dict(YearClosing.objects.filter(closes_on__lte=today).values_list("year", "closes_on"))
 
 
-def locked(pairs, today=None):
-    """{(commune id, year): reason} for the pairs whose results may not change now."""
+APPROVED, CLOSED = "approved", "closed"
+
+
+def holds(pairs, today=None):
+    """{(commune id, year): (APPROVED or CLOSED, the day the year closed or None)} for the
+    pairs whose results may not change now (an approved commune-year is said approved,
+    even in a closed year)."""
     pairs = {(c, y) for c, y in pairs if c is not None and y is not None}
     if not pairs:
         return {}
     closed = closed_years(today)
-    reasons = {}
+    found = {}
     by_year = defaultdict(set)
     for commune_id, year in pairs:
         by_year[year].add(commune_id)
-    names = {}
     for year, communes in by_year.items():
         for group in chunks(sorted(communes), CHUNK):
             approved = (
@@ -66,22 +70,29 @@ def locked(pairs, today=None):
                 .values_list("commune_id", flat=True)
             )
             for commune_id in approved:
-                reasons[(commune_id, year)] = "approved"
+                found[(commune_id, year)] = (APPROVED, closed.get(year))
             if year in closed:
                 for commune_id in group:
-                    reasons.setdefault((commune_id, year), "closed")
-    for group in chunks(sorted({commune_id for commune_id, _year in reasons}), CHUNK):
+                    found.setdefault((commune_id, year), (CLOSED, closed[year]))
+    return found
+
+
+def locked(pairs, today=None):
+    """{(commune id, year): reason} for the pairs whose results may not change now."""
+    found = holds(pairs, today)
+    names = {}
+    for group in chunks(sorted({commune_id for commune_id, _year in found}), CHUNK):
         names.update((c.pk, c) for c in Commune.objects.filter(pk__in=group))
     return {
-        pair: message(names.get(pair[0]), pair[1], why, closed.get(pair[1]))
-        for pair, why in reasons.items()
+        pair: message(names.get(pair[0]), pair[1], why, closed_on)
+        for pair, (why, closed_on) in found.items()
     }
 
 
 def message(commune, year, why, closed_on=None):
     """The sentence a refused write shows."""
     unit = f"{commune.get_kind_display()} {commune.name}" if commune else _("xã")
-    if why == "approved":
+    if why == APPROVED:
         return _(
             "Kết quả năm %(year)s của %(unit)s đã được duyệt nên không sửa được; người có "
             "quyền duyệt có thể mở lại kèm lý do."

@@ -180,9 +180,9 @@ class Panels:
         approval first, then the year's closing), from the rows read once."""
         commune_year = self.commune_years.get(year)
         if commune_year is not None and commune_year.is_approved:
-            return locks.message(self.commune, year, "approved")
+            return locks.message(self.commune, year, locks.APPROVED)
         if year in self.closed:
-            return locks.message(self.commune, year, "closed", self.closed[year])
+            return locks.message(self.commune, year, locks.CLOSED, self.closed[year])
         return ""
 
     def __call__(self, year):
