@@ -366,3 +366,34 @@ def test_communes_are_evaluated_a_chunk_at_a_time_with_one_outcome(programme, mo
     assert Assessment.history.filter(criterion=programme.roads).count() == 5
     assert IndicatorResult.history.filter(indicator=programme.paved, history_type="~").count() == 3
     assert scores.drift() == (0, 0)
+
+
+@pytest.mark.parametrize(
+    "note", ["", 'nói "đạt", chưa đủ', "dòng 1\ndòng 2", "\\N", "NULL", ",;\t'"]
+)
+def test_bulk_rows_store_every_value_as_given(programme, office_user, note):
+    # On PostgreSQL the rows go in by COPY in CSV: an empty text must stay empty (not NULL),
+    # quotes, commas and new lines must survive, and None must be NULL.
+    from django.utils import timezone
+
+    commune = programme.commune(1)
+    rows = bulk_rows.BulkRows(IndicatorResult, user=office_user, reason="Nhập", date=timezone.now())
+    given = [
+        {"commune_id": commune.pk, "indicator_id": programme.paved.pk, "year": YEAR,
+         "met": True, "value": Decimal("87.5"), "note": note},
+        {"commune_id": commune.pk, "indicator_id": programme.lit.pk, "year": YEAR,
+         "met": False, "value": None, "note": note},
+    ]  # fmt: skip
+
+    rows.create(given, ("commune_id", "indicator_id"), IndicatorResult.objects.filter(year=YEAR))
+
+    stored = IndicatorResult.objects.filter(commune=commune).order_by("indicator__code")
+    assert [(r.met, r.value, r.note) for r in stored] == [
+        (True, Decimal("87.5"), note),
+        (False, None, note),
+    ]
+    history = IndicatorResult.history.filter(commune=commune).order_by("indicator__code")
+    assert [(h.history_type, h.value, h.note, h.history_user_id) for h in history] == [
+        ("+", Decimal("87.5"), note, office_user.pk),
+        ("+", None, note, office_user.pk),
+    ]
