@@ -1,6 +1,8 @@
 """The upload forms of the import pages."""
 
 from django import forms
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assignments.forms.succession import date_field
@@ -14,11 +16,16 @@ from .files import MAX_FILE_BYTES
 XLSX = ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _size_help():
+    return gettext("Tối đa %(size)s MB. Chưa có gì được ghi cho đến khi bạn xác nhận.") % {
+        "size": MAX_FILE_BYTES // 1024 // 1024
+    }
+
+
 def _file_field():
     return forms.FileField(
         label=_("Tệp Excel (.xlsx)"),
-        help_text=_("Tối đa %(size)s MB. Chưa có gì được ghi cho đến khi bạn xác nhận.")
-        % {"size": MAX_FILE_BYTES // 1024 // 1024},
+        help_text=lazy(_size_help, str)(),  # in the language of the request, not of start-up
         widget=forms.ClearableFileInput(attrs={"accept": XLSX}),
     )
 

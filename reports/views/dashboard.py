@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from assignments.filters import list_map
@@ -27,10 +27,10 @@ from ..year_set import APPROVED_PARAM
 from .dashboard_charts import approved_params, charts, link, place_params
 
 LEVEL_CARDS = {
-    Level.NTM: _lazy("xã đạt chuẩn nông thôn mới"),
-    Level.ADVANCED: _lazy("xã đạt chuẩn nông thôn mới nâng cao"),
-    Level.MODEL: _lazy("xã đạt chuẩn nông thôn mới kiểu mẫu"),
-    Level.MODERN: _lazy("xã đạt chuẩn nông thôn mới hiện đại (thí điểm)"),
+    Level.NTM: gettext_lazy("xã đạt chuẩn nông thôn mới"),
+    Level.ADVANCED: gettext_lazy("xã đạt chuẩn nông thôn mới nâng cao"),
+    Level.MODEL: gettext_lazy("xã đạt chuẩn nông thôn mới kiểu mẫu"),
+    Level.MODERN: gettext_lazy("xã đạt chuẩn nông thôn mới hiện đại (thí điểm)"),
 }
 
 

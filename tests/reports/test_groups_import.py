@@ -214,3 +214,15 @@ def test_a_template_downloaded_in_english_goes_back_in_as_it_came_out(
     assert not any("Commune" in str(cell) for row in rows for cell in row if cell)
     with translation.override("vi"), pytest.raises(ImportFileError, match="không có dòng nào"):
         preview(response.content, office_user)
+
+
+def test_the_upload_page_speaks_the_language_of_the_request(office_client):
+    # The file field's help is worded per request: it was once worded when the module loaded.
+    office_client.cookies["django_language"] = "en"
+    english = office_client.get(reverse("reports:import_groups")).content.decode()
+    office_client.cookies["django_language"] = "vi"
+    vietnamese = office_client.get(reverse("reports:import_groups")).content.decode()
+
+    assert "Nothing is saved until you confirm." in english
+    assert "Chưa có gì được ghi cho đến khi bạn xác nhận." not in english
+    assert "Chưa có gì được ghi cho đến khi bạn xác nhận." in vietnamese
