@@ -14,6 +14,8 @@ whole, as a :class:`Grid` per sheet.
 
 import contextlib
 import io
+import math
+import os
 import re
 import unicodedata
 import zipfile
@@ -24,6 +26,7 @@ from typing import NamedTuple
 import openpyxl
 from defusedxml import DefusedXmlException
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from openpyxl.utils.cell import range_boundaries
 
@@ -58,8 +61,8 @@ def check_defusedxml():
 
 
 def read_limited(file, limit=MAX_FILE_BYTES):
-    """The file's bytes, refusing more than `limit` without reading them all."""
-    size = getattr(file, "size", None)
+    """The file's bytes, refusing more than `limit` without keeping them all."""
+    size = _declared_size(file)
     if size is not None and size > limit:
         raise too_large(size)
     chunks, total = [], 0
@@ -67,15 +70,32 @@ def read_limited(file, limit=MAX_FILE_BYTES):
     for chunk in read:
         total += len(chunk)
         if total > limit:
-            raise too_large(total)
+            # The true size, not the point where reading stopped ("10.1 MB" for 20 MB).
+            raise too_large(total + sum(len(rest) for rest in read))
         chunks.append(chunk)
     return b"".join(chunks)
 
 
+def _declared_size(file):
+    """The size an upload declares, or a disk file's (manage.py import_excel), else None."""
+    size = getattr(file, "size", None)
+    if size is not None:
+        return size
+    try:
+        return os.fstat(file.fileno()).st_size
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return None
+
+
 def too_large(size):
+    # Rounded up: a file just over the limit must not read as the limit itself.
+    tenths = math.ceil(size * 10 / 1024 / 1024)
     return ImportFileError(
         _("Tệp quá lớn (%(size)s MB); chỉ nhận tệp Excel đến %(limit)s MB.")
-        % {"size": f"{size / 1024 / 1024:.1f}", "limit": MAX_FILE_BYTES // 1024 // 1024}
+        % {
+            "size": number_format(tenths / 10, decimal_pos=1),
+            "limit": MAX_FILE_BYTES // 1024 // 1024,
+        }
     )
 
 

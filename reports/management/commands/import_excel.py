@@ -32,6 +32,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from assignments import access
 from assignments.models import Decision
 from assignments.services.errors import out_of_range_message
 from communes import grouping
@@ -114,7 +115,9 @@ class Command(BaseCommand):
             help="mã giai đoạn, ví dụ 2026-2030 (groups; mặc định: giai đoạn hiện nay)",
         )
         parser.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
-        parser.add_argument("--user", help="tên đăng nhập ghi vào lịch sử thay đổi")
+        parser.add_argument(
+            "--user", help="tài khoản của văn phòng ghi vào lịch sử thay đổi (tên đăng nhập)"
+        )
 
     def handle(self, *args, kind, file, dry_run, user, choose, **options):
         for name, (option, owner) in TARGET_OPTIONS.items():
@@ -186,6 +189,14 @@ class Command(BaseCommand):
             return found[0]
         if year is None:
             raise CommandError("Nhập bảng tiêu chí cần --year YYYY.")
+        years = Period.objects.years()
+        if year not in years:
+            # Not stored as it is: a year no period holds is no table's, and a huge one
+            # overflowed the batch's year column (OverflowError on SQLite).
+            span = f"{years[0]}–{years[-1]}" if years else "chưa có giai đoạn nào"
+            raise CommandError(
+                f"--year: năm {year} không thuộc giai đoạn chương trình nào (các năm: {span})."
+            )
         return year
 
     @staticmethod
@@ -255,9 +266,17 @@ class Command(BaseCommand):
             raise CommandError(f"{error} Không ghi gì.") from error
 
     def _user(self, username):
+        """The importer named by --user: an active account of the office, as the pages ask."""
         if not username:
             return None
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"Không có tài khoản {username}.")
+        if not user.is_active:
+            raise CommandError(f"Tài khoản {username} đã bị khoá; không nhập thay được.")
+        if not access.is_office(user):
+            raise CommandError(
+                f"Tài khoản {username} không thuộc Văn phòng điều phối NTM; chỉ văn phòng "
+                "được nhập Excel."
+            )
         return user
