@@ -129,6 +129,13 @@ def may_see_contacts(user, assignment):
     )
 
 
+def may_read_workflow_comments(user, visit):
+    """The comments exchanged on a visit's steps (the office's reasons for returning it,
+    the group's answer) are between the group, the commune's leader and the office;
+    everyone else who may see the visit sees the steps without them."""
+    return any(is_party(user, visit, party) for party in Party)
+
+
 # --- what a user may change ------------------------------------------------------
 
 

@@ -74,6 +74,10 @@ class VisitDetailView(LoginRequiredMixin, DetailView):
             support_total=sum(s.amount_vnd for s in supports),
             today=timezone.localdate(),
             # The workflow steps the user may take now ("edit", "submit", "answer", …).
-            may={**access.steps_for(user, visit), "restore": access.may_restore_history(user)},
+            may={
+                **access.steps_for(user, visit),
+                "restore": access.may_restore_history(user),
+                "read_comments": access.may_read_workflow_comments(user, visit),
+            },
             **kwargs,
         )
