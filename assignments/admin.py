@@ -180,7 +180,9 @@ class FieldVisitAdmin(HistorySearchAdmin):
     ]
     autocomplete_fields = ["assignment", "participants"]
     date_hierarchy = "visited_on"
-    readonly_fields = ["created_by", "created_at", "updated_at"]
+    # The status moves only through the workflow (transitions.STEPS: submit, confirm,
+    # return, answer, each with its event); the last editor is whoever saves.
+    readonly_fields = ["status", "created_by", "created_at", "updated_by", "updated_at"]
     inlines = [SupportInline, RecommendationInline, AttachmentInline]
 
     @admin.display(description=_("xã"), ordering="assignment__commune__sort_name")
@@ -194,6 +196,7 @@ class FieldVisitAdmin(HistorySearchAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
 
