@@ -2,10 +2,14 @@
 
 Every check runs before openpyxl sees the bytes: the size, the content type (by
 its first bytes, never by the file name), an encrypted workbook (an OLE
-container, not a ZIP), and the ZIP directory's declared sizes and entry count
-(a zip bomb is refused before anything is decompressed). openpyxl parses the
-XML through defusedxml, which refuses entity declarations (billion laughs,
-external entities); :func:`check_defusedxml` makes sure it really does.
+container, not a ZIP), the ZIP directory's declared sizes and entry count (a zip
+bomb is refused before anything is decompressed), a DTD in any part (read
+through defusedxml up to each part's root element: entities, the billion laughs
+and external ones, can be declared nowhere else), and links to other workbooks
+(their own sentence). openpyxl then parses sheets and shared strings through
+defusedxml (:func:`check_defusedxml` makes sure it does), and the other parts
+(workbook.xml, rels, docProps, styles) through lxml or the standard library,
+which the DTD check has already made safe; it never reads external-link parts.
 
 :class:`Workbook` streams a sheet row by row (the criteria matrix, up to a
 whole country's communes); :func:`load_grids` keeps small files (the annex)
@@ -22,9 +26,12 @@ import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
+from xml.etree.ElementTree import ParseError
 
 import openpyxl
 from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import DefusedXMLParser
+from defusedxml.ElementTree import fromstring as defused_fromstring
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -132,6 +139,73 @@ def check_container(data):
     names = {entry.filename for entry in entries}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise not_xlsx()
+    with archive:
+        for entry in entries:
+            _check_prolog(archive, entry)
+        _check_external_links(archive, names)
+
+
+class _RootReached(Exception):
+    """The part's root element began: its prolog, where a DTD would stand, is behind."""
+
+
+class _PrologOnly:
+    """An XMLParser target that stops the parse at the root element."""
+
+    def start(self, tag, attrib):
+        raise _RootReached
+
+    def close(self):
+        return None
+
+
+def _check_prolog(archive, entry):
+    """Refuse a part that declares a DTD, read through defusedxml up to its root element.
+
+    Entities (billion laughs, external entities) can only be declared in a DTD, and a
+    DTD only in the prolog, so this covers every part openpyxl parses, whichever parser
+    it uses for it: its sheets and shared strings go through defusedxml, but
+    workbook.xml, the rels, docProps and styles through lxml or the standard library.
+    Only the prolog is read, so a big sheet costs nothing more.
+    """
+    parser = DefusedXMLParser(target=_PrologOnly(), forbid_dtd=True)
+    with archive.open(entry) as stream:
+        for chunk in iter(lambda: stream.read(64 * 1024), b""):
+            try:
+                parser.feed(chunk)
+            except _RootReached:
+                return
+            except DefusedXmlException as error:
+                raise unsafe_xml() from error
+            except ParseError as error:
+                # Media (images, printer settings) are not XML; an XML part that is not
+                # well-formed is a damaged file.
+                if entry.filename.endswith((".xml", ".rels")):
+                    raise not_xlsx() from error
+                return
+
+
+_EXTERNAL_LINK = "/relationships/externalLink"
+
+
+def _check_external_links(archive, names):
+    """Refuse a workbook whose formulas read another file: its values are that file's."""
+    linked = any(name.startswith("xl/externalLinks/") for name in names)
+    if not linked and "xl/_rels/workbook.xml.rels" in names:
+        rels = defused_fromstring(archive.read("xl/_rels/workbook.xml.rels"), forbid_dtd=True)
+        linked = any(rel.get("Type", "").endswith(_EXTERNAL_LINK) for rel in rels)
+    if linked:
+        raise ImportFileError(
+            _(
+                "Tệp có liên kết đến tệp Excel khác (công thức lấy số liệu từ tệp khác) nên "
+                "không được nhập. Trong Excel, chọn Dữ liệu → Sửa liên kết → Ngắt liên kết, "
+                "lưu lại rồi tải lên."
+            )
+        )
+
+
+def unsafe_xml():
+    return ImportFileError(_("Tệp chứa khai báo XML không an toàn (entity) nên không được mở."))
 
 
 def not_xlsx():
@@ -282,9 +356,7 @@ def _readable():
         raise
     except Exception as error:
         if _caused_by(error, DefusedXmlException):
-            raise ImportFileError(
-                _("Tệp chứa khai báo XML không an toàn (entity) nên không được mở.")
-            ) from error
+            raise unsafe_xml() from error
         raise ImportFileError(
             _("Không đọc được tệp Excel (tệp hỏng hoặc không đúng định dạng): %(error)s")
             % {"error": str(error)[:200] or error.__class__.__name__}
