@@ -152,7 +152,12 @@ class CurrentMapCommuneTable(CommuneTable):
         order_by=("sort_name", "code"),
     )
     district = None
-    old_districts = tables.Column(verbose_name=_("Huyện cũ"), accessor="pk", orderable=False)
+    old_districts = tables.Column(
+        verbose_name=_("Huyện cũ"),
+        accessor="pk",
+        orderable=False,
+        attrs={"td": {"class": "wrap"}},  # "Bảo Thắng, Thành phố Lào Cai" may wrap (1366 px)
+    )
     # The highest level of the unit or of an old xã merged into it: not the unit's own
     # recognition (a merged unit is assessed again), so the heading says whose it is.
     ntm_level = tables.Column(
