@@ -113,7 +113,7 @@ def _list_cells(year, _map):
 
 def _visit_sheets(_year, map):
     """The visit log's cells as (sheet 0–2, row of plain values), from the export's query."""
-    from itertools import groupby
+    from itertools import chain, groupby
     from operator import itemgetter
 
     from django.utils import timezone
@@ -130,32 +130,42 @@ def _visit_sheets(_year, map):
         yield from _title_rows(sheet, title, [maps.heading(map).upper(), scope, log.COUNTING_NOTE])
         yield sheet, [*headings[:2], *log.PLACE_HEADINGS[map], *headings[4:]]
     counts = [0, 0, 0]
-    grand = 0
-    entries_of = log.log_entries(FieldVisit.objects.all(), map)
-    for (_key, group), entries in groupby(entries_of, itemgetter(0)):
+    for index, (heading, subtotal, total, part_of) in enumerate(log.PARTS):
+        entries_of = log.log_entries(part_of(FieldVisit.objects.all()), map)
+        first = next(entries_of, None)
+        if first is None and index > 0:
+            continue
+        entries_of = chain([first] if first else [], entries_of)
         for sheet, width in enumerate(widths):
-            yield sheet, [group, *[""] * (width - 1)]
-        visits = support = 0
-        for _group, visit, supports, recommendations in entries:
-            counts[0] += 1
-            visits += 1
-            amount = sum(s.amount_vnd for s in supports)
-            support += amount
-            notes = "\n".join(log.recommendation_summary(r) for r in recommendations)
-            summaries = ["\n".join(log.support_summary(s) for s in supports), amount, notes]
-            yield 0, _blank([counts[0], *visit, *summaries])
-            for item in supports:
-                counts[1] += 1
-                yield 1, _blank([counts[1], *visit[:4], visit.status, *item])
-            for item in recommendations:
-                counts[2] += 1
-                yield 2, _blank([counts[2], *visit[:4], *item])
-        yield 0, ["", "", f"Cộng {group} ({visits} chuyến)", *[""] * 8, support, ""]
-        yield 1, ["", "", f"Cộng {group}", *[""] * 7, support]
-        grand += support
-    yield 0, ["", "", f"Tổng cộng ({counts[0]} chuyến)", *[""] * 8, grand, ""]
+            yield sheet, [heading, *[""] * (width - 1)]
+        part_visits = part_support = 0
+        for (_key, group), entries in groupby(entries_of, itemgetter(0)):
+            for sheet, width in enumerate(widths):
+                yield sheet, [group, *[""] * (width - 1)]
+            visits = support = 0
+            for _group, visit, supports, recommendations in entries:
+                counts[0] += 1
+                visits += 1
+                amount = sum(s.amount_vnd for s in supports)
+                support += amount
+                notes = "\n".join(log.recommendation_summary(r) for r in recommendations)
+                summaries = ["\n".join(log.support_summary(s) for s in supports), amount, notes]
+                yield 0, _blank([counts[0], *visit, *summaries])
+                for item in supports:
+                    counts[1] += 1
+                    yield 1, _blank([counts[1], *visit[:4], visit.status, *item])
+                for item in recommendations:
+                    counts[2] += 1
+                    yield 2, _blank([counts[2], *visit[:4], *item])
+            label = subtotal.format(group=group, n=visits)
+            yield 0, ["", "", label, *[""] * 8, support, ""]
+            yield 1, ["", "", label, *[""] * 7, support]
+            part_visits += visits
+            part_support += support
+        label = total.format(n=part_visits)
+        yield 0, ["", "", label, *[""] * 8, part_support, ""]
+        yield 1, ["", "", label, *[""] * 7, part_support]
     yield from _signature_rows(0, widths[0])
-    yield 1, ["", "", "Tổng cộng", *[""] * 7, grand]
 
 
 def _bare_openpyxl(names, rows):

@@ -155,7 +155,8 @@ class VisitLogExporter(Exporter):
     description = _(
         "Các chuyến công tác theo bộ lọc, kèm các khoản hỗ trợ và kiến nghị "
         "(mỗi loại một trang tính), cộng theo xã, phường hiện nay hoặc theo huyện "
-        "(địa giới trước 01/07/2025)."
+        "(địa giới trước 01/07/2025). Tổng cộng chỉ tính các chuyến đã xác nhận; các "
+        "chuyến chưa xác nhận liệt kê ở phần riêng, cộng riêng."
     )
 
     def get_form(self, data=None):

@@ -34,6 +34,11 @@ class FieldVisitQuerySet(models.QuerySet):
         waiting for confirmation and returned ones are listed but not counted."""
         return self.filter(status=FieldVisit.Status.CONFIRMED)
 
+    def uncounted(self):
+        """The visits counted() leaves out: drafts, waiting for confirmation, returned. A
+        report that lists them marks them and totals them apart (reports/excel/visits.py)."""
+        return self.exclude(status=FieldVisit.Status.CONFIRMED)
+
     def for_list(self):
         """The visits list: newest first, with counts and totals of what each visit brought."""
         supports = Support.objects.filter(visit=OuterRef("pk"))

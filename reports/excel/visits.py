@@ -11,12 +11,15 @@ current unit on the current map (reports/excel/maps.py), the title saying which:
 * "Hỗ trợ": one row per support item, with its visit's date and commune;
 * "Kiến nghị": one row per recommendation, with its visit's date and commune.
 
-The log lists what the visits list lists (the same filters, the same scope);
-a visit's status is shown because official figures count confirmed visits only.
+The log lists what the visits list lists (the same filters, the same scope), in
+two parts on each sheet: I, the confirmed visits, whose subtotals and "Tổng cộng"
+are the official figures (the dashboard's, the lists', the periodic report's);
+II, the visits not confirmed yet (drafts, submitted, returned), listed with their
+status and totalled apart, never in an official total.
 """
 
 from collections import defaultdict
-from itertools import groupby
+from itertools import chain, groupby
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -31,7 +34,26 @@ from core.templatetags.ntm_format import number
 
 from . import maps
 
-COUNTING_NOTE = "Số liệu chính thức chỉ tính các chuyến công tác đã xác nhận (cột Trạng thái)."
+COUNTING_NOTE = (
+    "Số liệu chính thức (phần I, các dòng Cộng và Tổng cộng) chỉ tính các chuyến công tác đã "
+    "xác nhận; phần II liệt kê các chuyến chưa xác nhận (nháp, đã gửi, trả lại), cộng riêng."
+)
+# The log's two parts: (heading, label of a subtotal, label of the part's total, the part's
+# visits among those of the log).
+PARTS = (
+    (
+        "I. CHUYẾN CÔNG TÁC ĐÃ XÁC NHẬN (TÍNH VÀO SỐ LIỆU CHÍNH THỨC)",
+        "Cộng {group} ({n} chuyến)",
+        "Tổng cộng ({n} chuyến đã xác nhận)",
+        lambda visits: visits.counted(),
+    ),
+    (
+        "II. CHUYẾN CÔNG TÁC CHƯA XÁC NHẬN (KHÔNG TÍNH VÀO SỐ LIỆU CHÍNH THỨC)",
+        "Cộng chưa xác nhận – {group} ({n} chuyến)",
+        "Cộng chưa xác nhận ({n} chuyến, không tính vào tổng cộng)",
+        lambda visits: visits.uncounted(),
+    ),
+)
 CHUNK = 1000  # visits read at a time: the whole country is streamed, never held in memory
 LOG_ORDER = {
     Map.OLD: (
@@ -240,46 +262,64 @@ def visits_workbook(visits, *, filters, today, map=Map.OLD):
     applied.
 
     The three sheets are written side by side as the visits stream by, a
-    group at a time (a group row, its rows, its totals), so that the whole
-    country's log is read once and never held in memory.
+    part (PARTS: confirmed, then not confirmed) and in it a group at a time (a
+    group row, its rows, its totals), so that the whole country's log is read
+    once and never held in memory. Part I is always written (its total is the
+    official figure, 0 when nothing is confirmed); part II only when the log has
+    visits not confirmed.
     """
     workbook = writer.new_workbook()
     main = _sheet(workbook, VISITS_SHEET, map, filters, today)
     support_sheet = _sheet(workbook, SUPPORTS_SHEET, map, filters, today)
     recommendation_sheet = _sheet(workbook, RECOMMENDATIONS_SHEET, map, filters, today)
+    sheets = (main, support_sheet, recommendation_sheet)
     main_styles, support_styles, recommendation_styles = (
         _styles(main), _styles(support_sheet), _styles(recommendation_sheet)
     )  # fmt: skip
-    visit_count = support_count = recommendation_count = grand_support = 0
-    for (_key, group), entries in groupby(log_entries(visits, map), key=itemgetter(0)):
-        for sheet in (main, support_sheet, recommendation_sheet):
-            sheet.group(group)
-        group_visits = group_support = 0
-        for _group, visit, supports, recommendations in entries:
-            visit_count += 1
-            group_visits += 1
-            amount = sum(support.amount_vnd for support in supports)
-            group_support += amount
-            main.append(
-                [visit_count, *visit, "\n".join(support_summary(s) for s in supports), amount,
-                 "\n".join(recommendation_summary(r) for r in recommendations)],
-                styles=main_styles,
-            )  # fmt: skip
-            head = visit[:4]  # date, the place's two columns, agency
-            for support in supports:
-                support_count += 1
-                support_sheet.append(
-                    [support_count, *head, visit.status, *support], styles=support_styles
-                )
-            for recommendation in recommendations:
-                recommendation_count += 1
-                recommendation_sheet.append(
-                    [recommendation_count, *head, *recommendation], styles=recommendation_styles
-                )
-        _total(main, f"Cộng {group} ({group_visits} chuyến)", 12, group_support)
-        _total(support_sheet, f"Cộng {group}", 11, group_support)
-        grand_support += group_support
-    _total(main, f"Tổng cộng ({visit_count} chuyến)", 12, grand_support)
+    counts = {"visits": 0, "supports": 0, "recommendations": 0}
+    for index, (heading, subtotal, total, part_of) in enumerate(PARTS):
+        entries = log_entries(part_of(visits), map)
+        first = next(entries, None)
+        if first is None and index > 0:
+            continue
+        for sheet in sheets:
+            sheet.group(heading)
+        part_visits = part_support = 0
+        groups = groupby(chain([first] if first else [], entries), key=itemgetter(0))
+        for (_key, group), group_entries in groups:
+            for sheet in sheets:
+                sheet.group(group)
+            group_visits = group_support = 0
+            for _group, visit, supports, recommendations in group_entries:
+                counts["visits"] += 1
+                group_visits += 1
+                amount = sum(support.amount_vnd for support in supports)
+                group_support += amount
+                main.append(
+                    [counts["visits"], *visit,
+                     "\n".join(support_summary(s) for s in supports), amount,
+                     "\n".join(recommendation_summary(r) for r in recommendations)],
+                    styles=main_styles,
+                )  # fmt: skip
+                head = visit[:4]  # date, the place's two columns, agency
+                for support in supports:
+                    counts["supports"] += 1
+                    support_sheet.append(
+                        [counts["supports"], *head, visit.status, *support], styles=support_styles
+                    )
+                for recommendation in recommendations:
+                    counts["recommendations"] += 1
+                    recommendation_sheet.append(
+                        [counts["recommendations"], *head, *recommendation],
+                        styles=recommendation_styles,
+                    )
+            label = subtotal.format(group=group, n=group_visits)
+            _total(main, label, 12, group_support)
+            _total(support_sheet, label, 11, group_support)
+            part_visits += group_visits
+            part_support += group_support
+        label = total.format(n=part_visits)
+        _total(main, label, 12, part_support)
+        _total(support_sheet, label, 11, part_support)
     main.signature(today)
-    _total(support_sheet, "Tổng cộng", 11, grand_support)
     return workbook

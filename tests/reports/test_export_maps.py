@@ -55,11 +55,15 @@ def test_the_visit_log_has_the_same_grand_totals_on_both_maps(office_client):
     for sheet, value in (("Chuyến công tác", 11), ("Hỗ trợ", 10)):
         [old_total] = labelled(old[sheet], 2, "Tổng cộng")
         [current_total] = labelled(current[sheet], 2, "Tổng cộng")
-        assert old_total[2] == current_total[2]  # "Tổng cộng (n chuyến)"
+        assert old_total[2] == current_total[2]  # "Tổng cộng (n chuyến đã xác nhận)"
         assert old_total[value] == current_total[value] > 0
+        # The visits not confirmed, totalled apart: the same on both maps too.
+        [old_apart] = labelled(old[sheet], 2, r"Cộng chưa xác nhận \(")
+        [current_apart] = labelled(current[sheet], 2, r"Cộng chưa xác nhận \(")
+        assert old_apart[2] == current_apart[2] and old_apart[value] == current_apart[value]
         # Each map's groups add up to it.
         for wb in (old, current):
-            subtotals = labelled(wb[sheet], 2, "Cộng ")
+            subtotals = labelled(wb[sheet], 2, "Cộng (?!chưa xác nhận)")
             assert sum(r[value] for r in subtotals) == old_total[value]
     assert len(numbered(old["Chuyến công tác"])) == len(numbered(current["Chuyến công tác"]))
     assert len(numbered(old["Kiến nghị"])) == len(numbered(current["Kiến nghị"]))
@@ -78,7 +82,9 @@ def test_the_visit_log_on_the_current_map_groups_by_unit_of_today_labelling_the_
         "Xã, phường hiện nay",
         "Xã trước 01/07/2025 (huyện cũ)",
     ]
-    assert rows(ws)[header][0] == "Xã Bắc Hà"  # the group row
+    # The part of the confirmed visits, then the group row.
+    assert rows(ws)[header][0].startswith("I. CHUYẾN CÔNG TÁC ĐÃ XÁC NHẬN")
+    assert rows(ws)[header + 1][0] == "Xã Bắc Hà"
     visits = numbered(ws)
     assert {r[2] for r in visits} == {"Bắc Hà"}
     # A visit made for Bản Phố before it went into Xã Bắc Hà; one made for Xã Bắc Hà itself
@@ -90,6 +96,8 @@ def test_the_visit_log_on_the_current_map_groups_by_unit_of_today_labelling_the_
     [subtotal] = labelled(ws, 2, "Cộng Xã Bắc Hà")
     [total] = labelled(ws, 2, "Tổng cộng")
     assert subtotal[11] == total[11]
+    unconfirmed = labelled(ws, 2, "Cộng chưa xác nhận")
+    assert not unconfirmed or unconfirmed[0][2].startswith("Cộng chưa xác nhận – Xã Bắc Hà")
 
 
 def test_the_visit_log_on_the_old_map_groups_by_old_district(office_client):
@@ -195,13 +203,16 @@ def test_the_matrix_on_the_current_map_keeps_each_old_unit_under_its_unit_of_tod
     # Xã Bắc Hà's group: its old units, their old district in the last column, their sum.
     table = rows(current)
     start = next(i for i, r in enumerate(table) if r[2] == "Xã Bắc Hà")
-    end = next(i for i, r in enumerate(table) if r[2] == "Cộng Xã Bắc Hà")
+    end = next(i for i, r in enumerate(table) if str(r[2]).startswith("Cộng Xã Bắc Hà ("))
     members = table[start + 1 : end]
     expected = Commune.objects.in_programme().filter(current_unit=bac_ha()).exclude(name="Tà Chải")
     assert {r[2] for r in members} == set(expected.values_list("name", flat=True))
     assert {r[23] for r in members} == {"Huyện Bắc Hà"}
+    # The group's row: its communes, those meeting each criterion, the average criteria met.
+    assert table[end][2] == f"Cộng Xã Bắc Hà ({len(members)} xã)"
     met = [sum(r[c] == "Đạt" for r in members) for c in range(3, 22)]
-    assert list(table[end][3:23]) == [*met, sum(r[22] for r in members)]
+    assert list(table[end][3:22]) == met
+    assert table[end][22] == round(sum(r[22] for r in members) / len(members), 1)
 
 
 def test_the_matrix_of_the_current_map_imports_back_unchanged(office_client, office_user):

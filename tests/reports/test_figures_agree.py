@@ -1,0 +1,115 @@
+"""The same figure agrees on every page and export that shows it, and says what it counts.
+
+Official figures count confirmed visits only (FieldVisit.objects.counted()); the visit log
+lists the others apart, with their own total. Workbooks are read back with openpyxl.
+"""
+
+import io
+
+import pytest
+from django.db.models import Sum
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from assignments.models import Assignment, FieldVisit, Support
+from tests.factories import make_support, make_visit
+
+pytestmark = pytest.mark.django_db
+
+LOG = reverse("reports:export_visits")
+ASSIGNMENTS = reverse("assignments:assignment_list")
+DASHBOARD = reverse("reports:dashboard")
+CONFIRMED_PART = "I. CHUYẾN CÔNG TÁC ĐÃ XÁC NHẬN (TÍNH VÀO SỐ LIỆU CHÍNH THỨC)"
+UNCONFIRMED_PART = "II. CHUYẾN CÔNG TÁC CHƯA XÁC NHẬN (KHÔNG TÍNH VÀO SỐ LIỆU CHÍNH THỨC)"
+
+
+def workbook(response):
+    assert response.status_code == 200
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def rows_below_header(ws):
+    first = int(ws.print_title_rows.split(":")[-1].strip("$")) + 1
+    return list(ws.iter_rows(min_row=first, values_only=True))
+
+
+def parts(ws):
+    """{part heading: [rows]} of a visit-log sheet (rows between its heading and the next)."""
+    found, current = {}, None
+    for row in rows_below_header(ws):
+        if row[0] in (CONFIRMED_PART, UNCONFIRMED_PART):
+            current = found.setdefault(row[0], [])
+        elif current is not None:
+            current.append(row)
+    return found
+
+
+def numbered(rows):
+    return [r for r in rows if isinstance(r[0], int) and not isinstance(r[0], bool)]
+
+
+def labelled(rows, start):
+    """(label, amount) of the total rows whose label (column C) starts with `start`."""
+    return [(r[2], r[11]) for r in rows if isinstance(r[2], str) and r[2].startswith(start)]
+
+
+def support_sum(supports):
+    return supports.aggregate(total=Sum("amount_vnd"))["total"] or 0
+
+
+def test_visit_log_totals_count_confirmed_visits_and_total_the_others_apart(office_client):
+    ban_vuoc = Assignment.objects.filter(commune__name="Bản Vược").latest("started_on", "pk")
+    draft = make_visit(assignment=ban_vuoc, status=FieldVisit.Status.DRAFT, purpose="Nháp lớn")
+    make_support(visit=draft, amount_vnd=9_000_000_000)
+
+    sheet = workbook(office_client.get(LOG, {"map": "old"}))["Chuyến công tác"]
+
+    found = parts(sheet)
+    confirmed, unconfirmed = found[CONFIRMED_PART], found[UNCONFIRMED_PART]
+    assert {r[7] for r in numbered(confirmed)} == {"Đã xác nhận"}
+    assert "Đã xác nhận" not in {r[7] for r in numbered(unconfirmed)}
+    assert "Nháp lớn" in {r[8] for r in numbered(unconfirmed)}
+    official = support_sum(Support.objects.counted())
+    n = FieldVisit.objects.counted().count()
+    assert labelled(confirmed, "Tổng cộng") == [(f"Tổng cộng ({n} chuyến đã xác nhận)", official)]
+    assert sum(amount for _label, amount in labelled(confirmed, "Cộng ")) == official
+    others = FieldVisit.objects.uncounted()
+    assert labelled(unconfirmed, "Cộng chưa xác nhận (") == [
+        (
+            f"Cộng chưa xác nhận ({others.count()} chuyến, không tính vào tổng cộng)",
+            support_sum(Support.objects.filter(visit__in=others)),
+        )
+    ]
+    assert labelled(unconfirmed, "Cộng chưa xác nhận (")[0][1] >= 9_000_000_000
+    assert not labelled(unconfirmed, "Tổng cộng")
+
+
+def test_visit_log_of_confirmed_visits_only_has_no_second_part(office_client):
+    sheet = workbook(office_client.get(LOG, {"map": "old", "status": "confirmed"}))[
+        "Chuyến công tác"
+    ]
+
+    assert list(parts(sheet)) == [CONFIRMED_PART]
+
+
+def test_visit_log_total_agrees_with_the_dashboard_and_the_assignments_list(office_client, today):
+    dashboard = office_client.get(DASHBOARD)
+    figures = dashboard.context["figures"]
+    recent = {"date_from": figures.recent_since.strftime("%d/%m/%Y"),
+              "date_to": today.strftime("%d/%m/%Y")}  # fmt: skip
+
+    recent_log = workbook(office_client.get(LOG, recent))["Chuyến công tác"]
+    whole_log = workbook(office_client.get(LOG))["Chuyến công tác"]
+    listed = workbook(office_client.get(ASSIGNMENTS, {"export": "xlsx"})).worksheets[0]
+
+    assert figures.recent_visits > 0
+    confirmed = parts(recent_log)[CONFIRMED_PART]
+    assert labelled(confirmed, "Tổng cộng")[0][0] == (
+        f"Tổng cộng ({figures.recent_visits} chuyến đã xác nhận)"
+    )
+    header_row = int(listed.print_title_rows.split(":")[-1].strip("$"))
+    header = [c.value for c in listed[header_row]]
+    column = header.index("Tổng hỗ trợ (đồng)")
+    list_total = sum(r[column] or 0 for r in rows_below_header(listed) if r[0])
+    log_total = labelled(parts(whole_log)[CONFIRMED_PART], "Tổng cộng")[0][1]
+    assert log_total == list_total == support_sum(Support.objects.counted()) > 0
