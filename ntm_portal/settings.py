@@ -110,8 +110,14 @@ DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if PRODUCTION:
         raise ImproperlyConfigured(f"DATABASE_URL must be PostgreSQL {_IN_PRODUCTION}.")
-    # Wait for a concurrent writer instead of failing at once with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Every transaction takes the write lock when it begins (BEGIN IMMEDIATE), waiting up
+    # to `timeout` seconds for a concurrent writer. A deferred transaction that read first
+    # fails at once with "database is locked" when it then writes (SQLite cannot wait
+    # there without a deadlock); a lock still held after the wait gets the "try again"
+    # page (core/errors.py), never a 500.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
 else:
     # One connection per worker thread, kept for DB_CONN_MAX_AGE seconds and checked
     # before reuse, so that a restarted PostgreSQL fails no request once it is back.
