@@ -50,6 +50,7 @@ def _matrix_cells(year, map):
 
     from communes.models import Commune, CriteriaSet, Map
     from reports.excel import maps, matrix
+    from reports.excel.matrix_totals import NOTE, Tally
 
     criteria_set = CriteriaSet.objects.for_year(year)  # the year's: 19 criteria, 10 from 2026
     criteria = list(criteria_set.criteria.order_by("number"))
@@ -62,21 +63,22 @@ def _matrix_cells(year, map):
     yield 0, ["STT", "Mã xã", "Tên xã", *(f"TC{n}" for n in numbers), "Số tiêu chí đạt", *old]
     yield 0, ["", "", "", *(c.name for c in criteria), "", *blank]
     communes = matrix.matrix_communes(Commune.objects.all(), None, year, map)
-    province = [0] * (len(numbers) + 1)
+    province = Tally(len(numbers))
     stt = 0
     rows = matrix.matrix_rows(communes, year, numbers, map)
     for (_key, group), members in groupby(rows, key=itemgetter(0)):
-        yield 0, ["", "", group, *[""] * len(province), *blank]
-        subtotal = [0] * len(province)
-        for _group, code, name, district, flags in members:
+        yield 0, ["", "", group, *[""] * (len(numbers) + 1), *blank]
+        subtotal = Tally(len(numbers))
+        for _group, code, name, district, flags, assessed in members:
             stt += 1
             district = [district] if old else []
             yield 0, [stt, code, name, *(matrix.MET if f else "" for f in flags), sum(flags),
                       *district]  # fmt: skip
-            subtotal = [a + b for a, b in zip(subtotal, [*flags, sum(flags)], strict=True)]
-        yield 0, ["", "", f"Cộng {group}", *subtotal, *blank]
-        province = [a + b for a, b in zip(province, subtotal, strict=True)]
-    yield 0, ["", "", "Toàn tỉnh", *province, *blank]
+            subtotal.add(flags, assessed=assessed)
+        yield 0, ["", "", *subtotal.values(f"Cộng {group}"), *blank]
+        province.add_tally(subtotal)
+    yield 0, ["", "", *province.values("Toàn tỉnh"), *blank]
+    yield 0, [NOTE]
     yield from _signature_rows(0, 3 + len(numbers) + 1 + len(old))
 
 

@@ -8,8 +8,10 @@ the office edits it), so change both together:
   row 7: each criterion's name under its TC column;
 * from row 8, per group: a group row (its name in column C), its communes
   (A: STT, B: the GSO code as text, C: the name, "Đạt" or empty per
-  criterion, the number met) and a "Cộng <group>" row; at the end a
-  "Toàn tỉnh" row (or "Tổng cộng" when only part of the province is shown);
+  criterion, the number met) and a "Cộng <group> (n xã)" row; at the end a
+  "Toàn tỉnh (n xã)" row (or "Tổng cộng …" when only part of the province is
+  shown), then a note: those rows count communes meeting each criterion and the
+  average criteria met (matrix_totals.py);
 * met cells are green; panes frozen at D8; rows 6–7 printed on every page.
 
 Every commune of the programme that existed in the year is listed, assessed
@@ -34,6 +36,7 @@ from core.excel import writer
 
 from ..imports.scope import year_map
 from . import maps, matrix_sets
+from .matrix_totals import NOTE, Tally
 
 FIRST_DATA_ROW = 8
 MET = "Đạt"
@@ -84,8 +87,9 @@ def met_criteria(communes, year):
 
 
 def matrix_rows(communes, year, numbers, map=Map.OLD):
-    """((group key, its title), code, name, district name, [met? per criterion of `numbers`])
-    per commune, the group being its old district or its current unit (`map`).
+    """((group key, its title), code, name, district name, [met? per criterion of `numbers`],
+    assessed?) per commune, the group being its old district or its current unit (`map`);
+    assessed: it has a result that year.
 
     `communes` (a queryset, in the matrix's order) are read as plain values,
     a chunk at a time.
@@ -98,13 +102,13 @@ def matrix_rows(communes, year, numbers, map=Map.OLD):
     for pk, code, name, district_id, district, current_id, current, kind in rows.iterator(
         chunk_size=CHUNK
     ):
-        mask = met.get(pk, 0)
-        flags = [bool(mask >> number & 1) for number in numbers]
+        mask = met.get(pk)
+        flags = [bool((mask or 0) >> number & 1) for number in numbers]
         if map == Map.CURRENT:
             group = current_id or pk, maps.unit_title(kind, current or name)
         else:
             group = maps.district_group(district_id, district)
-        yield group, code, name, district or "", flags
+        yield group, code, name, district or "", flags, mask is not None
 
 
 def matrix_workbook(year, communes, *, whole_province=True, today, map=Map.OLD):
@@ -144,26 +148,22 @@ def matrix_workbook(year, communes, *, whole_province=True, today, map=Map.OLD):
     styles = [writer.CENTER, writer.CENTER, None, *[writer.CENTER] * len(numbers), None]
     styles += [None] * len(district_column)
     blank = [None] * len(district_column)
-    province = [0] * (len(numbers) + 1)
+    province = Tally(len(numbers))
     stt = 0
     rows = matrix_rows(communes, year, numbers, map)
     for (_key, group), members in groupby(rows, key=itemgetter(0)):
         sheet.group(group, at=3, merge=False)
-        subtotal = [0] * (len(numbers) + 1)
-        for _group, code, name, district, flags in members:
+        subtotal = Tally(len(numbers))
+        for _group, code, name, district, flags, assessed in members:
             stt += 1
-            met = sum(flags)
             cells = [met_cell if flag else None for flag in flags]
             old = [district] if on_current_map else []
-            sheet.append([stt, code, name, *cells, met, *old], styles=styles)
-            for index, flag in enumerate(flags):
-                subtotal[index] += flag
-            subtotal[-1] += met
-        sheet.append([None, None, f"Cộng {group}", *subtotal, *blank], writer.TOTAL)
-        province = [a + b for a, b in zip(province, subtotal, strict=True)]
-    sheet.append(
-        [None, None, "Toàn tỉnh" if whole_province else "Tổng cộng", *province, *blank],
-        writer.TOTAL,
-    )
+            sheet.append([stt, code, name, *cells, sum(flags), *old], styles=styles)
+            subtotal.add(flags, assessed=assessed)
+        sheet.append([None, None, *subtotal.values(f"Cộng {group}"), *blank], writer.TOTAL)
+        province.add_tally(subtotal)
+    total = province.values("Toàn tỉnh" if whole_province else "Tổng cộng")
+    sheet.append([None, None, *total, *blank], writer.TOTAL)
+    sheet.line((1, sheet.columns, NOTE, writer.NOTE))
     sheet.signature(today)
     return workbook

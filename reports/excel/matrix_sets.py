@@ -10,8 +10,9 @@ matrix_indicators.py), so change them together:
   year's set (CriteriaSet.objects.for_year), "Số tiêu chí đạt", "Nhóm" (the
   commune's group for the period) and "Trạng thái" (the commune-year's review:
   Đang nhập / Đã trình duyệt / Đã duyệt). The units of today (scope.year_map),
-  grouped by commune group ("Nhóm 1" … "Chưa xếp nhóm") with a "Cộng …" row each,
-  and a total;
+  grouped by commune group ("Nhóm 1" … "Chưa xếp nhóm") with a "Cộng … (n xã)" row
+  each and a total, which count communes meeting each criterion and the average
+  criteria met (matrix_totals.py), and a note saying so;
 * sheet "Chỉ tiêu", when the set has indicators: "STT", "Mã xã", "Tên xã", "Nhóm"
   and one column per indicator ("Chỉ tiêu 2.3"), the indicator's name under it
   and each group's requirement below; one row per unit, in the same order, with
@@ -44,6 +45,7 @@ from core.iterables import chunks
 
 from ..imports.matrix_values import DERIVED
 from . import maps
+from .matrix_totals import NOTE, Tally
 
 INDICATOR_SHEET = "Chỉ tiêu"
 GROUP_COLUMN = "Nhóm"
@@ -160,29 +162,30 @@ def _criteria_sheet(book, year, criteria_set, criteria, indicators, rows, status
     styles += [None, writer.CENTER, None]
     met_cell = sheet.cell("Đạt", writer.MET)
     empty = [None] * (len(numbers) + 1)
-    total = [0] * (len(numbers) + 1)
+    total = Tally(len(numbers))
     stt = 0
     for number, members in groupby(rows.iterator(chunk_size=CHUNK), key=lambda row: row[3]):
         sheet.group(group_title(number), at=3, merge=False)
-        subtotal = [0] * (len(numbers) + 1)
+        subtotal = Tally(len(numbers))
         for pk, code, name, group in members:
             stt += 1
             status = statuses.get(pk, draft)
             if blank:
                 sheet.append([stt, code, name, *empty, group, status], styles=styles)
                 continue
-            mask = met.get(pk, 0)
-            flags = [bool(mask >> n & 1) for n in numbers]
+            mask = met.get(pk)
+            flags = [bool((mask or 0) >> n & 1) for n in numbers]
             cells = [met_cell if flag else None for flag in flags]
             sheet.append([stt, code, name, *cells, sum(flags), group, status], styles=styles)
-            for index, flag in enumerate([*flags, sum(flags)]):
-                subtotal[index] += flag
+            subtotal.add(flags, assessed=mask is not None)
         if not blank:
-            sheet.append([None, None, subtotal_title(number), *subtotal, None, None], writer.TOTAL)
-            total = [a + b for a, b in zip(total, subtotal, strict=True)]
+            values = subtotal.values(subtotal_title(number))
+            sheet.append([None, None, *values, None, None], writer.TOTAL)
+            total.add_tally(subtotal)
     if not blank:
         label = "Toàn tỉnh" if options["whole_province"] else "Tổng cộng"
-        sheet.append([None, None, label, *total, None, None], writer.TOTAL)
+        sheet.append([None, None, *total.values(label), None, None], writer.TOTAL)
+        sheet.line((1, sheet.columns, NOTE, writer.NOTE))
     sheet.signature(options["today"])
 
 

@@ -3,6 +3,7 @@
 import io
 import re
 from collections import Counter
+from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 import pytest
@@ -34,7 +35,15 @@ def commune_rows(ws):
 
 
 def labelled(ws, label):
-    return next(row for row in rows_of(ws) if row[2] == label)
+    """The row titled `label`: "Cộng Huyện Bắc Hà (13 xã)" is labelled "Cộng Huyện Bắc Hà"."""
+    return next(row for row in rows_of(ws) if str(row[2]).split(" (")[0] == label)
+
+
+def average(met, communes):
+    """As the dashboard rounds it: one decimal, half up."""
+    if not communes:
+        return None
+    return float((Decimal(met) / communes).quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
 def assessments(year=2025):
@@ -95,20 +104,37 @@ def test_per_commune_and_per_criterion_counts_equal_the_database(office_client):
     for number in range(1, 20):
         assert sum(row[2 + number] == "Đạt" for row in rows) == per_criterion[number]
     total = labelled(ws, "Toàn tỉnh")
+    assessed = assessments().values("commune").distinct().count()
+    assert total[2] == f"Toàn tỉnh ({len(rows)} xã, {assessed} xã có kết quả)"
     assert list(total[3:22]) == [per_criterion[n] for n in range(1, 20)]
-    assert total[22] == met.count()
+    assert total[22] == average(met.count(), assessed)
 
 
-def test_each_district_has_a_subtotal_of_its_communes(office_client):
+def test_a_district_subtotal_counts_communes_not_criteria(office_client):
     ws = sheet_of(office_client.get(URL, {"year": 2025, **OLD}))
 
-    met = assessments().filter(met=True)
-    for district in District.objects.filter(communes__in=Commune.objects.in_programme()).distinct():
-        row = labelled(ws, f"Cộng {district.name}")
-        of_district = met.filter(commune__district=district)
-        expected = Counter(of_district.values_list("criterion__number", flat=True))
-        assert list(row[3:22]) == [expected[n] for n in range(1, 20)]
-        assert row[22] == of_district.count()
+    assessed = set(assessments().values_list("commune__code", flat=True))
+    members, subtotals = [], 0
+    for row in rows_of(ws):
+        if isinstance(row[1], str) and CODE.match(row[1]):
+            members.append(row)
+        elif str(row[2]).startswith("Cộng "):
+            subtotals += 1
+            district = row[2].split(" (")[0].removeprefix("Cộng ")
+            with_result = [r for r in members if r[1] in assessed]
+            counted = f"{len(members)} xã"
+            if len(with_result) != len(members):
+                counted += f", {len(with_result)} xã có kết quả"
+            assert row[2] == f"Cộng {district} ({counted})"
+            # Under each criterion: the communes meeting it.
+            assert list(row[3:22]) == [sum(r[c] == "Đạt" for r in members) for c in range(3, 22)]
+            # Under "Số tiêu chí đạt": criteria met per commune with a result, not their sum.
+            assert row[22] == average(sum(r[22] for r in with_result), len(with_result))
+            members = []
+    assert (
+        subtotals
+        == District.objects.filter(communes__in=Commune.objects.in_programme()).distinct().count()
+    )  # noqa: E501
 
 
 def test_met_cells_are_green_and_other_cells_empty(office_client):
@@ -145,7 +171,7 @@ def test_district_filter_keeps_that_districts_communes(office_client):
     assert {row[2] for row in rows} == set(
         Commune.objects.in_programme().filter(district=bac_ha).values_list("name", flat=True)
     )
-    labels = [row[2] for row in rows_of(ws) if isinstance(row[2], str)]
+    labels = [row[2].split(" (")[0] for row in rows_of(ws) if isinstance(row[2], str)]
     assert "Cộng Huyện Bắc Hà" in labels and "Tổng cộng" in labels
     assert "Toàn tỉnh" not in labels
 
@@ -186,3 +212,20 @@ def test_leader_matrix_holds_only_their_commune(leader_client):
 
     assert [row[2] for row in commune_rows(ws)] == ["Bản Vược"]
     assert labelled(ws, "Tổng cộng")
+
+
+@pytest.mark.parametrize(("year", "map_"), [(2025, "old"), (2025, "current"), (2026, "current")])
+def test_the_matrix_total_says_what_the_dashboard_says(office_client, year, map_):
+    dashboard = office_client.get(reverse("reports:dashboard"), {"year": year, "map": map_})
+    shown = dashboard.context["figures"].average
+
+    rows = list(sheet_of(office_client.get(URL, {"year": year, "map": map_}), year).values)
+    [total] = [row for row in rows if str(row[2]).startswith("Toàn tỉnh (")]
+    met_column = next(row for row in rows if row[0] == "STT").index("Số tiêu chí đạt")
+
+    assert total[met_column] == float(shown.value)
+    listed, assessed = re.fullmatch(
+        r"Toàn tỉnh \((\d+) xã(?:, (\d+) xã có kết quả)?\)", total[2]
+    ).groups()
+    assert int(assessed or listed) == shown.communes  # 2025: 272 xã, 126 with a result
+    assert rows[rows.index(total) + 1][0].startswith("Dòng “Cộng”: cột tiêu chí ghi số xã đạt")

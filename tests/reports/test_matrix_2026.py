@@ -66,10 +66,16 @@ def test_the_2026_matrix_has_the_years_ten_criteria_the_group_and_the_review(uni
     assert listed[second.code][3:16] == (*[None] * 10, 0, m.group_of(second), "Đã duyệt")
     labels = [row[2] for row in rows if row[0] is None and isinstance(row[2], str)]
     assert [label for label in labels if label.startswith("Nhóm")] == ["Nhóm 1", "Nhóm 2", "Nhóm 3"]
-    group_total = next(row for row in rows if row[2] == f"Cộng nhóm {m.group_of(first)}")
-    assert group_total[3] == 1 and group_total[12] == 1
-    total = next(row for row in rows if row[2] == "Toàn tỉnh")
-    assert total[3:14] == (1, *[0] * 8, 1, 2)
+    group = m.group_of(first)
+    group_total = next(row for row in rows if str(row[2]).startswith(f"Cộng nhóm {group} ("))
+    in_group = sum(1 for row in listed.values() if row[14] == group)
+    # Communes, then those meeting each criterion, then criteria met per commune with a result.
+    with_result = sum(1 for unit in (first, second) if m.group_of(unit) == group)
+    assert group_total[2] == f"Cộng nhóm {group} ({in_group} xã, {with_result} xã có kết quả)"
+    assert group_total[3:14] == (1, *[0] * 8, 1, 2 / with_result)
+    total = next(row for row in rows if str(row[2]).startswith("Toàn tỉnh ("))
+    assert total[2] == f"Toàn tỉnh ({len(units)} xã, 2 xã có kết quả)"
+    assert total[3:14] == (1, *[0] * 8, 1, 1.0)  # first: 2 criteria, second: 0
 
 
 def test_a_closed_year_and_a_unit_without_group_are_shown(units):
@@ -80,7 +86,7 @@ def test_a_closed_year_and_a_unit_without_group_are_shown(units):
     rows = rows_of(m.book(m.exported())["Tieu chi 2026"])
 
     assert any("Năm 2026 khóa sổ từ ngày 31/01/2027" in str(row[0]) for row in rows[:8])
-    labels = [row[2] for row in rows if row[0] is None and isinstance(row[2], str)]
+    labels = [row[2].split(" (")[0] for row in rows if row[0] is None and isinstance(row[2], str)]
     assert "Chưa xếp nhóm" in labels and "Cộng chưa xếp nhóm" in labels
     row = next(row for row in rows if row[1] == unit.code)
     assert row[14] is None  # its Nhóm column
@@ -266,7 +272,7 @@ def test_the_report_page_serves_2026_and_a_leader_gets_only_his_unit(
         codes = [row[1] for row in rows if isinstance(row[1], str) and row[1].isdigit()]
         if expected:
             assert codes == expected
-            assert any(row[2] == "Toàn tỉnh" for row in rows)
+            assert any(str(row[2]).startswith("Toàn tỉnh (") for row in rows)
         else:
             assert [row[2] for row in rows if row[1] in codes] == ["Bát Xát"]
-            assert any(row[2] == "Tổng cộng" for row in rows)
+            assert any(str(row[2]).startswith("Tổng cộng (1 xã") for row in rows)
