@@ -6,12 +6,24 @@
   ("Mã lỗi") to quote to the office; the traceback goes to the log only
   (Django's ``django.request`` logger, with the request id and user id from
   core.request_id.RequestIdFilter).
+* A database still locked by another writer after the busy timeout (SQLite's
+  "database is locked": two confirms at once) is no fault: the 500 handler
+  answers it with a "try again" page, status 503 and Retry-After, wherever in
+  the request it was raised.
 * 403 is logged in the security log, then rendered like any page (menu and all).
 * A refused CSRF token gets its own page: almost always a form left open too
   long or a session that expired.
 """
 
-from django.http import HttpResponseBadRequest, HttpResponseForbidden, HttpResponseServerError
+import sys
+
+from django.db import OperationalError
+from django.http import (
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseServerError,
+)
 from django.template import loader
 from django.views import defaults
 from django.views.decorators.csrf import requires_csrf_token
@@ -26,8 +38,23 @@ def _standalone(template_name, request, response_class):
     return response_class(body)
 
 
+# Seconds a client is asked to wait after the database was busy.
+BUSY_RETRY_AFTER = 10
+
+
+def database_busy(error):
+    """Whether `error` is SQLite's lock held by another writer past the busy timeout."""
+    return isinstance(error, OperationalError) and "database is locked" in str(error)
+
+
 @requires_csrf_token
 def server_error(request, template_name="500.html"):
+    # Django calls the handler while handling the exception: it is still the current one.
+    if database_busy(sys.exc_info()[1]):
+        response = _standalone("503.html", request, HttpResponse)
+        response.status_code = 503
+        response["Retry-After"] = str(BUSY_RETRY_AFTER)
+        return response
     return _standalone(template_name, request, HttpResponseServerError)
 
 
