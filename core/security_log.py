@@ -19,6 +19,7 @@ by NTM_SECURITY_LOG). Where each event is logged:
   the admin's included);
 * lockouts: django-axes' ``user_locked_out`` signal; unlocks: the office's
   unlock page (core/lockouts.py);
+* password changes: the user's own page (core/passwords.py);
 * refused access: the 403 handler (core/errors.py) — every
   PermissionDenied raised by assignments/access.py and the views' role
   checks ends there; a refused CSRF token is logged as csrf_refused. 404s

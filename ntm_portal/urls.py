@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from core import lockouts
+from core import lockouts, passwords
 
 admin.site.site_header = "NTM Portal – Lào Cai"
 admin.site.site_title = "NTM Portal"
@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", passwords.change_password, name="password_change"),
     path("accounts/lockouts/", lockouts.lockout_list, name="lockouts"),
     path("accounts/lockouts/unlock/", lockouts.unlock, name="unlock"),
     path("admin/", admin.site.urls),
