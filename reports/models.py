@@ -17,6 +17,11 @@ def stored_import_path(instance, filename):
     return f"imports/{uuid.uuid4().hex}.xlsx"
 
 
+def stored_rows_path(instance, filename):
+    # The record's SHA-256 (the given name) stays in its name: the confirm checks it.
+    return f"imports/{uuid.uuid4().hex}-{filename}"
+
+
 def preview_lifetime():
     """How long a preview waits for its confirmation (NTM_IMPORT_PREVIEW_HOURS)."""
     return timedelta(hours=settings.NTM_IMPORT_PREVIEW_HOURS)
@@ -104,6 +109,11 @@ class ImportBatch(models.Model):
     # Kept until the batch is applied or cancelled, so that confirm re-reads the same bytes.
     stored_file = models.FileField(
         _("tệp đã lưu"), upload_to=stored_import_path, blank=True, max_length=200
+    )
+    # The rows the preview read (imports/replay.py), so that confirm need not parse the file
+    # again; kept and released with the file.
+    stored_rows = models.FileField(
+        _("dữ liệu đã đọc"), upload_to=stored_rows_path, blank=True, max_length=200
     )
     applied_at = models.DateTimeField(_("nhập lúc"), null=True, blank=True)
     applied_by = models.ForeignKey(

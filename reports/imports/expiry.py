@@ -21,11 +21,13 @@ FOLDER = "imports"
 
 
 def release_file(batch):
-    """Forget the kept file; delete it once the transaction has committed."""
-    if batch.stored_file:
-        storage, name = batch.stored_file.storage, batch.stored_file.name
-        transaction.on_commit(lambda: storage.delete(name))
-        batch.stored_file = ""
+    """Forget the kept file and the rows read from it; delete them once the transaction has
+    committed."""
+    for kept in (batch.stored_file, batch.stored_rows):
+        if kept:
+            storage, name = kept.storage, kept.name
+            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+    batch.stored_file = batch.stored_rows = ""
 
 
 def expire(batch, now=None):
@@ -43,8 +45,8 @@ def expire(batch, now=None):
             release_file(locked)
             locked.status = ImportBatch.Status.EXPIRED
             locked.message = expired_message(locked)
-            locked.save(update_fields=["status", "stored_file", "message"])
-    batch.refresh_from_db(fields=["status", "stored_file", "message"])
+            locked.save(update_fields=["status", "stored_file", "stored_rows", "message"])
+    batch.refresh_from_db(fields=["status", "stored_file", "stored_rows", "message"])
     return batch.status == ImportBatch.Status.EXPIRED
 
 
@@ -78,7 +80,14 @@ def leftover_files(*, now=None, dry_run=False):
         _folders, names = storage.listdir(FOLDER)
     except FileNotFoundError:
         return []
-    held = set(ImportBatch.objects.exclude(stored_file="").values_list("stored_file", flat=True))
+    held = {
+        name
+        for pair in ImportBatch.objects.exclude(stored_file="").values_list(
+            "stored_file", "stored_rows"
+        )
+        for name in pair
+        if name
+    }
     cutoff = (now or timezone.now()) - preview_lifetime()
     leftover = []
     for name in sorted(names):

@@ -22,6 +22,7 @@ hand-over is.
 Every record written carries the importing user and the batch in its history.
 """
 
+import contextlib
 import hashlib
 import os
 
@@ -39,7 +40,7 @@ from communes import grouping, scores
 from communes.models import CriteriaSet
 
 from ..models import ImportBatch
-from . import annex, criteria_set, expiry, groups, matrix, matrix_write, terms
+from . import annex, criteria_set, expiry, groups, matrix, matrix_write, replay, terms
 from .files import ImportFileError, load_grids, open_workbook, read_limited
 from .picks import PickError, remember_picks
 from .picks import errors_message as picks_message
@@ -74,7 +75,7 @@ def preview(kind, file, target, user, *, name=None, annex_terms=None, picks=None
     try:
         data = read_limited(file)
         batch.sha256 = hashlib.sha256(data).hexdigest()
-        result = _plan(batch, data, picks)
+        result, record = _plan_recorded(batch, data, picks)
     except ImportFileError as error:
         batch.status = ImportBatch.Status.FAILED
         batch.message = str(error)
@@ -82,6 +83,9 @@ def preview(kind, file, target, user, *, name=None, annex_terms=None, picks=None
         raise
     _count(batch, result)
     batch.stored_file.save(f"{batch.sha256}.xlsx", ContentFile(data), save=False)
+    if record:
+        digest = hashlib.sha256(record).hexdigest()
+        batch.stored_rows.save(f"{digest}.rows", ContentFile(record), save=False)
     batch.save()
     return batch, result
 
@@ -100,7 +104,7 @@ def plan_for(batch, picks=None):
     if hashlib.sha256(data).hexdigest() != batch.sha256:
         raise ImportRefused(_("Tệp đã lưu của lần nhập này đã bị thay đổi; hãy tải tệp lên lại."))
     try:
-        return _plan(batch, data, picks)
+        return _plan(batch, data, picks, record=_record(batch))
     except (ImportFileError, PickError) as error:
         raise ImportRefused(str(error)) from error
 
@@ -221,17 +225,55 @@ def _target(batch):
     return batch.decision
 
 
-def _plan(batch, data, picks=None):
+def _plan(batch, data, picks=None, *, record=None):
+    """The plan of the file's bytes `data`; a matrix or indicators file is read from the
+    preview's `record` of its rows when there is one (replay.py)."""
     target = _target(batch)
     if batch.kind == ImportBatch.Kind.ANNEX:
         return annex.plan(load_grids(data), target, terms=terms.of(batch), picks=picks)
     if batch.kind == ImportBatch.Kind.GROUPS:
         return groups.plan(load_grids(data), int(target))
-    if batch.kind == ImportBatch.Kind.INDICATORS:
-        with open_workbook(data) as book:
-            return criteria_set.plan(book, target)
+    with _workbook(data, record) as book:
+        return _plan_book(batch, book, target)
+
+
+def _plan_recorded(batch, data, picks=None):
+    """(plan, the record of the rows read, or None) for a preview."""
+    if batch.kind in (ImportBatch.Kind.ANNEX, ImportBatch.Kind.GROUPS):
+        return _plan(batch, data, picks), None  # small files: parsed again on confirm
     with open_workbook(data) as book:
-        return matrix.plan(book, int(target))
+        recorder = replay.Recorder(book)
+        result = _plan_book(batch, recorder, _target(batch))
+        return result, recorder.record()
+
+
+def _plan_book(batch, book, target):
+    if batch.kind == ImportBatch.Kind.INDICATORS:
+        return criteria_set.plan(book, target)
+    return matrix.plan(book, int(target))
+
+
+@contextlib.contextmanager
+def _workbook(data, record):
+    """The workbook to plan from: replayed from `record` when given, else parsed."""
+    with contextlib.ExitStack() as stack:
+        if record is None:
+            yield stack.enter_context(open_workbook(data))
+        else:
+            yield replay.Replay(record, lambda: stack.enter_context(open_workbook(data)))
+
+
+def _record(batch):
+    """The preview's record of the rows, when it is kept and is what its name says; else
+    None (the file is parsed again)."""
+    if not batch.stored_rows:
+        return None
+    try:
+        with batch.stored_rows.open("rb") as stored:
+            record = stored.read()
+    except OSError:
+        return None
+    return record if replay.usable(record, batch.stored_rows.name) else None
 
 
 def _count(batch, result):
