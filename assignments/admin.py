@@ -2,13 +2,13 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from communes.admin_search import (
     AccentInsensitiveSearchMixin,
     AutocompleteIdsMixin,
     SearchAdmin,
 )
+from core.history_admin import ReadableHistoryAdmin
 
 from .models import (
     Agency,
@@ -50,7 +50,7 @@ class SupportAdminForm(forms.ModelForm):
         return data
 
 
-class HistorySearchAdmin(AutocompleteIdsMixin, AccentInsensitiveSearchMixin, SimpleHistoryAdmin):
+class HistorySearchAdmin(AutocompleteIdsMixin, AccentInsensitiveSearchMixin, ReadableHistoryAdmin):
     """An admin whose saves and deletes say in the history that they came from the admin."""
 
     def save_model(self, request, obj, form, change):

@@ -1,7 +1,8 @@
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.history_admin import ReadableHistoryAdmin
 
 from .admin_search import AccentInsensitiveSearchMixin, AutocompleteIdsMixin, SearchAdmin
 from .models import (
@@ -87,7 +88,7 @@ class RecognitionAdminForm(forms.ModelForm):
 
 
 @admin.register(Recognition)
-class RecognitionAdmin(AutocompleteIdsMixin, AccentInsensitiveSearchMixin, SimpleHistoryAdmin):
+class RecognitionAdmin(AutocompleteIdsMixin, AccentInsensitiveSearchMixin, ReadableHistoryAdmin):
     form = RecognitionAdminForm
     list_display = ["commune", "level", "decision_number", "decided_on"]
     list_filter = ["level", "commune__district"]

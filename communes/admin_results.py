@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
+
+from core.history_admin import ReadableHistoryAdmin
 
 from . import evaluation, locks
 from .admin_search import AccentInsensitiveSearchMixin, AutocompleteIdsMixin
@@ -54,7 +55,7 @@ class ResultAdminForm(forms.ModelForm):
         return data
 
 
-class LockedResultAdmin(AutocompleteIdsMixin, AccentInsensitiveSearchMixin, SimpleHistoryAdmin):
+class LockedResultAdmin(AutocompleteIdsMixin, AccentInsensitiveSearchMixin, ReadableHistoryAdmin):
     """A result of a locked commune-year can be read, not changed or deleted: the page
     says why."""
 

@@ -4,7 +4,6 @@ that people can read: field labels, choice labels, names instead of ids, dd/mm/y
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
@@ -15,21 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history import utils as history_utils
 
-from core import formats
-from core.templatetags.ntm_format import number, vnd
+from core import formats, history_admin
+from core.history_admin import EMPTY, HISTORY_TYPES
 
 from ..models import Assignment, FieldVisit
 from .registry import REGISTRY, RESTORE_MARK, Tracked
 
-EMPTY = "–"
-
-KIND_LABELS = {
-    "created": gettext_lazy("Tạo mới"),
-    "changed": gettext_lazy("Sửa"),
-    "deleted": gettext_lazy("Xoá"),
-    "restored": gettext_lazy("Khôi phục"),
-}
-HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
+KIND_LABELS = {**history_admin.KIND_LABELS, "restored": gettext_lazy("Khôi phục")}
 
 
 @dataclass
@@ -122,10 +113,6 @@ def m2m_value(tracked, record, m2m_field):
     return sorted(values.items(), key=lambda item: item[0])
 
 
-def _is_empty(value):
-    return value is None or value == "" or value == []
-
-
 def _changes(tracked, record, previous):
     plain, many = _fields(tracked)
     if record.history_type == "-":
@@ -135,7 +122,7 @@ def _changes(tracked, record, previous):
             return []  # the history starts later: nothing to compare with
         changes = [Change(f, None, getattr(record, f.attname)) for f in plain]
         changes += [Change(f, [], m2m_value(tracked, record, f)) for f in many]
-        return [c for c in changes if not _is_empty(c.new)]
+        return [c for c in changes if not history_admin.is_empty(c.new)]
     delta = record.diff_against(previous, included_fields=[f.name for f in plain])
     by_name = {change.field: change for change in delta.changes}
     changes = [
@@ -259,31 +246,16 @@ def _label(entries, names):
             change.new_text = _text(change.field, change.new, names)
 
 
-def _deleted(pk):
-    return _("#%(pk)s (đã xoá)") % {"pk": pk}
-
-
 def _text(model_field, value, names):
-    if _is_empty(value):
+    if history_admin.is_empty(value):
         return EMPTY
+    deleted = history_admin.deleted
     if model_field.many_to_many:
         related, label = _related_label(model_field.related_model)
-        return "; ".join(label(obj) if obj is not None else _deleted(pk) for pk, obj in value)
+        return "; ".join(label(obj) if obj is not None else deleted(pk) for pk, obj in value)
     if model_field.many_to_one or model_field.one_to_one:
-        return names.get((model_field.related_model, value)) or _deleted(value)
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(value, bool):
-        return _("Có") if value else _("Không")
-    if isinstance(value, datetime.datetime):
-        return formats.moment(value)
-    if isinstance(value, datetime.date):
-        return formats.day(value)
-    if model_field.name == "amount_vnd":
-        return vnd(value)
-    if isinstance(value, Decimal):
-        return number(value)
-    return str(value)
+        return names.get((model_field.related_model, value)) or deleted(value)
+    return history_admin.shown(model_field, value)
 
 
 def object_label(tracked, obj):

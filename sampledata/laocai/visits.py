@@ -92,23 +92,43 @@ def save_visits(drafts):
     visits = [draft.visit for draft in drafts]
     supports = [support for draft in drafts for support, _criteria in draft.supports]
     bulk_create_with_history(visits, FieldVisit, default_change_reason=HISTORY_REASON)
-    Through = FieldVisit.participants.through
-    Through.objects.bulk_create(
-        [Through(fieldvisit_id=d.visit.pk, member_id=m.pk) for d in drafts for m in d.participants]
+    _add_with_history(
+        FieldVisit, "participants", [(d.visit.pk, m.pk) for d in drafts for m in d.participants]
     )
     bulk_create_with_history(supports, Support, default_change_reason=HISTORY_REASON)
-    Through = Support.criteria.through
-    Through.objects.bulk_create(
+    _add_with_history(
+        Support,
+        "criteria",
         [
-            Through(support_id=support.pk, criterion_id=criterion.pk)
+            (support.pk, criterion.pk)
             for draft in drafts
             for support, criteria in draft.supports
             for criterion in criteria
         ],
-        ignore_conflicts=True,
     )
     recommendations = [r for draft in drafts for r in draft.recommendations]
     bulk_create_with_history(recommendations, Recommendation, default_change_reason=HISTORY_REASON)
+
+
+def _add_with_history(model, field_name, pairs):
+    """Write a many-to-many's rows [(row pk, related pk)] and copy them onto each row's first
+    history record, as simple_history does on a save. Without the copy that record says
+    "none", and the next save of the row (confirming a visit) shows them all as added: a
+    change nobody made, credited to whoever saved."""
+    m2m = model._meta.get_field(field_name)
+    Through = m2m.remote_field.through
+    own, other = f"{m2m.m2m_field_name()}_id", f"{m2m.m2m_reverse_field_name()}_id"
+    pairs = list(dict.fromkeys(pairs))
+    Through.objects.bulk_create([Through(**{own: a, other: b}) for a, b in pairs])
+    owners = {a for a, _b in pairs}
+    first = dict(
+        model.history.filter(id__in=owners, history_type="+").values_list("id", "history_id")
+    )
+    Rows = model.history.model.__dict__[field_name].model  # the many-to-many's history
+    Rows.objects.bulk_create(
+        Rows(history_id=first[row[own]], **row)
+        for row in Through.objects.filter(**{f"{own}__in": owners}).values("id", own, other)
+    )
 
 
 def _district_label(district):
