@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     # Before the project's apps: the office role is given axes' permissions after migrate.
-    "axes",
+    "core.apps.AxesConfig",  # django-axes, named in Vietnamese in the admin
     "core",
     "communes",
     "assignments",
