@@ -24,7 +24,7 @@ class Digest:
     agency: Agency
     today: datetime.date
     days: int
-    stale: list = field(default_factory=list)  # assignments, with last_visit_on
+    stale: list = field(default_factory=list)  # assignments, with last_group_visit_on
     overdue: list = field(default_factory=list)  # recommendations
     recipients: list = field(default_factory=list)  # e-mail addresses
 
@@ -58,11 +58,13 @@ class Digest:
             % {"days": self.days, "n": len(self.stale)},
         ]
         for a in self.stale:
-            last = (
-                _("lần gần nhất %(date)s") % {"date": day(a.last_visit_on)}
-                if a.last_visit_on
-                else _("chưa có chuyến nào")
-            )
+            # What the rule counted from (Assignment.objects.with_visit_clock).
+            if a.last_group_visit_on and a.last_group_visit_on >= a.started_on:
+                last = _("lần gần nhất %(date)s") % {"date": day(a.last_group_visit_on)}
+            else:
+                last = _("chưa đi lần nào từ ngày nhận phân công %(date)s") % {
+                    "date": day(a.started_on)
+                }
             lines.append(
                 _("   - Xã %(commune)s%(district)s – %(leader)s: %(last)s")
                 % {
@@ -98,10 +100,8 @@ def digests(today=None, days=None, agency=None):
     """One Digest per agency that has something to report, agencies by name."""
     today = today or timezone.localdate()
     days = settings.NTM_STALE_VISIT_DAYS if days is None else days
-    stale = (
-        Assignment.objects.stale(today, days)
-        .for_list(today)
-        .select_related("commune__district", "leader__agency")
+    stale = Assignment.objects.stale(today, days).select_related(
+        "commune__district", "leader__agency"
     )
     overdue = (
         Recommendation.objects.overdue(today)

@@ -6,12 +6,10 @@ finds them all. Nothing invented is ever written in production mode
 (``sampledata.refuse_in_production``); removing it stays allowed there.
 """
 
-import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -345,7 +343,6 @@ def demo_figures(today=None):
     )
     for row in rows:
         per_commune[row["year"]].append((row["met"], row["of"]))
-    stale_since = today - datetime.timedelta(days=settings.NTM_STALE_VISIT_DAYS)
     return {
         "assignments": assignments.count(),
         "visits": visits.count(),
@@ -382,7 +379,6 @@ def demo_figures(today=None):
         "recognitions_by_level": dict(
             Counter(Recognition.objects.filter(is_demo=True).values_list("level", flat=True))
         ),
-        "stale_assignments": assignments.filter(ended_on__isnull=True)
-        .exclude(visits__visited_on__gte=stale_since)
-        .count(),
+        # The dashboard's rule (confirmed visits, counted from the start at the earliest).
+        "stale_assignments": Assignment.objects.stale(today).filter(decision__is_demo=True).count(),
     }

@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -30,13 +31,37 @@ class AssignmentQuerySet(models.QuerySet):
             Q(ended_on__isnull=True) | Q(ended_on__gte=on)
         )
 
-    def stale(self, today=None, days=None):
-        """Active assignments with no visit for more than `days` (default
-        NTM_STALE_VISIT_DAYS) days, or never."""
-        recent = FieldVisit.objects.counted().filter(
-            assignment=OuterRef("pk"), visited_on__gte=stale_cutoff(today, days)
+    def with_visit_clock(self):
+        """Annotate what the stale rule counts from:
+
+        * `last_group_visit_on`: the last confirmed visit (FieldVisit.objects.counted) to the
+          assignment's commune by its working group, whichever assignment the visit was
+          recorded under (the group kept on under another decision, or before a hand-over
+          that kept the group); an assignment without a group: its own visits;
+        * `visit_clock_from`: the later of that visit and the assignment's start. An
+          assignment that started today has had no time to visit yet.
+        """
+        # The commune first (indexed), then the group or the assignment itself.
+        visits = (
+            FieldVisit.objects.counted()
+            .filter(assignment__commune=OuterRef("commune"))
+            .filter(
+                Q(assignment__working_group=OuterRef("working_group"))
+                | Q(assignment=OuterRef("pk"))
+            )
         )
-        return self.active().exclude(Exists(recent))
+        last = Subquery(visits.order_by("-visited_on").values("visited_on")[:1])
+        return self.annotate(last_group_visit_on=last).annotate(
+            visit_clock_from=Greatest("started_on", Coalesce("last_group_visit_on", "started_on"))
+        )
+
+    def stale(self, today=None, days=None):
+        """Active assignments not visited for more than `days` (default NTM_STALE_VISIT_DAYS)
+        days, counted from the later of their start and their group's last confirmed visit to
+        the commune (with_visit_clock). The one rule of the dashboard card, the assignments
+        list's filter, the agency page and the alerts digest."""
+        cutoff = stale_cutoff(today, days)
+        return self.active().with_visit_clock().filter(visit_clock_from__lt=cutoff)
 
     def with_open_recommendations(self):
         return self.filter(
