@@ -213,17 +213,20 @@ def year_end(year, today=None):
 
 
 def recognition_counts(on, place=WHOLE, ys=None, approved_year=None):
-    """Communes per highest level recognised on or before `on`, and the totals (one query).
+    """Communes recognised at each level or higher on or before `on`, and the totals
+    (one query).
 
-    A commune recognised NTM and then nâng cao counts once, as nâng cao. The levels
-    are the period's of `ys` (a YearSet; 2021–2025's without one): in 2026–2030 a
-    commune recognised nâng cao or kiểu mẫu before counts as NTM (YearSet.level_of).
-    Each unit counts for itself, the unit at the time of its recognition, on either
-    map: so the counts are the same on both. Besides the counts per level:
-    `total`, the programme's xã of the old map (in the place); `units`, today's
-    programme units; and per level `<level>_units`, the units of today whose
-    highest level (of their own and their old units' recognitions) it is: the
-    rows the communes list shows for that level on today's map.
+    A higher level is also every lower one: a commune recognised nâng cao is a commune
+    đạt chuẩn NTM, so the NTM count includes it ("84 xã đạt chuẩn NTM, trong đó 7 xã
+    nâng cao"), and each commune counts once per level. The levels are the period's of
+    `ys` (a YearSet; 2021–2025's without one): in 2026–2030 a commune recognised nâng
+    cao or kiểu mẫu before counts as NTM (YearSet.level_of). Each unit counts for
+    itself, the unit at the time of its recognition, on either map: so the counts are
+    the same on both. Besides the counts per level: `total`, the programme's xã of the
+    old map (in the place); `units`, today's programme units; and per level
+    `<level>_units`, the units of today that reached it (by their own or their old
+    units' recognitions): the rows the communes list shows for that level on today's
+    map.
 
     With `approved_year`, only the units whose results of that year were approved
     count (on today's map: the units of today with an approved commune-year, theirs
@@ -232,24 +235,12 @@ def recognition_counts(on, place=WHOLE, ys=None, approved_year=None):
     """
     ys = ys or YearSet(None, None, None)
     counted_as = ys.level_map()
-    levels = ys.levels
 
     def reached(period_level):
-        """The unit has a recognition counting at `period_level`."""
-        found = [level for level, own in counted_as.items() if own == period_level]
+        """The unit has a recognition counting at `period_level` or higher."""
+        found = [level for level, own in counted_as.items() if RANK[own] >= RANK[period_level]]
         return Exists(
             Recognition.objects.filter(commune=OuterRef("pk"), level__in=found, decided_on__lte=on)
-        )
-
-    def outranked(period_level):
-        """A unit merged into the same unit of today reached a higher level."""
-        higher = [level for level, own in counted_as.items() if RANK[own] > RANK[period_level]]
-        return Exists(
-            Recognition.objects.filter(
-                commune__current_unit=OuterRef("current_unit"),
-                level__in=higher,
-                decided_on__lte=on,
-            )
         )
 
     communes = programme_communes(place)
@@ -261,25 +252,14 @@ def recognition_counts(on, place=WHOLE, ys=None, approved_year=None):
         else:
             scores = scores.filter(commune=OuterRef("pk"))
         communes = communes.filter(Exists(scores))
-    communes = communes.annotate(
-        **{f"has_{level}": reached(level) for level in levels},
-        **{f"{level}_outranked": outranked(level) for level in levels[:-1]},
-    )
-    at_level = {}
-    for index, level in enumerate(levels):
-        condition = Q(**{f"has_{level}": True})
-        for higher in levels[index + 1 :]:
-            condition &= Q(**{f"has_{higher}": False})
-        at_level[level] = condition
-    on_top = {level: Q(**{f"{level}_outranked": False}) for level in levels[:-1]}
+    communes = communes.annotate(**{f"has_{level}": reached(level) for level in ys.levels})
+    at_level = {level: Q(**{f"has_{level}": True}) for level in ys.levels}
     return communes.aggregate(
         total=Count("pk", filter=Q(era=Era.PRE_2025)),
         units=Count("pk", filter=Q(era=Era.FROM_2025)),
         **{level: Count("pk", filter=condition) for level, condition in at_level.items()},
         **{
-            f"{level}_units": Count(
-                "current_unit", filter=condition & on_top.get(level, Q()), distinct=True
-            )
+            f"{level}_units": Count("current_unit", filter=condition, distinct=True)
             for level, condition in at_level.items()
         },
     )

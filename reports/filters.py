@@ -16,11 +16,25 @@ from communes.forms import old_province_label
 from communes.models import Commune, District, Level, Map
 from core.listing import NarrowedChoiceFilter
 
-from .year_set import APPROVED_PARAM
+from .year_set import APPROVED_PARAM, RANK
 
 NO_LEVEL = "none"
 LEVEL_CHOICES = [(NO_LEVEL, _("Chưa được công nhận")), *Level.choices]
 APPROVED = "1"
+
+
+def at_least(levels):
+    """The level filter's choices, `levels` lowest first: each but the highest says that it
+    takes the higher levels in too ("Xã nông thôn mới (kể cả mức cao hơn)")."""
+    return [
+        (
+            value,
+            label
+            if index == len(levels) - 1
+            else _("%(level)s (kể cả mức cao hơn)") % {"level": label},
+        )
+        for index, (value, label) in enumerate(levels)
+    ]
 
 
 class ByOldProvince(ModelChoiceIterator):
@@ -99,8 +113,8 @@ class CommuneFilter(OnMapFilterSet):
 
     def __init__(self, *args, years=(), levels=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if levels is not None:
-            self.filters["level"].extra["choices"] = [LEVEL_CHOICES[0], *levels]
+        levels = Level.choices if levels is None else levels
+        self.filters["level"].extra["choices"] = [LEVEL_CHOICES[0], *at_least(levels)]
         if self.map == Map.CURRENT:
             # Today's map has no thị trấn; no kind asked: the programme's units.
             kind = self.filters["kind"]
@@ -125,9 +139,11 @@ class CommuneFilter(OnMapFilterSet):
         return queryset.search(value)
 
     def filter_level(self, queryset, name, value):
+        """The rows recognised at `value` or higher (a higher level is also every lower
+        one: the dashboard's cards count them so), or never recognised."""
         if value == NO_LEVEL:
             return queryset.filter(ntm_level__isnull=True)
-        return queryset.filter(ntm_level=value)
+        return queryset.filter(level_rank__gte=RANK[value])
 
     def filter_agency(self, queryset, name, value):
         return queryset.filter(active_agency_id=value.pk)

@@ -32,6 +32,12 @@ LEVEL_CARDS = {
     Level.MODEL: gettext_lazy("xã đạt chuẩn nông thôn mới kiểu mẫu"),
     Level.MODERN: gettext_lazy("xã đạt chuẩn nông thôn mới hiện đại (thí điểm)"),
 }
+# "trong đó 7 xã nâng cao": the communes of a higher level among those of a card.
+LEVEL_AMONG = {
+    Level.ADVANCED: gettext_lazy("%(n)s xã nâng cao"),
+    Level.MODEL: gettext_lazy("%(n)s xã kiểu mẫu"),
+    Level.MODERN: gettext_lazy("%(n)s xã hiện đại (thí điểm)"),
+}
 
 
 @dataclass(frozen=True)
@@ -140,7 +146,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         if f.year_set.heading:
             results += " – " + f.year_set.heading
         results_note = _(
-            "Mỗi xã tính một lần, theo mức cao nhất được công nhận đến 31/12 của năm đang xem."
+            "Mỗi số là số xã đạt từ mức đó trở lên, theo các quyết định công nhận đến 31/12 "
+            "của năm đang xem: xã đạt mức cao hơn cũng là xã đạt chuẩn nông thôn mới."
         )
         if f.year_set.maps_levels:
             results_note += " " + _(
@@ -193,7 +200,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         place = place_params(f.place)
         approved = approved_params(f)
         cards = []
-        for level in f.year_set.levels:
+        levels = f.year_set.levels
+        for index, level in enumerate(levels):
             if f.approved_only:
                 note = _("trong số %(n)s xã có kết quả năm %(year)s đã duyệt") % {
                     "n": number(f.approval.approved),
@@ -202,14 +210,20 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             else:
                 note = _("trên tổng số %(total)s xã") % {"total": total}
             if f.place.map == Map.CURRENT:
-                note += "; " + _("là mức cao nhất của %(units)s đơn vị hiện nay") % {
+                note += "; " + _("thuộc %(units)s đơn vị hiện nay") % {
                     "units": number(recognised[f"{level}_units"])
                 }
                 if not f.approved_only:
                     note = _(
-                        "trên tổng số %(total)s xã trước 01/07/2025; là mức cao nhất của "
-                        "%(units)s đơn vị hiện nay"
+                        "trên tổng số %(total)s xã trước 01/07/2025; thuộc %(units)s đơn vị "
+                        "hiện nay"
                     ) % {"total": total, "units": number(recognised[f"{level}_units"])}
+            higher = levels[index + 1 :]
+            if higher:  # "84 xã đạt chuẩn NTM (trong đó 7 xã nâng cao, 0 xã kiểu mẫu)"
+                among = ", ".join(
+                    str(LEVEL_AMONG[h]) % {"n": number(recognised[h])} for h in higher
+                )
+                note = _("trong đó %(levels)s") % {"levels": among} + "; " + note
             url = link("reports:commune_list", **place, level=level, year=f.year, **approved)
             cards.append(Card(str(LEVEL_CARDS[level]), number(recognised[level]), url, note))
         scale = f" {f.year_set.scale_label}" if f.year_set.scale_label else ""

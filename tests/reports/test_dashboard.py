@@ -2,7 +2,7 @@
 
 import datetime
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
@@ -66,8 +66,11 @@ def expected_levels(year, district=None):
     for commune_id, level in recognitions.values_list("commune_id", "level"):
         if commune_id in ids:
             best[commune_id] = max(best.get(commune_id, 0), RANK[level])
-    counts = Counter(best.values())
-    return {level: str(counts[rank]) for level, rank in RANK.items()}
+    # A higher level is also every lower one: a nâng cao commune counts as NTM too.
+    return {
+        level: str(sum(1 for best_rank in best.values() if best_rank >= rank))
+        for level, rank in RANK.items()
+    }
 
 
 def expected_average(year, district=None):
@@ -178,12 +181,19 @@ def test_the_latest_year_with_assessments_is_shown_by_default(office_client):
     assert f"Kết quả đến năm {year}" in html
 
 
-def test_recognised_communes_are_counted_once_at_their_highest_level(office_client):
+def test_recognised_communes_count_at_their_level_and_every_level_below(office_client):
     year = latest_year()
     response = office_client.get(URL, {"year": year})
-    for level, count in expected_levels(year).items():
+    expected = expected_levels(year)
+    for level, count in expected.items():
         assert figure(response, "reports:commune_list", level=level, year=year) == count
-    assert f"trên tổng số {len(programme_ids())} xã" in response.content.decode()
+    html = response.content.decode()
+    assert f"trên tổng số {len(programme_ids())} xã" in html
+    # "84 xã đạt chuẩn NTM (trong đó 7 xã nâng cao, 0 xã kiểu mẫu)"
+    assert int(expected["ntm"]) > int(expected["nang_cao"]) > 0
+    assert (
+        f"trong đó {expected['nang_cao']} xã nâng cao, {expected['kieu_mau']} xã kiểu mẫu" in html
+    )
 
 
 def test_an_earlier_year_counts_only_recognitions_decided_by_its_end(office_client):

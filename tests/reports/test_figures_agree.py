@@ -12,6 +12,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assignments.models import Assignment, FieldVisit, Support
+from communes.models import Commune, Era, Recognition
 from tests.factories import make_support, make_visit
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +114,33 @@ def test_visit_log_total_agrees_with_the_dashboard_and_the_assignments_list(offi
     list_total = sum(r[column] or 0 for r in rows_below_header(listed) if r[0])
     log_total = labelled(parts(whole_log)[CONFIRMED_PART], "Tổng cộng")[0][1]
     assert log_total == list_total == support_sum(Support.objects.counted()) > 0
+
+
+# --- recognition levels: a higher level is also NTM -------------------------------------------
+
+
+def test_ntm_figure_counts_higher_levels_alike_on_dashboard_list_and_export(office_client):
+    year = 2025
+    old_xa = Commune.objects.filter(kind="xa", era=Era.PRE_2025)
+    recognised = Recognition.objects.filter(commune__in=old_xa, decided_on__year__lte=year)
+    advanced = recognised.filter(level__in=["nang_cao", "kieu_mau"]).values("commune").distinct()
+    expected = recognised.values("commune").distinct().count()
+    params = {"map": "old", "year": year}
+
+    dashboard = office_client.get(DASHBOARD, params)
+    [card] = [c for c in dashboard.context["figure_sections"][0]["cards"] if "level=ntm" in c.url]
+    listed = office_client.get(reverse("reports:commune_list"), {**params, "level": "ntm"})
+    exported = workbook(
+        office_client.get(reverse("reports:commune_list"), {**params, "level": "ntm",
+                                                           "export": "xlsx"})
+    ).worksheets[0]  # fmt: skip
+
+    assert advanced.count() > 0  # the demo has nâng cao communes: they must be in the 84
+    assert card.figure == str(expected)
+    assert card.note.startswith(f"trong đó {advanced.count()} xã nâng cao, 0 xã kiểu mẫu")
+    assert listed.context["table"].paginator.count == expected
+    rows = [r for r in rows_below_header(exported) if r[0]]
+    assert len(rows) == expected
+    assert "Xã nông thôn mới nâng cao" in {r[3] for r in rows}
+    offered = dict(listed.context["filter"].form.fields["level"].choices)
+    assert offered["ntm"] == "Xã nông thôn mới (kể cả mức cao hơn)"
