@@ -77,14 +77,17 @@ def _scale(value, maximum, length):
     return max(0.0, min(float(value) / float(maximum), 1.0)) * length
 
 
-def _svg(chart_id, title, desc, height, body):
+def _svg(chart_id, title, desc, height, body, *, linked=False):
+    # An image is one thing to a screen reader, its content hidden: a chart whose bars are
+    # links is a group (named the same way), so that its links can be reached.
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="100%" '
-        'role="img" aria-labelledby="{id}-title {id}-desc" class="chart-svg" '
+        'role="{role}" aria-labelledby="{id}-title {id}-desc" class="chart-svg" '
         'font-family="{font}" font-size="13" fill="#1d2329">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>{body}</svg>',
         w=WIDTH,
         h=_n(height),
+        role="group" if linked else "img",
         id=chart_id,
         font=FONT,
         title=title,
@@ -133,7 +136,8 @@ def bar_chart(bars, *, chart_id, title, desc, maximum):
         )
         rows.append(_linked(bar.url, row))
     height = 2 * PAD + max(len(bars), 1) * ROW - 4
-    return _svg(chart_id, title, desc, height, mark_safe("".join(rows)))
+    linked = any(bar.url for bar in bars)
+    return _svg(chart_id, title, desc, height, mark_safe("".join(rows)), linked=linked)
 
 
 def column_chart(columns, *, chart_id, title, desc, maximum, ticks=()):
@@ -196,4 +200,5 @@ def column_chart(columns, *, chart_id, title, desc, maximum, ticks=()):
         c=AXIS_COLOUR,
     )
     body = mark_safe(grid + "".join(parts) + axis)
-    return _svg(chart_id, title, desc, COLUMN_HEIGHT, body)
+    linked = any(column.url for column in columns)
+    return _svg(chart_id, title, desc, COLUMN_HEIGHT, body, linked=linked)
