@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import roles
 
@@ -9,7 +10,7 @@ from . import roles
 MENU = [
     ("reports:dashboard", _("Tổng quan"), "authenticated"),
     ("assignments:my_work", _("Việc của tôi"), "groups"),
-    ("reports:commune_list", _("Xã"), "authenticated"),
+    ("reports:commune_list", pgettext_lazy("menu", "Xã"), "authenticated"),
     ("reports:criteria_set_list", _("Bộ tiêu chí"), "authenticated"),
     ("assignments:assignment_list", _("Phân công"), "authenticated"),
     ("assignments:carry_over", _("Chuyển sang đơn vị mới"), "office"),

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core import formats
 
@@ -211,9 +212,11 @@ class CommuneManager(UnitManager.from_queryset(CommuneQuerySet)):
 
 class Commune(NamedUnit):
     class Kind(models.TextChoices):
-        RURAL = "xa", _("Xã")
-        WARD = "phuong", _("Phường")
-        TOWNSHIP = "thi_tran", _("Thị trấn")
+        # The kind of unit before its name ("Xã Bản Phố": a commune); the menu's "Xã"
+        # is the list of communes, another word in English.
+        RURAL = "xa", pgettext_lazy("loại đơn vị", "Xã")
+        WARD = "phuong", pgettext_lazy("loại đơn vị", "Phường")
+        TOWNSHIP = "thi_tran", pgettext_lazy("loại đơn vị", "Thị trấn")
 
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, related_name="communes", verbose_name=_("tỉnh")

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 from django.views.generic import DetailView
 
 from assignments import access
@@ -32,7 +32,7 @@ class CommuneListView(OnMapListMixin, FilteredTableView):
     table_pagination = {"per_page": 50}  # a whole district on one page
     load_page_by_key = True  # figures (subqueries) for the page's rows only
     page_title = gettext_lazy("Danh sách xã")
-    breadcrumbs = ((gettext_lazy("Xã"), ""),)
+    breadcrumbs = ((pgettext_lazy("menu", "Xã"), ""),)
 
     @cached_property
     def years(self):
@@ -147,7 +147,7 @@ class CommuneDetailView(LoginRequiredMixin, DetailView):
             contacts_for={a.pk for a in assignments if access.may_see_contacts(user, a)},
             history_links=self.history_links(dossier, assignments),
             page_title=title,
-            breadcrumbs=[(_("Xã"), reverse("reports:commune_list")), (title, "")],
+            breadcrumbs=[(pgettext("menu", "Xã"), reverse("reports:commune_list")), (title, "")],
         )
         return context
 

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from assignments import access
@@ -72,7 +73,7 @@ def commune_results(request, pk, year):
             "years": result_years(commune, Period.objects.years(), timezone.localdate().year),
             "page_title": page_title,
             "breadcrumbs": [
-                (_("Xã"), reverse("reports:commune_list")),
+                (pgettext("menu", "Xã"), reverse("reports:commune_list")),
                 (title, reverse("reports:commune_detail", args=[commune.pk])),
                 (_("Kết quả năm %s") % year, ""),
             ],
