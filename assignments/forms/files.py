@@ -4,11 +4,12 @@ content (assignments/attachments.py), and the attached ones to remove.
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import ModelMultipleIdsField
 
-from .. import attachments
+from .. import attachments, upload_quota
 from ..models import Attachment
 from .fields import NoLabelSuffix
 
@@ -48,8 +49,9 @@ class AttachmentForm(NoLabelSuffix, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, visit=None, **kwargs):
+    def __init__(self, *args, visit=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         if visit is not None and visit.pk:
             self.fields["remove"].queryset = visit.attachments.order_by("pk")
 
@@ -57,17 +59,60 @@ class AttachmentForm(NoLabelSuffix, forms.Form):
         return self.cleaned_data.get("kind") or Attachment.Kind.PHOTO
 
     def clean_files(self):
+        """The files as attachments.Checked: each file's header read (type, size, pixels)
+        and the pixels of the whole save counted; nothing decoded yet (see decoded())."""
         uploads = self.cleaned_data["files"]
         if len(uploads) > MAX_FILES:
             raise ValidationError(
                 _("Mỗi lần lưu chọn tối đa %(max)d tệp.") % {"max": MAX_FILES}, code="too_many"
             )
-        clean, errors = [], []
-        for upload in uploads:
-            try:
-                clean.append(attachments.clean_upload(upload))
-            except ValidationError as exc:
-                errors.append(exc)
-        if errors:
-            raise ValidationError(errors)
-        return clean
+        checked = _each(attachments.check, uploads)
+        pixels = sum(item.pixels for item in checked)
+        limit = attachments.request_pixels()
+        if pixels > limit:
+            raise ValidationError(
+                _(
+                    "Các ảnh chọn lần này có tổng cộng %(pixels)s triệu điểm ảnh, quá "
+                    "%(limit)s triệu điểm ảnh mỗi lần lưu: hãy lưu một phần ảnh lần này, "
+                    "phần còn lại lưu lần sau."
+                )
+                % {"pixels": _millions(pixels), "limit": _millions(limit)},
+                code="request_pixels",
+            )
+        return checked
+
+    def decoded(self):
+        """The valid form's files as attachments.CleanFile, called once the rest of the
+        save is valid too (a refused save decodes nothing): the user's upload limit, then
+        each image decoded, one after the other. A ValidationError, also added to the
+        form, refuses them all."""
+        checked = self.cleaned_data["files"]
+        pixels = sum(item.pixels for item in checked)
+        try:
+            if pixels and self.user is not None:
+                upload_quota.reserve(self.user, pixels)
+            return _each(attachments.clean, checked)
+        except ValidationError as exc:
+            self.add_error("files", exc)
+            raise
+
+
+def _millions(pixels):
+    return number_format(pixels / 1_000_000, 1)
+
+
+def _each(step, items):
+    """step(item) for every item; ValidationError with every file's message if any fails
+    (the temporary files of those that passed closed)."""
+    done, errors = [], []
+    for item in items:
+        try:
+            done.append(step(item))
+        except ValidationError as exc:
+            errors.append(exc)
+    if errors:
+        for item in done:
+            if isinstance(item, attachments.CleanFile):
+                item.file.close()
+        raise ValidationError(errors)
+    return done

@@ -2,12 +2,14 @@
 
 One module per part: decisions, people (agencies, leaders, working groups and their
 members), assignments, visits (with their steps, support, recommendations and
-attachments). Every model is importable from here, as assignments.models.X.
+attachments), uploads (what the per-user upload limit counts). Every model is
+importable from here, as assignments.models.X.
 """
 
 from .assignments import Assignment, AssignmentQuerySet, stale_cutoff
 from .decisions import Decision
 from .people import Agency, Leader, Member, WorkingGroup
+from .uploads import PhotoUpload
 from .visits import (
     Attachment,
     FieldVisit,
@@ -30,6 +32,7 @@ __all__ = [
     "FieldVisitQuerySet",
     "Leader",
     "Member",
+    "PhotoUpload",
     "Recommendation",
     "RecommendationQuerySet",
     "Support",

@@ -3,7 +3,7 @@ transaction, refused whole when someone saved the visit since the form was loade
 
 import uuid
 
-from django.core.files.base import ContentFile
+from django.core.files import File
 from django.db import transaction
 from django.db.models import F
 from django.forms.models import construct_instance
@@ -168,9 +168,8 @@ def _attach(visit, clean, kind, by, stored):
         uploaded_by=by,
     )
     # A generated name: the user's file name is only kept as a label.
-    attachment.file.save(
-        f"{uuid.uuid4().hex}.{clean.extension}", ContentFile(clean.content), save=False
-    )
+    with clean.file:
+        attachment.file.save(f"{uuid.uuid4().hex}.{clean.extension}", File(clean.file), save=False)
     stored.append(attachment.file.name)
     attachment.save()
     return attachment

@@ -5,7 +5,7 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -73,12 +73,17 @@ class VisitFormView(LoginRequiredMixin, View):
             messages.error(request, self.error_summary(forms))
             return self.render(forms)
         try:
+            files = forms["files"].decoded()
+        except ValidationError:
+            messages.error(request, self.error_summary(forms))
+            return self.render(forms)
+        try:
             visit = visits.save_visit(
                 form=forms["form"],
                 supports=forms["supports"],
                 recommendations=forms["recommendations"],
                 follow_ups=forms["followups"],
-                files=forms["files"].cleaned_data["files"],
+                files=files,
                 file_kind=forms["files"].cleaned_data["kind"],
                 remove_files=forms["files"].cleaned_data["remove"],
                 by=request.user,
@@ -132,7 +137,7 @@ class VisitFormView(LoginRequiredMixin, View):
                 queryset=Recommendation.objects.order_by("pk"),
             ),
             "followups": followups,
-            "files": AttachmentForm(data, files, visit=self.visit),
+            "files": AttachmentForm(data, files, visit=self.visit, user=self.request.user),
         }
 
     @staticmethod
