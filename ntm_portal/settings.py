@@ -4,6 +4,7 @@ DJANGO_ENV=production refuses to start without the variables a public server
 needs and turns on the HTTPS-only settings; docs/deploy.md lists every variable.
 """
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -230,23 +231,32 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("NTM_LOGIN_COOLOFF_MINUTES", 15, m
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "core.lockouts.lockout_response"
+# And per username from every address: a guesser who changes address is stopped after
+# this many failures within this many minutes, a short lock since it hits the real
+# user too (core/lockouts.py, docs/operations.md).
+AXES_HANDLER = "core.lockouts.LockoutHandler"
+NTM_LOGIN_USERNAME_FAILURE_LIMIT = env_int("NTM_LOGIN_USERNAME_FAILURE_LIMIT", 20, minimum=1)
+NTM_LOGIN_USERNAME_COOLOFF_MINUTES = env_int("NTM_LOGIN_USERNAME_COOLOFF_MINUTES", 10, minimum=1)
 AXES_USERNAME_CALLABLE = "core.lockouts.client_username"  # cut to axes' 255 characters
 # Who a locked-out person should call, shown on the lockout page (e.g. a phone number).
 NTM_OFFICE_CONTACT = env_str("NTM_OFFICE_CONTACT", "")
-# The client IP (lockouts and the security log). X-Forwarded-For is trusted only when
-# NTM_TRUSTED_PROXIES says how many proxies stand in front of the app, each appending
-# the address it received from (nginx: proxy_add_x_forwarded_for): the client is then
-# the Nth address from the right, whatever a client put in the header itself. With 0
-# (no proxy) the header is ignored and the connection's address is used.
+# The client IP (lockouts and the security log, core/lockouts.client_ip). X-Forwarded-For
+# is trusted only when NTM_TRUSTED_PROXIES says how many proxies stand in front of the
+# app, each appending the address it received from (nginx: proxy_add_x_forwarded_for),
+# and only on a connection from one of NTM_PROXY_ADDRESSES (addresses or networks): the
+# client is then the Nth address from the right, whatever a client put in the header
+# itself. With 0 (no proxy), or a connection from anywhere else (gunicorn reached
+# directly), the header is ignored and the connection's address is used.
 NTM_TRUSTED_PROXIES = env_int("NTM_TRUSTED_PROXIES", 0, minimum=0)
-if NTM_TRUSTED_PROXIES:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR",)
-    # ipware counts the proxies listed in the header: all but the last one.
-    AXES_IPWARE_PROXY_COUNT = NTM_TRUSTED_PROXIES - 1
-    # More entries than proxies (a client's own, forged ones) must not void the header.
-    IPWARE_STRICT = False
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+NTM_PROXY_ADDRESSES = env_list("NTM_PROXY_ADDRESSES", ["127.0.0.1", "::1"])
+for _proxy in NTM_PROXY_ADDRESSES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"NTM_PROXY_ADDRESSES: {_proxy!r} is not an IP address or network."
+        ) from None
+AXES_CLIENT_IP_CALLABLE = "core.lockouts.client_ip"
 
 # A refused CSRF token: a friendly page (core/errors.py); 400/403/500 in urls.py.
 CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
