@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from assignments.views import login
 from core import lockouts, passwords
 
 admin.site.site_header = "NTM Portal – Lào Cai"
@@ -12,7 +13,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("assignments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", login.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", passwords.change_password, name="password_change"),
     path("accounts/lockouts/", lockouts.lockout_list, name="lockouts"),
