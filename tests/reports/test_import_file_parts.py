@@ -16,7 +16,6 @@ from reports.models import ImportBatch
 
 from .import_workbooks import upload, workbook_bytes
 
-
 HEADER = ["STT", "Họ và tên", "Chức vụ", "Cơ quan", "Xã"]
 ROW = [1, "Nguyễn Văn An", "Giám đốc", "Sở Tài chính", "Bản Vược"]
 UNSAFE = "Tệp chứa khai báo XML không an toàn (entity) nên không được mở."
