@@ -17,7 +17,7 @@ from communes import text
 from communes.forms import MapField, OldProvinceField
 from communes.models import Commune, District, Map, Province
 from core.formats import DATE_INPUT_FORMATS
-from core.listing import LongChoiceFilter, NarrowedChoiceFilter
+from core.listing import LongChoiceFilter, NarrowedChoiceField, NarrowedChoiceFilter
 
 from .models import Agency, Assignment, Decision, FieldVisit, Support
 
@@ -108,8 +108,20 @@ def unit_filter(field_name):
     )
 
 
+class AgencyChoiceField(NarrowedChoiceField):
+    """Agencies listed by their full names: an abbreviation alone ("Sở KH&CN") is not known
+    to everyone, and the list is in the order of the full names."""
+
+    def label_from_instance(self, obj):
+        return obj.long_name
+
+
+class AgencyChoiceFilter(NarrowedChoiceFilter):
+    field_class = AgencyChoiceField
+
+
 def agency_filter(field_name):
-    return NarrowedChoiceFilter(
+    return AgencyChoiceFilter(
         label=_("Cơ quan"),
         field_name=field_name,
         queryset=Agency.objects.all(),

@@ -38,6 +38,13 @@ class Agency(models.Model):
         self.search_name = text.search_key(f"{self.name} {self.short_name}")
         super().save(*args, **kwargs)
 
+    @property
+    def long_name(self):
+        """The name, and after it the abbreviation people also know: "Sở Tài chính (STC)"."""
+        if self.short_name and self.short_name != self.name:
+            return f"{self.name} ({self.short_name})"
+        return self.name
+
 
 class Leader(models.Model):
     full_name = models.CharField(_("họ và tên"), max_length=100)
