@@ -16,8 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from communes import text
 from communes.forms import MapField, OldProvinceField
 from communes.models import Commune, District, Map, Province
-from core.formats import DATE_INPUT_FORMATS
-from core.listing import LongChoiceFilter, NarrowedChoiceField, NarrowedChoiceFilter
+from core.listing import DayFilter, LongChoiceFilter, NarrowedChoiceField, NarrowedChoiceFilter
 
 from .models import Agency, Assignment, Decision, FieldVisit, Support
 
@@ -242,18 +241,16 @@ class AssignmentFilter(OnMapFilterSet):
 
 
 class VisitFilter(OnMapFilterSet):
-    date_from = django_filters.DateFilter(
+    date_from = DayFilter(
         label=_("Từ ngày"),
         field_name="visited_on",
         lookup_expr="gte",
-        input_formats=DATE_INPUT_FORMATS,
         widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}),
     )
-    date_to = django_filters.DateFilter(
+    date_to = DayFilter(
         label=_("Đến ngày"),
         field_name="visited_on",
         lookup_expr="lte",
-        input_formats=DATE_INPUT_FORMATS,
         widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "autocomplete": "off"}),
     )
     province = province_filter("assignment__commune__province")

@@ -167,7 +167,10 @@ class VisitLogExporter(Exporter):
         return form
 
     def is_valid(self, form):
-        return True  # invalid values are ignored, as on the visits list
+        # The list shows every visit with a warning; a file would be the whole log headed
+        # "Tất cả", so a value the list would ignore (31/02/2025) sends back to the form,
+        # which says why in the list's words (the filter's own error).
+        return form.is_valid()
 
     def build(self, user, form, today):
         scoped = access.visits_visible_to(user, FieldVisit.objects.all())

@@ -3,7 +3,6 @@
 and the labels that sit above their fields.
 """
 
-import datetime
 import re
 from decimal import Decimal
 
@@ -12,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from core.formats import DATE_INPUT_FORMATS
+from core.fields import DayField
+from core.formats import parse_day
 from core.numbers import read_decimal
 
 MAX_VND = 10**15  # a thousand trillion đồng: anything above is a typing slip
@@ -96,16 +96,12 @@ class QuantityField(forms.CharField):
         return value
 
 
-class DateField(forms.DateField):
-    """dd/mm/yyyy or the yyyy-mm-dd a date picker sends; shown to the picker as yyyy-mm-dd."""
+class DateField(DayField):
+    """A day as people type it (core.formats.parse_day: dd/mm/yyyy, 10/2/25, or the
+    yyyy-mm-dd a date picker sends); shown to the picker as yyyy-mm-dd."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
         kwargs.setdefault("widget", DatePickerInput())
-        kwargs.setdefault(
-            "error_messages",
-            {"invalid": _("Ngày không hợp lệ: hãy ghi theo dạng dd/mm/yyyy, ví dụ 25/11/2025.")},
-        )
         super().__init__(**kwargs)
 
 
@@ -119,11 +115,12 @@ class DatePickerInput(forms.DateInput):
         # Typed dd/mm/yyyy (a browser without a date picker) comes back as yyyy-mm-dd,
         # which is the only form a date input shows.
         if isinstance(value, str):
-            for fmt in DATE_INPUT_FORMATS:
-                try:
-                    return datetime.datetime.strptime(value.strip(), fmt).date().isoformat()
-                except ValueError:
-                    continue
+            try:
+                day = parse_day(value)
+            except ValueError:
+                day = None
+            if day is not None:
+                return day.isoformat()
         return super().format_value(value)
 
 

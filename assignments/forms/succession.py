@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Commune
+from core.fields import DayField
 from core.formats import DATE_INPUT_FORMATS
 from core.widgets import LongSelect
 
@@ -20,9 +21,8 @@ def plausible_date(day):
 
 
 def date_field(label, error_messages=None, **kwargs):
-    return forms.DateField(
+    return DayField(
         label=label,
-        input_formats=DATE_INPUT_FORMATS,
         validators=[plausible_date],
         widget=forms.DateInput(
             format=DATE_INPUT_FORMATS[0],

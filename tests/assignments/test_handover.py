@@ -123,7 +123,8 @@ def test_hand_over_to_a_new_leader_creates_the_leader(office_client):
         ({"leader": "same"}, "trùng với lãnh đạo đang phụ trách"),
         ({}, "Hãy chọn hoặc nhập lãnh đạo tiếp nhận"),
         ({"full_name": "Lò Thị Mai"}, "Hãy ghi chức vụ"),
-        ({"ended_on": "31/02/2026", "leader": "other"}, "Hãy ghi ngày theo dạng dd/mm/yyyy"),
+        ({"ended_on": "31/02/2026", "leader": "other"}, "tháng 2 năm 2026 có 28 ngày"),
+        ({"ended_on": "cuối tháng", "leader": "other"}, "Hãy ghi ngày theo dạng dd/mm/yyyy"),
         ({"reason": "", "leader": "other"}, "Hãy chọn lý do kết thúc"),
     ],
 )

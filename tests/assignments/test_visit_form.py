@@ -90,7 +90,7 @@ def test_negative_fractional_and_non_numeric_amounts_are_refused(typed):
         parse_vnd(typed)
 
 
-@pytest.mark.parametrize("typed", ["2026-01-15", "15/01/2026"])
+@pytest.mark.parametrize("typed", ["2026-01-15", "15/01/2026", "15/1/26"])
 def test_visit_date_accepts_the_date_picker_and_dd_mm_yyyy(member_a_client, member_a_user, typed):
     assignment = group_a(member_a_user)
     member_a_client.post(create_url(assignment), visit_data(assignment, visited_on=typed))

@@ -56,9 +56,14 @@ def test_each_row_counts_the_support_and_recommendations_of_its_visit(office_cli
 
 @pytest.mark.parametrize(
     ("date_from", "date_to"),
-    [("01/01/2024", "31/03/2024"), ("2024-01-01", "2024-03-31")],
+    [
+        ("01/01/2024", "31/03/2024"),
+        ("2024-01-01", "2024-03-31"),
+        ("1/1/24", "31/3/24"),  # as people type them (core.formats.parse_day)
+        ("1.1.2024", "31-3-2024"),
+    ],
 )
-def test_date_range_accepts_both_date_forms(office_client, date_from, date_to):
+def test_date_range_accepts_the_forms_people_type(office_client, date_from, date_to):
     expected = FieldVisit.objects.filter(
         visited_on__gte=datetime.date(2024, 1, 1), visited_on__lte=datetime.date(2024, 3, 31)
     )

@@ -170,11 +170,23 @@ def test_a_very_long_bad_value_is_sent_back_cut_not_refused_as_an_unsafe_redirec
     assert "Chưa tải được báo cáo" in response.content.decode()
 
 
-def test_the_visit_log_ignores_a_bad_filter_value_as_the_visits_list_does(office_client):
-    response = office_client.get(exporters.get("visits").download_url(), {"date_from": "abc"})
+@pytest.mark.parametrize("typed", ["31/02/2025", "abc"])
+def test_the_visit_log_refuses_a_day_the_visits_list_would_ignore(office_client, typed):
+    url = exporters.get("visits").download_url()
 
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    response = office_client.get(url, {"date_from": typed, "date_to": "10/3/25"}, follow=True)
+    listed = office_client.get(reverse("assignments:visit_list"), {"date_from": typed})
+
+    # No file of the whole log: the form, saying why in the list's own words.
+    assert response.redirect_chain and response["Content-Type"].startswith("text/html")
+    [warning] = [str(m) for m in listed.context["messages"]]
+    said = warning.removeprefix("Đã bỏ qua bộ lọc không hợp lệ – Từ ngày: ")
+    assert said != warning and said in response.content.decode()
+    if typed == "31/02/2025":
+        assert said == "Không có ngày “31/02/2025”: tháng 2 năm 2025 có 28 ngày."
+    # What was typed is kept in the form, and a day typed short was read.
+    assert response.context["form"]["date_to"].value() == "10/3/25"
+    assert response.context["form"].cleaned_data["date_to"] == datetime.date(2025, 3, 10)
 
 
 @pytest.mark.parametrize("identifier", IDENTIFIERS)

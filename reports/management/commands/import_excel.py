@@ -25,10 +25,10 @@ Prints the preview; applies it in one transaction unless --dry-run or any row ha
 error (then nothing is written and the command exits with status 1).
 """
 
-import datetime
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -37,7 +37,7 @@ from assignments.models import Decision
 from assignments.services.errors import out_of_range_message
 from communes import grouping
 from communes.models import CriteriaSet, Period
-from core.formats import DATE_INPUT_FORMATS
+from core.fields import DayField
 from reports.imports import console, picks, service, terms
 from reports.imports.files import ImportFileError
 from reports.imports.scope import annex_reference
@@ -55,18 +55,15 @@ TARGET_OPTIONS = {
 
 
 def parse_day(value, option):
-    """The day typed for `option` (dd/mm/yyyy or yyyy-mm-dd), or CommandError in Vietnamese."""
-    for pattern in DATE_INPUT_FORMATS:
-        try:
-            parsed = datetime.datetime.strptime(value.strip(), pattern).date()
-        except ValueError:
-            continue
-        if message := out_of_range_message(parsed):
-            raise CommandError(f"{option}: {message}")
-        return parsed
-    raise CommandError(
-        f"{option}: ngày “{value}” không hợp lệ; hãy ghi theo dạng dd/mm/yyyy, ví dụ 05/03/2024."
-    )
+    """The day typed for `option`, read as the forms read it (core.fields.DayField: dd/mm/yyyy,
+    10/2/25, yyyy-mm-dd), or CommandError in Vietnamese saying why."""
+    try:
+        parsed = DayField().clean(value)
+    except ValidationError as refused:
+        raise CommandError(f"{option}: {' '.join(refused.messages)}") from None
+    if message := out_of_range_message(parsed):
+        raise CommandError(f"{option}: {message}")
+    return parsed
 
 
 class Command(BaseCommand):
