@@ -88,6 +88,7 @@ def _list_cells(year, _map):
     it."""
     from django.utils import timezone
 
+    from assignments.models.visits import LAST_VISIT_HELP
     from communes.models import Commune, CommuneYear, CriteriaSet, Map
     from core import formats
     from reports.queries import communes_for_list
@@ -100,6 +101,7 @@ def _list_cells(year, _map):
         f"Bộ lọc: Đọc theo: {Map.OLD.label}; Năm đánh giá: {year}",
         "Sắp xếp theo: Tên xã (tăng dần)",
         f"Xuất ngày {formats.day(timezone.localdate())}: {rows.count()} dòng.",
+        str(LAST_VISIT_HELP),
     ])  # fmt: skip
     yield 0, ["Tên xã", "Huyện", "Loại", "Mức đạt chuẩn", f"Số tiêu chí đạt ({year})",
               f"Duyệt kết quả năm {year}", "Cơ quan được phân công", "Lãnh đạo phụ trách",

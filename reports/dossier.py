@@ -137,6 +137,9 @@ class Dossier:
 
     @property
     def last_visit(self):
+        """The latest confirmed visit to the unit or, for a unit of today, to an old unit
+        merged into it: the date FieldVisit.objects.last_visit_on gives the communes list
+        and "Việc của tôi", read here from the visits the dossier has loaded anyway."""
         counted = self.counted_visits
         return counted[0] if counted else None
 

@@ -116,7 +116,8 @@ def communes_for_list(year, units=None, map=Map.OLD, ys=None):
       `year` (None / 0 without one), at the levels of the year's period, as the
       dashboard counts it;
     * active_*: leader and agency of the unit's current assignment;
-    * last_visit: the date of the latest confirmed visit of any of its assignments.
+    * last_visit: the date of the latest confirmed visit of any of its assignments
+      (FieldVisit.objects.last_visit_on, as the dossier and "Việc của tôi" read it).
 
     On today's map a row is a unit of today, and its figures take the records of
     the old units merged into it too (``Map.CURRENT.unit``): every figure is read
@@ -147,12 +148,6 @@ def communes_for_list(year, units=None, map=Map.OLD, ys=None):
             output_field=IntegerField(),
         )
     )
-    last_visit = (
-        FieldVisit.objects.counted()
-        .filter(**{map.unit("assignment__commune"): OuterRef("pk")})
-        .order_by("-visited_on")
-        .values("visited_on")[:1]
-    )
     per_unit = scores.order_by().values(unit)
     rolled_up = {
         "approved_units": _count(per_unit.filter(approved()).annotate(n=Count("pk")).values("n")),
@@ -182,7 +177,7 @@ def communes_for_list(year, units=None, map=Map.OLD, ys=None):
             active_agency_id=_active_assignment("leader__agency_id"),
             active_agency_name=_active_assignment("leader__agency__name"),
             active_agency_short=_active_assignment("leader__agency__short_name"),
-            last_visit=Subquery(last_visit),
+            last_visit=FieldVisit.objects.last_visit_on(),
         )
         .order_by("sort_name", "code")
     )

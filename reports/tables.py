@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from assignments.models.visits import LAST_VISIT_HELP
 from communes.models import CommuneYear, CriteriaSet
 from core.cells import ShortDateColumn
 from core.templatetags.ntm_format import number
@@ -58,7 +59,13 @@ class CommuneTable(tables.Table):
         default="–",
         linkify=("assignments:leader_detail", [tables.A("active_leader_id")]),
     )
-    last_visit = ShortDateColumn(verbose_name=_("Lần đi cơ sở gần nhất"), default=_("Chưa có"))
+    last_visit = ShortDateColumn(
+        verbose_name=_("Lần đi cơ sở gần nhất"),
+        default=_("Chưa có"),
+        attrs={"th": {"title": LAST_VISIT_HELP}},
+    )
+    # What a figure counts, said under the page's filters and in the export's title block.
+    export_notes = (LAST_VISIT_HELP,)
 
     class Meta:
         order_by_field = "sort"

@@ -1,12 +1,13 @@
 """The "my work" page: what is waiting for the user (record, continue, fix or confirm visits)."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Max, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .. import access, roles
 from ..models import Assignment, FieldVisit, VisitEvent
+from ..models.visits import LAST_VISIT_HELP
 from .visit_form import pop_saved_drafts
 
 
@@ -20,6 +21,7 @@ def my_work(request):
         "breadcrumbs": [(_("Việc của tôi"), None)],
         "role": role,
         "saved_drafts": pop_saved_drafts(request),
+        "last_visit_help": LAST_VISIT_HELP,
     }
     if role == roles.OFFICE:
         counts = FieldVisit.objects.aggregate(
@@ -53,13 +55,10 @@ def my_work(request):
 
 
 def _with_last_visit(assignments):
+    """The assignments with their commune's last confirmed visit (the communes list's)."""
     return (
         assignments.select_related("commune__district", "leader", "working_group")
-        .annotate(
-            last_visit_on=Max(
-                "visits__visited_on", filter=~Q(visits__status=FieldVisit.Status.DRAFT)
-            )
-        )
+        .annotate(last_visit_on=FieldVisit.objects.last_visit_on("commune"))
         .order_by("ended_on", "commune__sort_name", "pk")
     )
 

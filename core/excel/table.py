@@ -127,6 +127,8 @@ def table_workbook(title, table, *, filters, today):
     order = describe_order(table)
     if order:
         notes.insert(1, _("Sắp xếp theo: %s") % "; ".join(order))
+    # What the table's figures count (e.g. which visits the last visit's date is of).
+    notes.extend(str(note) for note in getattr(table, "export_notes", ()))
     sheet.title_block([writer.PROVINCE, writer.OFFICE], [str(title).upper()], notes)
     sheet.header(headers)
     for values in rows:

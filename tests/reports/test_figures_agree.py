@@ -7,11 +7,12 @@ lists the others apart, with their own total. Workbooks are read back with openp
 import io
 
 import pytest
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from assignments.models import Assignment, FieldVisit, Support
+from assignments.models.visits import LAST_VISIT_HELP
 from communes.models import Commune, Era, Recognition
 from tests.factories import make_support, make_visit
 
@@ -144,3 +145,62 @@ def test_ntm_figure_counts_higher_levels_alike_on_dashboard_list_and_export(offi
     assert "Xã nông thôn mới nâng cao" in {r[3] for r in rows}
     offered = dict(listed.context["filter"].form.fields["level"].choices)
     assert offered["ntm"] == "Xã nông thôn mới (kể cả mức cao hơn)"
+
+
+# --- "Lần đi cơ sở gần nhất": one definition everywhere ---------------------------------------
+
+
+def latest_confirmed(visits):
+    return visits.filter(status="confirmed").aggregate(last=Max("visited_on"))["last"]
+
+
+def test_last_visit_is_the_latest_confirmed_one_on_every_page_and_export(
+    member_a_client, office_client, today
+):
+    unit = Commune.objects.get(name="Bát Xát", era=Era.FROM_2025, kind="xa")
+    active = Assignment.objects.get(commune=unit, ended_on__isnull=True)
+    # Waiting for confirmation, or returned: listed, never the last visit.
+    make_visit(assignment=active, visited_on=today, status=FieldVisit.Status.SUBMITTED)
+    make_visit(assignment=active, visited_on=today, status=FieldVisit.Status.RETURNED)
+    expected = latest_confirmed(FieldVisit.objects.filter(assignment__commune__current_unit=unit))
+    shown = expected.strftime("%d/%m/%Y")
+    communes = reverse("reports:commune_list")
+    query = {"map": "current", "q": "Bat Xat"}
+
+    my_work = member_a_client.get(reverse("assignments:my_work"))
+    listed = office_client.get(communes, query)
+    exported = workbook(office_client.get(communes, {**query, "export": "xlsx"})).worksheets[0]
+    dossier = office_client.get(reverse("reports:commune_detail", args=[unit.pk]))
+
+    assert expected is not None and expected < today
+    [card] = [a for a in my_work.context["assignments"] if a.commune_id == unit.pk]
+    assert card.last_visit_on == expected
+    assert f"Lần đi cơ sở gần nhất: {shown}" in " ".join(my_work.content.decode().split())
+    [row] = [r.record for r in listed.context["table"].page.object_list if r.record.pk == unit.pk]
+    assert row.last_visit == expected
+    header_row = int(exported.print_title_rows.split(":")[-1].strip("$"))
+    header = [c.value for c in exported[header_row]]
+    [cells] = [r for r in rows_below_header(exported) if r[0] == "Bát Xát"]
+    assert cells[header.index("Lần đi cơ sở gần nhất")].date() == expected
+    assert dossier.context["dossier"].last_visit.visited_on == expected
+    # Each page and the export say which visits count.
+    help_text = str(LAST_VISIT_HELP)
+    assert "đã xác nhận" in help_text
+    for page in (my_work, listed):
+        assert help_text in page.content.decode()
+    notes = [c.value for row in exported.iter_rows(max_row=header_row) for c in row]
+    assert help_text in notes
+
+
+def test_an_old_units_last_visit_is_its_own_on_the_list_and_its_dossier(office_client):
+    old = Commune.objects.get(name="Bản Vược", era=Era.PRE_2025)
+    expected = latest_confirmed(FieldVisit.objects.filter(assignment__commune=old))
+
+    listed = office_client.get(
+        reverse("reports:commune_list"), {"map": "old", "q": "Ban Vuoc", "year": 2025}
+    )
+    dossier = office_client.get(reverse("reports:commune_detail", args=[old.pk]))
+
+    [row] = [r.record for r in listed.context["table"].page.object_list if r.record.pk == old.pk]
+    assert row.last_visit == expected is not None
+    assert dossier.context["dossier"].last_visit.visited_on == expected
