@@ -126,7 +126,7 @@ class AnnexForm(ReportForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["decision"]
-        field.label_from_instance = lambda d: f"{d.number} – {d.title}"[:120]
+        field.label_from_instance = Decision.choice_label
         field.initial = default_decision()
 
     def clean_decision(self):

@@ -37,3 +37,14 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.number}"
+
+    def choice_label(self, limit=120):
+        """ "1599/QĐ-UBND – Về việc phân công …" for a list to choose from: at most `limit`
+        characters, a long title cut between two words, never inside one."""
+        label = f"{self.number} – {self.title}"
+        if len(label) <= limit:
+            return label
+        kept = label[: limit - 1]
+        if label[limit - 1] != " " and " " in kept:
+            kept = kept.rsplit(" ", 1)[0]  # the word cut at the limit goes whole
+        return kept.rstrip(" ,;:–-") + "…"
