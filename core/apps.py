@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 class CoreConfig(AppConfig):
     """The bottom layer's app: its template tags, and the security log's receivers."""
 
+    default = True  # the module holds AxesConfig too: Django must not fall back to AppConfig
     name = "core"
     verbose_name = _("NTM Portal")
 
