@@ -204,3 +204,17 @@ def test_an_old_units_last_visit_is_its_own_on_the_list_and_its_dossier(office_c
     [row] = [r.record for r in listed.context["table"].page.object_list if r.record.pk == old.pk]
     assert row.last_visit == expected is not None
     assert dossier.context["dossier"].last_visit.visited_on == expected
+
+
+def test_periodic_report_of_a_year_agrees_with_the_visit_log_of_that_year(office_client):
+    year = {"date_from": "01/01/2025", "date_to": "31/12/2025", "map": "old"}
+
+    log = workbook(office_client.get(LOG, year))["Chuyến công tác"]
+    periodic = workbook(
+        office_client.get(reverse("reports:export_periodic"), {"period": "2025", "map": "old"})
+    )["Tổng hợp theo huyện"]
+
+    [whole] = [r for r in periodic.iter_rows(values_only=True) if r[1] == "Toàn tỉnh"]
+    [(label, amount)] = labelled(parts(log)[CONFIRMED_PART], "Tổng cộng")
+    assert label == f"Tổng cộng ({whole[3]} chuyến đã xác nhận)"
+    assert amount == whole[5] > 0
