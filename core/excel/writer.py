@@ -17,6 +17,8 @@ keeps the office's rules without each report having to remember them:
   thousands separator (1.500.000 in Vietnamese).
 * A4 landscape, fit to one page wide, header rows repeated on every page,
   page numbers in the footer.
+* Every row whose text wraps is as tall as its text (core/excel/fit.py):
+  a program that does not measure rows again (LibreOffice) prints it whole.
 
 No cell is ever a formula: totals are computed in Python, so a file reads the
 same in every program and an importer never meets a formula without a value.
@@ -40,7 +42,6 @@ and Sheet hands openpyxl ready cells (see core/excel/styles.py).
 """
 
 import datetime
-import math
 from decimal import Decimal
 
 from django.utils import timezone
@@ -51,8 +52,10 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from . import fit
 from .styles import (
     AVERAGE_FORMAT,
     CELL,
@@ -92,6 +95,13 @@ NO_DISTRICT = "Chưa xác định huyện"
 # In a header row: the cell to the left spans this column too.
 SPAN = object()
 
+# (font size, bold) of the named styles whose text wraps; the others' stays on one line.
+WRAPPING = {
+    CELL: (11, False), GROUP: (11, True), TOTAL: (11, True), HEADER: (11, True),
+    TITLE: (13, True), SUBTITLE: (11, False), ISSUER: (11, False), ISSUER_BOLD: (11, True),
+    NOTE: (11, False), SIGN: (11, True),
+}  # fmt: skip
+
 
 def new_workbook():
     """A write-only workbook with NTM Portal's named styles."""
@@ -118,11 +128,6 @@ def place_and_date(day):
 _TYPED = (str, bool, int, float, Decimal, datetime.date)
 
 
-def _lines(text, width, factor):
-    """Rough number of lines `text` needs in a merged cell `width` characters wide."""
-    return max(1, math.ceil(len(text) * factor / max(width, 1)))
-
-
 class Sheet:
     """One worksheet, written row by row; `row` is the number of the last row written.
 
@@ -143,6 +148,8 @@ class Sheet:
         self._styles = {}
         self._blanks = {}
         self._booleans = None
+        # Texts this long or shorter fit one line of their column in any style.
+        self._short = [fit.capacity(width, bold=True, capitals=True) for width in self.widths]
         for index, width in enumerate(self.widths, 1):
             self.ws.column_dimensions[get_column_letter(index)].width = width
         if freeze:
@@ -156,6 +163,8 @@ class Sheet:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0  # as many pages tall as needed
+        # The same scale for a program that ignores fitting to the page.
+        ws.page_setup.scale = fit.scale(self.widths)
         ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.5, bottom=0.6)
         ws.print_options.horizontalCentered = True
         ws.oddFooter.center.text = "Trang &P/&N"
@@ -242,22 +251,62 @@ class Sheet:
 
     # --- rows --------------------------------------------------------------------
 
-    def append(self, values, style=CELL, *, styles=None, height=None):
+    def append(self, values, style=CELL, *, styles=None, height=None, spans=()):
         """Write one row; each value is a Cell or a plain value in `style`.
 
         `styles` (same length as `values`, None for the default) overrides the
         style per column. One Cell may be given in several places (e.g. a
-        constant made once with cell()). Returns the row's number.
+        constant made once with cell()). `spans` are the (first, last) columns
+        merged in the row. The row is as tall as its wrapped text unless
+        `height` is given. Returns the row's number.
         """
         cell = self._row_cell
         if styles is None:
-            cells = [v if isinstance(v, Cell) else cell(v, style) for v in values]
-        else:
-            cells = [
-                v if isinstance(v, Cell) else cell(v, column_style or style)
-                for v, column_style in zip(values, styles, strict=True)
-            ]
-        return self._write(cells, height)
+            styles = [None] * len(values)
+        cells = [
+            v if isinstance(v, Cell) else cell(v, column_style or style)
+            for v, column_style in zip(values, styles, strict=True)
+        ]
+        if height is None:
+            height = self._height(values, styles, style, spans)
+        row = self._write(cells, height)
+        for first, last in spans:
+            self.merge(row, first, row, last)
+        return row
+
+    def _spanned(self, spans):
+        """(widths, short) of a row's columns, a merged range's width all in its first column."""
+        widths, short = list(self.widths), list(self._short)
+        for first, last in spans:
+            widths[first - 1] = sum(self.widths[first - 1 : last])
+            short[first - 1] = fit.capacity(widths[first - 1], bold=True, capitals=True)
+        return widths, short
+
+    def _height(self, values, styles, default, spans=()):
+        """The height of a row of wrapped text (as append's arguments); None for one line of
+        the workbook's font. Most cells are short: they are passed over without counting."""
+        widths, short = (self.widths, self._short) if not spans else self._spanned(spans)
+        tallest = fit.ONE_LINE
+        # A row may stop short of the last columns.
+        for value, style, width, fits in zip(values, styles, widths, short, strict=False):
+            text = value._value if isinstance(value, Cell) else value
+            if not isinstance(text, str) or (len(text) <= fits and "\n" not in text):
+                continue
+            metrics = self._metrics(value if isinstance(value, Cell) else style or default)
+            if metrics is not None:
+                size, bold = metrics
+                tallest = max(tallest, fit.height(fit.line_count(text, width, bold=bold), size))
+        return tallest if tallest > fit.ONE_LINE else None
+
+    @staticmethod
+    def _metrics(style):
+        """(font size, bold) of a style name or a Cell whose text wraps; None if it does not."""
+        if not isinstance(style, Cell):
+            return WRAPPING.get(style)
+        alignment = style.alignment
+        if not alignment.wrap_text or alignment.textRotation:
+            return None  # rotated text: its row is given a height by the report
+        return style.font.sz or 11, bool(style.font.b)
 
     def _write(self, cells, height=None):
         self.row += 1
@@ -265,6 +314,8 @@ class Sheet:
             self.ws.row_dimensions[self.row].height = height
         if self._held is None:
             self.ws.append(cells)
+            # Written: the row's height is no longer needed (a large log has many rows).
+            self.ws.row_dimensions.pop(self.row, None)
         else:
             self._held.append(cells)
         return self.row
@@ -283,15 +334,25 @@ class Sheet:
         return self._write([])
 
     def line(self, *segments, height=None):
-        """One row of merged segments: (first column, last column, value, style)."""
-        cells = [None] * max(last for _first, last, _value, _style in segments)
+        """One row of merged segments: (first column, last column, value, style), as tall as
+        its text unless `height` is given."""
+        columns = max(last for _first, last, _value, _style in segments)
+        cells, values, styles = [None] * columns, [None] * columns, [None] * columns
         for first, _last, value, style in segments:
             cells[first - 1] = self.cell(value, style)
+            values[first - 1], styles[first - 1] = cells[first - 1].value, style
+        if height is None:
+            spans = [(first, last) for first, last, _value, _style in segments if last > first]
+            height = self._height(values, styles, None, spans)
         row = self._write(cells, height)
         for first, last, _value, _style in segments:
             if last > first:
                 self.merge(row, first, row, last)
         return row
+
+    def page_break(self):
+        """Print what follows on a new page (e.g. a chart, which is not cut across pages)."""
+        self.ws.row_breaks.append(Break(id=self.row))
 
     def merge(self, first_row, first_column, last_row, last_column):
         # Straight into the set of merged ranges: openpyxl's add() first compares the new
@@ -311,11 +372,10 @@ class Sheet:
         for index, text in enumerate(issuer):
             style = ISSUER_BOLD if index == len(issuer) - 1 else ISSUER
             self.line((1, span, text, style))
-        width = sum(self.widths)
         for text in titles:
-            self.line((1, self.columns, text, TITLE), height=19 * _lines(text, width, 1.3))
+            self.line((1, self.columns, text, TITLE))
         for text in notes:
-            self.line((1, self.columns, text, SUBTITLE), height=16 * _lines(text, width, 1.05))
+            self.line((1, self.columns, text, SUBTITLE))
         self.blank()
 
     def _issuer_span(self):
@@ -323,7 +383,7 @@ class Sheet:
         total = 0
         for index, width in enumerate(self.widths, 1):
             total += width
-            if total >= 36:
+            if total >= 46:
                 return index
         return self.columns
 
@@ -333,41 +393,79 @@ class Sheet:
         In a row, SPAN extends the cell to its left; a column whose text is in
         the first row only is merged down through the other header rows. A
         value may be a ready Cell (e.g. with rotated text). `heights` are the
-        rows' heights in points. Returns the number of the last header row.
+        rows' heights in points (None: as tall as the row's text). Returns the
+        number of the last header row.
         """
         first = self.row + 1
-        for index, values in enumerate(rows):
-            cells = [
-                v if isinstance(v, Cell) else self.cell(None if v is SPAN else v, HEADER)
-                for v in values
-            ]
-            self._write(cells, heights[index] if index < len(heights) else None)
-        last = self.row
+        last = first + len(rows) - 1
+        merges = []  # (row, column, bottom, last column) of each merged cell
         for offset, values in enumerate(rows):
-            row = first + offset
             for column, value in enumerate(values, 1):
                 if value is None or value is SPAN:
                     continue
                 span = column
                 while span < len(values) and values[span] is SPAN:
                     span += 1
-                bottom = row
+                bottom = first + offset
                 if offset == 0 and all(below[column - 1] is None for below in rows[1:]):
                     bottom = last
-                if span > column or bottom > row:
-                    self.merge(row, column, bottom, span)
+                merges.append((first + offset, column, bottom, span))
+        row_heights = self._header_heights(rows, heights, merges, first)
+        for values, height in zip(rows, row_heights, strict=True):
+            cells = [
+                v if isinstance(v, Cell) else self.cell(None if v is SPAN else v, HEADER)
+                for v in values
+            ]
+            self._write(cells, height)
+        for row, column, bottom, span in merges:
+            if span > column or bottom > row:
+                self.merge(row, column, bottom, span)
         self.ws.print_title_rows = f"{first}:{last}"
         self._release()
         return last
+
+    def _header_heights(self, rows, heights, merges, first):
+        """The height of each header row: as tall as its text, at least as given; a cell
+        merged down through several rows makes the last of them taller when they are too
+        short for it."""
+        result = []
+        for offset, values in enumerate(rows):
+            texts = [None] * len(values)
+            spans = []
+            turned = [heights[offset] if offset < len(heights) else None]
+            for row, column, bottom, span in merges:
+                if row != first + offset or bottom != row:
+                    continue
+                value = values[column - 1]
+                if isinstance(value, Cell) and value.alignment.textRotation:
+                    width = sum(self.widths[column - 1 : span])
+                    turned.append(fit.turned_height(value.value, width, bold=bool(value.font.b)))
+                    continue
+                texts[column - 1] = value
+                if span > column:
+                    spans.append((column, span))
+            turned.append(self._height(texts, [HEADER] * len(values), HEADER, spans))
+            result.append(max((h for h in turned if h), default=None))
+        for row, column, bottom, span in merges:
+            if bottom == row:
+                continue
+            value = rows[row - first][column - 1]
+            spans = [(column, span)] if span > column else []
+            texts = [None] * len(rows[0])
+            texts[column - 1] = value
+            needed = self._height(texts, [HEADER] * len(texts), HEADER, spans) or 0
+            rows_height = sum(h or fit.ONE_LINE for h in result[row - first : bottom - first + 1])
+            if needed > rows_height:
+                tallest = result[bottom - first] or fit.ONE_LINE
+                result[bottom - first] = tallest + needed - rows_height
+        return result
 
     def group(self, label, *, at=1, merge=True):
         """A group row (a district): `label` in column `at`, bold."""
         values = [None] * self.columns
         values[at - 1] = label
-        row = self.append(values, GROUP)
-        if merge and at < self.columns:
-            self.merge(row, at, row, self.columns)
-        return row
+        spans = [(at, self.columns)] if merge and at < self.columns else []
+        return self.append(values, GROUP, spans=spans)
 
     def signature(self, day, *, left="NGƯỜI LẬP BIỂU", right="THỦ TRƯỞNG ĐƠN VỊ"):
         """Place and date, then who prepared the report and who signs it."""

@@ -215,7 +215,8 @@ def _indicator_sheet(book, year, criteria_set, indicators, rows, *, today, blank
     ]
     header_rows = 2 + len(groups)
     first = 2 + 1 + len(notes) + 1 + header_rows + 1
-    widths = [5, 8, 18, 6] + [8] * len(indicators)
+    # Wide enough for a group's requirement in a few lines: the header is printed on every page.
+    widths = [5, 8, 18, 6] + [16] * len(indicators)
     sheet = writer.Sheet(book, INDICATOR_SHEET, widths, freeze=f"E{first}")
     sheet.title_block(
         [writer.PROVINCE, writer.OFFICE],

@@ -289,8 +289,7 @@ def _detail_sheet(workbook, groups, period, total_label, today, map, ys):
 
 
 def _total(sheet, label, figures):
-    row = sheet.append([None, label, None, None, *figures], writer.TOTAL)
-    sheet.merge(row, 2, row, 4)
+    sheet.append([None, label, None, None, *figures], writer.TOTAL, spans=[(2, 4)])
 
 
 def _summary_sheet(workbook, groups, period, total_label, today, map, ys):
@@ -329,6 +328,7 @@ def _charts(sheet, header_row, last_row, by):
     """Visits and support per group (`by`: "theo huyện"), as Excel charts over the summary's
     cells."""
     categories = Reference(sheet.ws, min_col=2, min_row=header_row + 1, max_row=last_row)
+    sheet.page_break()  # the charts on a page of their own, never cut across two
     anchor_row = sheet.row + 2
     for title, columns, axis, anchor in (
         (f"Số chuyến công tác {by}", (4, 5), "Chuyến", f"A{anchor_row}"),

@@ -253,8 +253,7 @@ def _total(sheet, label, column, value):
     values = [None] * sheet.columns
     values[2] = label
     values[column - 1] = value
-    row = sheet.append(values, writer.TOTAL)
-    sheet.merge(row, 3, row, column - 1)
+    sheet.append(values, writer.TOTAL, spans=[(3, column - 1)])
 
 
 def visits_workbook(visits, *, filters, today, map=Map.OLD):
