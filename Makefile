@@ -46,6 +46,19 @@ browser:
 test: setup browser
 	$(PY) -m pytest -q $(PYTEST_ARGS)
 
+# The print check (tests/reports/test_print.py): every registered report built on the demo
+# data, printed to PDF by Debian's LibreOffice headless (installed here with apt-get when
+# missing, never downloaded) and read back: no words over each other, all on the page.
+.PHONY: print-tools print-check
+print-tools:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  echo "Installing Debian's LibreOffice Calc (headless) for the print check…"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    --no-install-recommends libreoffice-calc-nogui >/dev/null; }
+
+print-check: setup print-tools
+	$(PY) -m pytest -q -m print -s tests/reports/test_print.py
+
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
