@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from assignments import access
 from assignments.filters import list_map
 from communes.models import Level, Map
 from core import formats
@@ -42,10 +43,14 @@ LEVEL_AMONG = {
 
 @dataclass(frozen=True)
 class Card:
+    """A figure; `url` the list of its `rows` rows (the rows it counts, as the user may see
+    them), or "" when no list shows this user those rows: the figure is then not a link."""
+
     label: str
     figure: str
     url: str
     note: str = ""
+    rows: int | None = None
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
@@ -62,6 +67,9 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         district = next((d for d in districts if d.pk == place.district_id), None)
         province = next((d.province for d in districts if d.province_id == place.province_id), "")
         summary = figures.summary(totals, year, place, districts, approved_only=approved_only)
+        # A leader's lists hold their own communes: a figure of the place would open a list of
+        # other rows (or none), so it is not a link for them.
+        self.linked = not access.is_leader_scoped(self.request.user)
 
         title = _("Tổng quan xây dựng nông thôn mới")
         breadcrumbs = [(title, "")]
@@ -84,7 +92,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             approved_only=approved_only,
             figures=summary,
             figure_sections=self.figure_sections(summary),
-            charts=charts(summary),
+            charts=charts(summary, linked=self.linked),
         )
         return context
 
@@ -146,8 +154,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         if f.year_set.heading:
             results += " – " + f.year_set.heading
         results_note = _(
-            "Mỗi số là số xã đạt từ mức đó trở lên, theo các quyết định công nhận đến 31/12 "
-            "của năm đang xem: xã đạt mức cao hơn cũng là xã đạt chuẩn nông thôn mới."
+            "Số xã của mỗi mức là số xã đạt từ mức đó trở lên, theo các quyết định công nhận "
+            "đến 31/12 của năm đang xem: xã đạt mức cao hơn cũng là xã đạt chuẩn nông thôn mới."
         )
         if f.year_set.maps_levels:
             results_note += " " + _(
@@ -161,7 +169,14 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             results_note += " " + _(
                 "Chỉ tính các xã có kết quả năm %(year)s đã được duyệt (%(n)s xã-năm)."
             ) % {"year": f.year or "–", "n": number(f.approval.approved)}
-        activity_note = _("Bấm vào một con số để xem danh sách tương ứng.")
+        if self.linked:
+            activity_note = _("Bấm vào một con số để xem danh sách tương ứng.")
+        else:
+            activity_note = _(
+                "Các con số tính cho cả địa bàn đang xem; danh sách của đồng chí chỉ gồm các xã "
+                "đồng chí được phân công giúp đỡ, nên các con số không mở danh sách."
+            )
+            results_note += " " + activity_note
         if f.place.map == Map.CURRENT:
             results_note += " " + _(
                 "Số xã tính theo đơn vị tại thời điểm công nhận, đánh giá (các xã đã sáp nhập "
@@ -197,7 +212,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         its set, then how many of its commune-years are approved."""
         recognised = f.recognitions
         total = number(recognised["total"])
-        place = place_params(f.place)
+        levels_place = place_params(figures.Place(Map.OLD, f.place.province_id, f.district_id))
         approved = approved_params(f)
         cards = []
         levels = f.year_set.levels
@@ -224,31 +239,58 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                     str(LEVEL_AMONG[h]) % {"n": number(recognised[h])} for h in higher
                 )
                 note = _("trong đó %(levels)s") % {"levels": among} + "; " + note
-            url = link("reports:commune_list", **place, level=level, year=f.year, **approved)
-            cards.append(Card(str(LEVEL_CARDS[level]), number(recognised[level]), url, note))
+            # The communes counted are the units recognised, listed on the old map (whose
+            # list has a row per recognised xã; today's map has a row per unit of today).
+            url = self.to_list(
+                "reports:commune_list", **levels_place, level=level, year=f.year, **approved
+            )
+            cards.append(
+                Card(
+                    str(LEVEL_CARDS[level]),
+                    number(recognised[level]),
+                    url,
+                    note,
+                    recognised[level],
+                )
+            )
         scale = f" {f.year_set.scale_label}" if f.year_set.scale_label else ""
         cards.append(
             Card(
                 _("tiêu chí đạt bình quân/xã") + scale,
                 number(f.average.value, 1),
-                link("reports:commune_list", **place, year=f.year, **approved),
+                # The communes assessed that year (criteria_min=0: those with a result).
+                self.results_list(f, criteria_min=0, **approved),
                 _("%(n)s xã được đánh giá năm %(year)s")
                 % {"n": number(f.average.communes), "year": f.year or "–"},
+                f.average.communes,
             )
         )
         if f.year is not None:
             cards.append(self.approval_card(f))
         return cards
 
+    def to_list(self, name, **params):
+        """The list's URL, or "" for a user whose list would not show the figure's rows."""
+        return link(name, **params) if self.linked else ""
+
+    def results_list(self, f, **params):
+        """The communes list of the units the year's results were recorded for: on the map
+        of the year (Map.of_year: the old xã up to 2025, today's units from 2026), in the
+        place; "" when that map cannot read the place (an old district's units of today)."""
+        year_map = Map.of_year(f.year) if f.year is not None else f.place.map
+        if year_map != f.place.map and not f.place.is_whole:
+            return ""
+        place = place_params(figures.Place(year_map, f.place.province_id, f.district_id))
+        return self.to_list("reports:commune_list", **place, year=f.year, **params)
+
     def approval_card(self, f):
-        """ "Đã duyệt: X/Y xã-năm", linking to the communes list of those rows (on the same
-        map and place, as every card: the results of 2026 on, recorded for today's units,
-        are listed on today's map)."""
-        place = place_params(f.place)
+        """ "Đã duyệt: X/Y xã-năm", linking to the communes list of the X approved ones (on
+        the map of the year's results: those of 2026 on, recorded for today's units, are
+        listed on today's map)."""
         return Card(
             _("xã-năm đã duyệt"),
             f"{number(f.approval.approved)}/{number(f.approval.with_results)}",
-            link("reports:commune_list", **place, year=f.year, **{APPROVED_PARAM: 1}),
+            self.results_list(f, **{APPROVED_PARAM: 1}),
             _(
                 "Đã duyệt: %(approved)s trên %(total)s xã-năm có kết quả năm %(year)s "
                 "(xã và năm có kết quả đánh giá tiêu chí)"
@@ -258,6 +300,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 "total": number(f.approval.with_results),
                 "year": f.year,
             },
+            f.approval.approved,
         )
 
     def activity_cards(self, f):
@@ -267,7 +310,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             Card(
                 _("chuyến công tác trong 90 ngày qua"),
                 number(f.recent_visits),
-                link(
+                self.to_list(
                     "assignments:visit_list",
                     **place,
                     date_from=f.recent_since.isoformat(),
@@ -275,18 +318,27 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                     status="confirmed",
                 ),
                 _("từ %(date)s") % {"date": formats.day(f.recent_since)},
+                f.recent_visits,
             ),
             Card(
                 _("phân công quá %(days)s ngày chưa đi cơ sở")
                 % {"days": number(settings.NTM_STALE_VISIT_DAYS)},
                 number(f.stale_assignments),
-                link("assignments:assignment_list", **place, stale=1),
-                _("kể cả chưa đi lần nào"),
+                self.to_list("assignments:assignment_list", **place, stale=1),
+                _(
+                    "tính từ ngày nhận phân công hoặc chuyến đã xác nhận gần nhất của tổ giúp "
+                    "việc tại xã"
+                ),
+                f.stale_assignments,
             ),
+            # The list has a row per assignment: the card counts them, and says how many
+            # recommendations they hold.
             Card(
-                _("kiến nghị quá hạn chưa giải quyết"),
-                number(f.overdue_recommendations),
-                link("assignments:assignment_list", **place, overdue=1),
-                _("hạn xử lý trước %(date)s") % {"date": formats.day(f.today)},
+                _("phân công có kiến nghị quá hạn chưa giải quyết"),
+                number(f.overdue_assignments),
+                self.to_list("assignments:assignment_list", **place, overdue=1),
+                _("%(n)s kiến nghị, hạn xử lý trước %(date)s")
+                % {"n": number(f.overdue_recommendations), "date": formats.day(f.today)},
+                f.overdue_assignments,
             ),
         ]
