@@ -158,6 +158,8 @@ class Forms:
                 if response.status_code != 200:  # read-only models (the import log)
                     continue
                 fields = read_form(response.content.decode())
+                if not fields:  # a locked row (an approved year's result) shows no form
+                    continue
                 for field in fields:
                     if field.autocomplete:
                         field.options = [*field.options, *related_ids(field, model)]
