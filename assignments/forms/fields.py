@@ -70,7 +70,10 @@ def parse_quantity(text):
 class VndField(forms.CharField):
     """A VND amount typed as text, as people write it; shown grouped (1.000.000)."""
 
-    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+    # data-money: static/js/forms.js groups the digits as they are typed.
+    widget = forms.TextInput(
+        attrs={"inputmode": "numeric", "autocomplete": "off", "data-money": ""}
+    )
 
     def to_python(self, value):
         value = super().to_python(value)
