@@ -114,6 +114,13 @@ class AssignmentTable(tables.Table):
         attrs=NUM,
         order_by=("open_recommendations", "pk"),
     )
+    # What the figures count: said under the filters and in the export's title block.
+    export_notes = (
+        _(
+            "Chuyến năm nay, lần đi gần nhất, tổng hỗ trợ và kiến nghị của phân công chỉ tính "
+            "các chuyến công tác đã xác nhận, như trang tổng quan và các báo cáo."
+        ),
+    )
 
     class Meta:
         order_by_field = "sort"
@@ -240,6 +247,13 @@ class VisitTable(tables.Table):
     )
     recommendation_count = tables.Column(
         verbose_name=_("Kiến nghị"), attrs=NUM, order_by=("recommendation_count", "pk")
+    )
+    export_notes = (
+        _(
+            "Mỗi dòng một chuyến, đã xác nhận hay chưa (cột Trạng thái), với giá trị hỗ trợ của "
+            "chuyến đó; số liệu chính thức (trang tổng quan, các báo cáo) chỉ tính các chuyến "
+            "đã xác nhận."
+        ),
     )
 
     class Meta:

@@ -218,3 +218,21 @@ def test_periodic_report_of_a_year_agrees_with_the_visit_log_of_that_year(office
     [(label, amount)] = labelled(parts(log)[CONFIRMED_PART], "Tổng cộng")
     assert label == f"Tổng cộng ({whole[3]} chuyến đã xác nhận)"
     assert amount == whole[5] > 0
+
+
+@pytest.mark.parametrize(
+    "url, says",
+    [
+        (ASSIGNMENTS, "tổng hỗ trợ và kiến nghị của phân công chỉ tính các chuyến công tác đã xác"),
+        (reverse("assignments:visit_list"), "số liệu chính thức (trang tổng quan, các báo cáo)"),
+    ],
+)
+def test_lists_with_visit_figures_say_which_visits_count_on_page_and_export(
+    office_client, url, says
+):
+    page = " ".join(office_client.get(url).content.decode().split())
+    sheet = workbook(office_client.get(url, {"export": "xlsx"})).worksheets[0]
+
+    header_row = int(sheet.print_title_rows.split(":")[-1].strip("$"))
+    notes = " ".join(str(c.value) for row in sheet.iter_rows(max_row=header_row) for c in row)
+    assert says in page and says in notes
