@@ -28,7 +28,7 @@ def varied_workbook():
     sheet.append([1, "00001", "Xã  A Mú  Sung", "Đạt", datetime.datetime(2025, 3, 1, 8, 30),
                   datetime.time(7, 15), 87.5])  # fmt: skip
     sheet.append([2, "00002", 'Xã "Bản" Phố, Bắc Hà', True, None, None, 0])
-    sheet.append(["Cộng", None, None, "=COUNTIF(D2:D3,\"Đạt\")"])
+    sheet.append(["Cộng", None, None, '=COUNTIF(D2:D3,"Đạt")'])
     sheet.merge_cells("A5:C6")
     sheet["A5"] = "Ghi chú gộp ô"
     sheet["E5"] = -12345678901234
