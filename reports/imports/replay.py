@@ -160,4 +160,3 @@ def _block_reader(block):
         yield from lines
     pending += decompressor.flush()
     yield from (line for line in pending.split(b"\n") if line)
-
