@@ -311,7 +311,9 @@ class Sheet:
     def _write(self, cells, height=None):
         self.row += 1
         if height:
-            self.ws.row_dimensions[self.row].height = height
+            # The row's attributes as openpyxl's writer reads them (WorksheetWriter.write_row):
+            # a plain dict, not a RowDimension, which costs as much as counting the lines.
+            self.ws.row_dimensions[self.row] = {"ht": str(height), "customHeight": "1"}
         if self._held is None:
             self.ws.append(cells)
             # Written: the row's height is no longer needed (a large log has many rows).
