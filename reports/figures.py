@@ -286,10 +286,15 @@ def stale_assignment_count(place=WHOLE, today=None):
     return assignments.filter(place.records("commune")).count()
 
 
-def overdue_recommendation_count(place=WHOLE, today=None):
-    """Recommendations not resolved whose due date is before today (one query)."""
+def overdue_counts(place=WHOLE, today=None):
+    """(recommendations, assignments): the recommendations not resolved whose due date is
+    before today, and the assignments they were made for, the rows the assignments list
+    shows with ``overdue=1`` (Assignment.objects.with_overdue_recommendations); one query."""
     recommendations = Recommendation.objects.overdue(today or timezone.localdate())
-    return recommendations.filter(place.records("visit__assignment__commune")).count()
+    counts = recommendations.filter(place.records("visit__assignment__commune")).aggregate(
+        recommendations=Count("pk"), assignments=Count("visit__assignment", distinct=True)
+    )
+    return counts["recommendations"], counts["assignments"]
 
 
 @dataclass(frozen=True)
@@ -320,6 +325,7 @@ class Summary:
     recent_since: datetime.date
     stale_assignments: int
     overdue_recommendations: int
+    overdue_assignments: int  # those the overdue recommendations were made for
 
     @property
     def district_id(self):
@@ -345,6 +351,7 @@ def summary(totals, year, place=WHOLE, districts=(), today=None, approved_only=F
     has_year = year is not None
     if place.province_id is not None:
         districts = [d for d in districts if d.province_id == place.province_id]
+    overdue_recommendations, overdue_assignments = overdue_counts(place, today)
     return Summary(
         year=year,
         place=place,
@@ -362,5 +369,6 @@ def summary(totals, year, place=WHOLE, districts=(), today=None, approved_only=F
         recent_visits=recent_visit_count(place, today),
         recent_since=recent_visits_since(today),
         stale_assignments=stale_assignment_count(place, today),
-        overdue_recommendations=overdue_recommendation_count(place, today),
+        overdue_recommendations=overdue_recommendations,
+        overdue_assignments=overdue_assignments,
     )

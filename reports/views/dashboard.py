@@ -241,9 +241,13 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 note = _("trong đó %(levels)s") % {"levels": among} + "; " + note
             # The communes counted are the units recognised, listed on the old map (whose
             # list has a row per recognised xã; today's map has a row per unit of today).
-            url = self.to_list(
-                "reports:commune_list", **levels_place, level=level, year=f.year, **approved
-            )
+            # Approved only, on today's map, they are the xã of units of today with approved
+            # results: no list has those rows, so the figure is not a link.
+            url = ""
+            if not (f.approved_only and f.place.map == Map.CURRENT):
+                url = self.to_list(
+                    "reports:commune_list", **levels_place, level=level, year=f.year, **approved
+                )
             cards.append(
                 Card(
                     str(LEVEL_CARDS[level]),

@@ -36,14 +36,16 @@ def approved_params(f):
     return {APPROVED_PARAM: 1} if f.approved_only else {}
 
 
-def charts(f):
+def charts(f, linked=True):
+    """The year's charts; `linked`: a district's bar opens the communes list (not for a user
+    whose list holds other rows: a leader's, their own communes)."""
     if f.year is None:
         return []
     scale = max(f.year_set.total, 1)  # the year's set: 19 criteria, 10 from 2026
     return [
         chart
         for chart in (
-            district_chart(f, scale),
+            district_chart(f, scale, linked),
             criteria_chart(f),
             year_chart(f, scale),
         )
@@ -51,7 +53,7 @@ def charts(f):
     ]
 
 
-def district_chart(f, scale):
+def district_chart(f, scale, linked=True):
     if not f.by_district:
         return None
     shown = f.by_district
@@ -63,13 +65,18 @@ def district_chart(f, scale):
             d.name,
             d.average.value,
             number(d.average.value, 1),
+            # The district's communes assessed that year (criteria_min=0: with a result),
+            # as many as the table's "Số xã được đánh giá".
             link(
                 "reports:commune_list",
                 map=Map.OLD.value,
                 district=d.district_id,
                 year=f.year,
+                criteria_min=0,
                 **approved_params(f),
-            ),
+            )
+            if linked
+            else "",
             current=d.district_id == f.district_id,
         )
         for d in shown
