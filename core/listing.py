@@ -195,6 +195,7 @@ class FilteredTableView(LoginRequiredMixin, SingleTableMixin, FilterView):
             table,
             filters=table_export.describe_filters(self.filterset),
             today=today,
+            ignored=self.filter_errors(),
         )
         response = download.workbook_download(
             workbook, download.dated_filename(self.get_export_name(), today)

@@ -281,7 +281,8 @@ def recent_visit_count(place=WHOLE, today=None):
 
 
 def stale_assignment_count(place=WHOLE, today=None):
-    """Active assignments with no visit for more than NTM_STALE_VISIT_DAYS days, or never."""
+    """Active assignments not visited for more than NTM_STALE_VISIT_DAYS days, counted from
+    their start or their group's last confirmed visit (Assignment.objects.stale)."""
     assignments = Assignment.objects.stale(today or timezone.localdate())
     return assignments.filter(place.records("commune")).count()
 

@@ -114,8 +114,10 @@ def _sheet_title(title):
     return re.sub(r"[\[\]:*?/\\]", " ", str(title)).strip()[:31] or "Danh sach"
 
 
-def table_workbook(title, table, *, filters, today):
-    """The page `title`'s table under its `filters` (descriptions), ready to download."""
+def table_workbook(title, table, *, filters, today, ignored=()):
+    """The page `title`'s table under its `filters` (descriptions), ready to download;
+    `ignored`: the invalid filters the page left out ("Từ ngày: Không có ngày …"), said in
+    the file as the page says them, so that it never reads as unfiltered."""
     headers, rows = table_values(table)
     widths = [_width(h, [r[i] for r in rows]) for i, h in enumerate(headers)]
     workbook = writer.new_workbook()
@@ -124,6 +126,8 @@ def table_workbook(title, table, *, filters, today):
         _("Bộ lọc: %s") % "; ".join(filters) if filters else _("Không lọc: mọi dòng."),
         _("Xuất ngày %(date)s: %(n)s dòng.") % {"date": formats.day(today), "n": len(rows)},
     ]
+    if ignored:
+        notes.insert(1, _("Đã bỏ qua bộ lọc không hợp lệ – %s") % "; ".join(ignored))
     order = describe_order(table)
     if order:
         notes.insert(1, _("Sắp xếp theo: %s") % "; ".join(order))

@@ -106,6 +106,23 @@ def test_visits_export_has_all_rows_of_the_filter_not_only_the_first_page(office
     )
 
 
+def test_a_visits_export_says_which_filter_it_left_out_as_the_page_does(office_client):
+    params = {"date_from": "31/02/2025", "date_to": "31/3/25"}
+    page = office_client.get(VISITS, params)
+
+    _response, ws, _header, rows = exported(office_client, VISITS, params)
+
+    [warning] = [str(m) for m in page.context["messages"]]
+    notes = [ws.cell(row, 1).value for row in range(1, 8)]
+    assert warning == (
+        "Đã bỏ qua bộ lọc không hợp lệ – Từ ngày: Không có ngày “31/02/2025”: tháng 2 năm "
+        "2025 có 28 ngày."
+    )
+    assert warning in notes  # the file does not read as the whole log unfiltered
+    assert "Đến ngày: 31/03/2025" in notes[3]  # among the filters: a day typed short, read
+    assert len(rows) == page.context["result_count"]
+
+
 def test_visits_export_follows_the_pages_scope(leader_client):
     ban_vuoc = FieldVisit.objects.filter(assignment__commune__name="Bản Vược").first()
     make_visit(assignment=ban_vuoc.assignment, status=FieldVisit.Status.DRAFT)
