@@ -290,9 +290,12 @@ class Sheet:
         # A row may stop short of the last columns.
         for value, style, width, fits in zip(values, styles, widths, short, strict=False):
             text = value._value if isinstance(value, Cell) else value
-            if not isinstance(text, str) or (len(text) <= fits and "\n" not in text):
+            style = value if isinstance(value, Cell) else style or default
+            if not isinstance(text, str):
                 continue
-            metrics = self._metrics(value if isinstance(value, Cell) else style or default)
+            if len(text) <= fits and "\n" not in text and style != TITLE:  # a title: 13 pt
+                continue
+            metrics = self._metrics(style)
             if metrics is not None:
                 size, bold = metrics
                 tallest = max(tallest, fit.height(fit.line_count(text, width, bold=bold), size))

@@ -107,8 +107,11 @@ def test_title_lines_are_as_tall_as_their_wrapped_text():
     title = "NHẬT KÝ CHUYẾN CÔNG TÁC CƠ SỞ GIÚP ĐỠ CÁC XÃ XÂY DỰNG NÔNG THÔN MỚI"
     sheet.title_block([writer.PROVINCE, writer.OFFICE], [title])
 
+    sheet.title_block([writer.PROVINCE, writer.OFFICE], ["NĂM 2025"])
+
     ws = saved(workbook)["Nhat ky"]
     assert height(ws, 3) == fit.height(fit.line_count(title, 30, bold=True), 13)
+    assert height(ws, 7) == fit.height(1, 13) > fit.ONE_LINE  # one line of 13 pt
 
 
 def test_a_wide_sheet_prints_scaled_to_the_page_width_and_a_narrow_one_at_full_size():
