@@ -33,7 +33,10 @@ import json
 import os
 import time
 
-from . import OUTPUT, exports, imports, measure, pages, prepare, report
+from . import OUTPUT, agreement, exports, imports, measure, pages, prepare, report
+
+# What the bench measures; "agreement" checks that the figures agree (bench/agreement.py).
+PARTS = ["pages", "exports", "imports", "agreement"]
 
 OFFICIAL_REPEAT = 30
 
@@ -63,7 +66,7 @@ def main():
     parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--target", help=argparse.SUPPRESS)
     parser.add_argument("--skip-setup", action="store_true", help="measure the data as it is")
-    parser.add_argument("--only", choices=["pages", "exports", "imports"], action="append",
+    parser.add_argument("--only", choices=PARTS, action="append",
                         help="measure only these parts (repeatable)")  # fmt: skip
     args = parser.parse_args()
     if args.child:
@@ -87,7 +90,7 @@ def main():
     data = report.counts()
     print(f"Data: {data}", flush=True)
 
-    parts = args.only or ["pages", "exports", "imports"]
+    parts = args.only or PARTS
     rows = []
     measured = time.perf_counter()
     if "pages" in parts:
@@ -99,6 +102,10 @@ def main():
     if "imports" in parts:
         print(f"Imports ({heavy} runs each, one subprocess per run)…", flush=True)
         rows += imports.measure_imports(heavy)
+    if "agreement" in parts:
+        print("Agreement of the figures (dashboard, lists, exports)…", flush=True)
+        for line in agreement.check_agreement():
+            print(f"  {line}", flush=True)
     report.write(rows, scale=scale, repeat=repeat, heavy=heavy, data=data,
                  setup_seconds=setup_seconds, generated=generated,
                  measure_seconds=time.perf_counter() - measured)  # fmt: skip
