@@ -8,6 +8,7 @@ criteria matrix's total row the average criteria met the dashboard shows. A
 disagreement stops the bench with the figures.
 """
 
+import contextlib
 import io
 import re
 
@@ -30,10 +31,9 @@ def check_agreement():
     from django.test.utils import setup_test_environment
     from django.urls import reverse
 
-    try:
-        setup_test_environment()  # responses carry their context (last in the bench: no timing)
-    except RuntimeError:  # already set up (the test suite)
-        pass
+    # Responses carry their context (last in the bench: no timing); the suite has set it up.
+    with contextlib.suppress(RuntimeError):
+        setup_test_environment()
     client = measure.client_as(measure.OFFICE_USER)
     year = fullest_year()
     rows, seen = [], {}
