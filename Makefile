@@ -73,7 +73,7 @@ clean-demo: setup
 # Re-extract the interface strings and compile the English catalogue (needs GNU gettext).
 messages: setup
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --ignore=staticfiles --ignore=test-output
-	$(PY) manage.py compilemessages -l en
+	$(PY) manage.py compilemessages -l en -l vi  # vi: third-party strings only, kept by hand
 
 # National-scale benchmark (docs/performance.md): SQLite always, PostgreSQL too when DATABASE_URL points to it.
 # BENCH_SCALE communes (default 10000); BENCH_REPEAT (≤ 30, the official count) for quick runs.

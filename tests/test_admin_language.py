@@ -71,3 +71,20 @@ def test_the_support_count_reads_the_same_in_vietnamese(office_client):
     page = office_client.get(reverse("assignments:visit_detail", args=[visit.pk]))
 
     assert "(1 khoản, 20.000.000 đ)" in page.content.decode()
+
+
+def test_the_login_protection_lists_speak_vietnamese_too(office_client):
+    # django-axes ships no Vietnamese: its column headings came out in English.
+    from axes.models import AccessAttempt
+    from django.utils import timezone
+
+    AccessAttempt.objects.create(
+        username="ai-do", ip_address="203.0.113.9", user_agent="Firefox", http_accept="*/*",
+        path_info="/accounts/login/", attempt_time=timezone.now(), get_data="", post_data="",
+        failures_since_start=3,
+    )  # fmt: skip
+
+    page = office_client.get(reverse("admin:axes_accessattempt_changelist")).content.decode()
+
+    assert "Địa chỉ IP" in page and "Tên đăng nhập" in page and "Số lần đăng nhập sai" in page
+    assert "IP Address" not in page and "Username" not in page and "Failed Logins" not in page
