@@ -10,7 +10,7 @@ from django.forms.models import construct_instance
 from django.utils.translation import gettext as _
 
 from communes.validation import ceased_message
-from core import formats
+from core import formats, history_m2m
 
 from .. import access
 from ..models import Attachment, FieldVisit, Recommendation
@@ -141,7 +141,16 @@ def _save_visit_row(form, by, supports):
         form.instance = visit
     visit.updated_by = by
     visit._history_user = by
-    form.save()
+    # One history record per save, naming the participants as saved (core.history_m2m),
+    # not a second one by the same person changing them.
+    form.save(commit=False)
+    visit.save()
+    visit.skip_history_when_saving = True
+    try:
+        form.save_m2m()
+    finally:
+        del visit.skip_history_when_saving
+    history_m2m.onto_latest_record(FieldVisit, "participants", visit.pk)
     return visit
 
 

@@ -12,6 +12,7 @@ from simple_history.utils import bulk_create_with_history
 
 from assignments.models import FieldVisit, Recommendation, Support
 from communes.reference import REFORM_DAY
+from core import history_m2m
 from sampledata.fieldwork import (
     FINDINGS,
     LEADER_PRESENT_SHARE,
@@ -112,23 +113,15 @@ def save_visits(drafts):
 
 def _add_with_history(model, field_name, pairs):
     """Write a many-to-many's rows [(row pk, related pk)] and copy them onto each row's first
-    history record, as simple_history does on a save. Without the copy that record says
-    "none", and the next save of the row (confirming a visit) shows them all as added: a
-    change nobody made, credited to whoever saved."""
+    history record, as simple_history does on a save (core.history_m2m). Without the copy
+    that record says "none", and the next save of the row (confirming a visit) shows them
+    all as added: a change nobody made, credited to whoever saved."""
     m2m = model._meta.get_field(field_name)
     Through = m2m.remote_field.through
     own, other = f"{m2m.m2m_field_name()}_id", f"{m2m.m2m_reverse_field_name()}_id"
     pairs = list(dict.fromkeys(pairs))
     Through.objects.bulk_create([Through(**{own: a, other: b}) for a, b in pairs])
-    owners = {a for a, _b in pairs}
-    first = dict(
-        model.history.filter(id__in=owners, history_type="+").values_list("id", "history_id")
-    )
-    Rows = model.history.model.__dict__[field_name].model  # the many-to-many's history
-    Rows.objects.bulk_create(
-        Rows(history_id=first[row[own]], **row)
-        for row in Through.objects.filter(**{f"{own}__in": owners}).values("id", own, other)
-    )
+    history_m2m.onto_first_record(model, field_name, {a for a, _b in pairs})
 
 
 def _district_label(district):

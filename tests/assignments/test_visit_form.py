@@ -291,3 +291,32 @@ def test_a_support_aims_at_criteria_of_the_visit_years_set(
     assert office_client.post(create_url(pair), data).status_code == 302
     visit = FieldVisit.objects.get(assignment=pair, visited_on=day)
     assert list(visit.supports.get().criteria.all()) == [of_2025]
+
+
+def _records(visit):
+    """[(type, user, participant pks)] of the visit's history, oldest first."""
+    return [
+        (record.history_type, record.history_user, {p.member_id for p in record.participants.all()})
+        for record in visit.history.order_by("history_id")
+    ]
+
+
+def test_each_save_is_one_history_record_naming_its_participants(member_a_client, member_a_user):
+    # The form saved the row, then its participants: two records by the same person at the
+    # same moment ("Tạo mới", then "Sửa: Người tham gia"), the first one naming nobody.
+    assignment = group_a(member_a_user)
+    members = list(assignment.working_group.members.order_by("pk")[:2])
+    data = visit_data(assignment, participants=[members[0].pk])
+
+    member_a_client.post(create_url(assignment), data)
+    visit = FieldVisit.objects.get(purpose=data["purpose"])
+    assert _records(visit) == [("+", member_a_user, {members[0].pk})]
+
+    data |= {"participants": [m.pk for m in members], "version": str(visit.version)}
+    response = member_a_client.post(reverse("assignments:visit_edit", args=[visit.pk]), data)
+
+    assert response.status_code == 302
+    assert _records(visit) == [
+        ("+", member_a_user, {members[0].pk}),
+        ("~", member_a_user, {m.pk for m in members}),
+    ]
