@@ -196,6 +196,10 @@ class FieldVisitAdmin(HistorySearchAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        else:
+            # A change here is a new version: a form opened before it is refused on save
+            # (services.visits, optimistic locking) instead of overwriting it.
+            obj.version += 1
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 

@@ -8,6 +8,7 @@ from lxml import html
 from assignments.models import FieldVisit
 from sampledata import lifecycle as demo
 from tests.factories import make_visit
+from tests.support.visit_form import visit_data
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +47,21 @@ def test_the_admin_shows_status_and_last_editor_but_does_not_let_them_be_typed(
     assert visit.status == S.DRAFT
     assert visit.updated_by == office_user
     assert not visit.events.exists()
+
+
+def test_an_admin_change_is_a_new_version_that_an_older_open_form_cannot_overwrite(
+    office_client, member_a_client, member_a_user
+):
+    visit = make_visit(assignment=demo.demo_assignment(demo.GROUP_A_COMMUNE), status=S.DRAFT)
+    opened = visit.version  # the member opens the edit form
+    url = reverse("admin:assignments_fieldvisit_change", args=[visit.pk])
+    data = form_data(office_client.get(url).content.decode())
+    data["purpose"] = ["Sửa trong trang quản trị"]
+    assert office_client.post(url, data).status_code == 302
+
+    form = visit_data(visit.assignment, version=str(opened), purpose="Sửa trên điện thoại")
+    member_a_client.post(reverse("assignments:visit_edit", args=[visit.pk]), form)
+
+    visit.refresh_from_db()
+    assert visit.version == opened + 1
+    assert visit.purpose == "Sửa trong trang quản trị"  # the older form did not overwrite it
