@@ -168,7 +168,7 @@ def test_a_link_with_an_agency_still_filters_and_shows_the_agency_chosen(
     expected = Assignment.objects.filter(leader__agency=agency)
     assert response.context["result_count"] == expected.count()
     assert {a.leader.agency_id for a in shown(response)} == {agency.pk}
-    assert selected(response, "agency") == [(str(agency.pk), str(agency))]
+    assert selected(response, "agency") == [(str(agency.pk), agency.long_name)]
     assert AGENCY_HINT in response.content.decode()
 
 
