@@ -11,7 +11,7 @@ from communes import grouping
 from communes.models import Period
 
 from . import terms
-from .files import MAX_FILE_BYTES
+from .container import MAX_FILE_BYTES
 
 XLSX = ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -41,7 +41,8 @@ from communes.models import CriteriaSet
 
 from ..models import ImportBatch
 from . import annex, criteria_set, expiry, groups, matrix, matrix_write, replay, terms
-from .files import ImportFileError, load_grids, open_workbook, read_limited
+from .container import read_limited
+from .files import ImportFileError, load_grids, open_workbook
 from .picks import PickError, remember_picks
 from .picks import errors_message as picks_message
 from .plan import CREATE, UPDATE

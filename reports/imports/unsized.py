@@ -15,7 +15,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 def load(data, data_only):
     """The read-only workbook of `data` (bytes), as openpyxl.load_workbook(read_only=True)."""
-    # keep_links=False: files.check_container refuses a workbook with external links, and
+    # keep_links=False: container.check_container refuses a workbook with external links, and
     # openpyxl is not to read their parts in any case (it failed on one without its rels).
     reader = _Reader(io.BytesIO(data), read_only=True, data_only=data_only, keep_links=False)
     reader.read()

@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from reports.imports.files import ImportFileError, read_limited
+from reports.imports.container import read_limited
+from reports.imports.files import ImportFileError
 from reports.models import ImportBatch
 
 from .import_workbooks import upload, workbook_bytes

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from assignments.models import Assignment, Decision, Leader
 from communes.models import Assessment
-from reports.imports import files, service
+from reports.imports import container, files, service
 from reports.imports.files import ImportFileError
 from reports.models import ImportBatch
 
@@ -62,7 +62,7 @@ def billion_laughs(content):
 
 
 def encrypted():
-    return files.OLE_MAGIC + b"\xa1\xb1\x1a\xe1" + b"\x00" * 2000
+    return container.OLE_MAGIC + b"\xa1\xb1\x1a\xe1" + b"\x00" * 2000
 
 
 BAD_FILES = {
