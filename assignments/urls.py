@@ -4,6 +4,7 @@ from .views import (
     assignments,
     history,
     my_work,
+    offline,
     people,
     reform,
     succession,
@@ -23,6 +24,7 @@ urlpatterns = [
     path("co-quan/<int:pk>/", people.AgencyDetailView.as_view(), name="agency_detail"),
     # Recording visits (working groups).
     path("cua-toi/", my_work.my_work, name="my_work"),
+    path("cua-toi/ngoai-tuyen/", offline.offline_state, name="offline_state"),
     path(
         "phan-cong/<int:assignment_pk>/chuyen-cong-tac/moi/",
         visit_form.visit_create,
