@@ -90,6 +90,9 @@ class FieldVisit(models.Model):
         SUBMITTED = "submitted", _("Đã gửi")
         RETURNED = "returned", _("Trả lại")
         CONFIRMED = "confirmed", _("Đã xác nhận")
+        # A draft made by mistake, deleted by its group: kept (history), out of every
+        # list and figure; the office may restore it to a draft.
+        DELETED = "deleted", _("Đã xoá")
 
     assignment = models.ForeignKey(
         Assignment, on_delete=models.PROTECT, related_name="visits", verbose_name=_("phân công")
@@ -123,6 +126,20 @@ class FieldVisit(models.Model):
     updated_at = models.DateTimeField(_("sửa lúc"), auto_now=True)
     # Optimistic locking: a save must name the version it started from.
     version = models.PositiveIntegerField(_("phiên bản"), default=1, editable=False)
+    # The draft token of the form (browser or phone queue) that created the visit: a retried
+    # post with the same token finds this visit instead of making a second one.
+    client_token = models.CharField(
+        _("mã bản nháp"), max_length=64, null=True, blank=True, unique=True, editable=False
+    )
+    # Where and when the phone was when the member recorded the visit (optional, asked).
+    latitude = models.DecimalField(
+        _("vĩ độ"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("kinh độ"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    location_accuracy = models.PositiveIntegerField(_("sai số vị trí (m)"), null=True, blank=True)
+    located_at = models.DateTimeField(_("ghi vị trí lúc"), null=True, blank=True)
     history = HistoricalRecords(m2m_fields=[participants])
 
     objects = FieldVisitQuerySet.as_manager()
@@ -135,6 +152,16 @@ class FieldVisit(models.Model):
             models.Index(fields=["assignment", "-visited_on"], name="visit_assignment_date_idx"),
             # The lists' order (newest first, then id): a deep page walks the index.
             models.Index(fields=["visited_on", "id"], name="visit_date_id_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="visit_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="visit_longitude_range",
+            ),
         ]
 
     def __str__(self):
@@ -149,6 +176,8 @@ class VisitEvent(models.Model):
         RETURNED = "returned", _("Trả lại để bổ sung")
         ANSWERED = "answered", _("Trả lời")
         CONFIRMED = "confirmed", _("Xác nhận")
+        DELETED = "deleted", _("Xoá bản nháp")
+        RESTORED = "restored", _("Khôi phục")
 
     visit = models.ForeignKey(
         FieldVisit, on_delete=models.CASCADE, related_name="events", verbose_name=_("chuyến")
@@ -312,11 +341,20 @@ class Attachment(models.Model):
         verbose_name=_("người tải lên"),
     )
     uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
+    # The phone's id of the file it sends: a retried upload with the same id is not stored twice.
+    client_id = models.CharField(_("mã tệp của máy gửi"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("tệp đính kèm")
         verbose_name_plural = _("tệp đính kèm")
         ordering = ["visit", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["visit", "client_id"],
+                condition=~Q(client_id=""),
+                name="attachment_once_per_client_id",
+            ),
+        ]
 
     def __str__(self):
         return self.original_name or self.file.name
