@@ -6,6 +6,7 @@ services.save_visit.
 """
 
 import re
+from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -20,6 +21,13 @@ from ..services.visits import unit_refusal
 from .fields import DateField, NoLabelSuffix, required
 
 
+LOCATION_ERRORS = {
+    "invalid": _("Vị trí ghi từ điện thoại không hợp lệ; hãy bấm “Ghi vị trí” lại hoặc bỏ vị trí."),
+    "min_value": _("Vị trí ghi từ điện thoại không hợp lệ (%(limit_value)s là giới hạn dưới)."),
+    "max_value": _("Vị trí ghi từ điện thoại không hợp lệ (%(limit_value)s là giới hạn trên)."),
+}
+
+
 class VisitForm(NoLabelSuffix, forms.ModelForm):
     visited_on = DateField(
         label=_("Ngày đi cơ sở"), error_messages={"required": _("Hãy ghi ngày đi cơ sở.")}
@@ -27,7 +35,36 @@ class VisitForm(NoLabelSuffix, forms.ModelForm):
     # The version the form was loaded from (optimistic locking; editing only).
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
     # Names the browser's local copy of this form, so it can drop it once saved.
+    # The browser's copy or the phone's queue item: a new visit saved with a token already
+    # used is not saved twice (services.visits.create_visit_once).
     draft_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    # "Đã có chuyến công tác ngày này – vẫn lưu?": ticked once the member has seen the question.
+    same_day_ok = forms.BooleanField(
+        label=_("Vẫn lưu chuyến công tác này"), required=False, widget=forms.CheckboxInput
+    )
+    # The phone's position when the visit was recorded ("Ghi vị trí"; asked, never required).
+    latitude = forms.DecimalField(
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=-90,
+        max_value=90,
+        localize=False,
+        error_messages=LOCATION_ERRORS,
+    )
+    longitude = forms.DecimalField(
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=-180,
+        max_value=180,
+        localize=False,
+        error_messages=LOCATION_ERRORS,
+    )
+    location_accuracy = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, error_messages=LOCATION_ERRORS
+    )
+    located_at = forms.DateTimeField(
+        widget=forms.HiddenInput, required=False, error_messages=LOCATION_ERRORS
+    )
 
     class Meta:
         model = FieldVisit
@@ -38,6 +75,10 @@ class VisitForm(NoLabelSuffix, forms.ModelForm):
             "other_participants",
             "purpose",
             "findings",
+            "latitude",
+            "longitude",
+            "location_accuracy",
+            "located_at",
         ]
         field_classes = {"participants": ModelMultipleIdsField}
         widgets = {
@@ -96,6 +137,40 @@ class VisitForm(NoLabelSuffix, forms.ModelForm):
                 code="after_assignment",
             )
         return day
+
+    def clean_latitude(self):
+        return self._rounded("latitude")
+
+    def clean_longitude(self):
+        return self._rounded("longitude")
+
+    def _rounded(self, name):
+        # A phone gives more decimals than the column keeps (6: ~0.1 m); round, do not refuse.
+        value = self.cleaned_data.get(name)
+        return None if value is None else round(value, 6)
+
+    def clean_located_at(self):
+        moment = self.cleaned_data.get("located_at")
+        # A few minutes of clock difference between the phone and the server are allowed.
+        if moment is not None and moment > timezone.now() + timedelta(minutes=10):
+            raise ValidationError(
+                _("Thời điểm ghi vị trí không được sau lúc này; hãy kiểm tra đồng hồ điện thoại."),
+                code="future",
+            )
+        return moment
+
+    def clean(self):
+        cleaned = super().clean()
+        placed = [cleaned.get("latitude") is None, cleaned.get("longitude") is None]
+        if not self.has_error("latitude") and not self.has_error("longitude") and any(placed):
+            if not all(placed):
+                raise ValidationError(
+                    _("Vị trí cần cả vĩ độ và kinh độ; hãy bấm “Ghi vị trí” lại hoặc bỏ vị trí."),
+                    code="location",
+                )
+            # No point, no accuracy or time of it.
+            cleaned["location_accuracy"] = cleaned["located_at"] = None
+        return cleaned
 
     def clean_draft_token(self):
         # Only a label for the browser: a malformed one is dropped, never an error.
