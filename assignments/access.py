@@ -102,11 +102,16 @@ def agencies_visible_to(user, queryset=None):
     return queryset
 
 
-def visits_visible_to(user, queryset=None):
+def visits_visible_to(user, queryset=None, *, deleted=False):
+    """The visits the user may see. Deleted drafts are left out of every list, figure and
+    export; with `deleted=True` (a visit's own page, the office's list filtered on them)
+    the office sees them, and the group its own."""
     queryset = FieldVisit.objects.all() if queryset is None else queryset
+    if not deleted:
+        queryset = queryset.exclude(status=FieldVisit.Status.DELETED)
     if is_office(user):
         return queryset
-    not_draft = ~Q(status=FieldVisit.Status.DRAFT)
+    not_draft = ~Q(status__in=[FieldVisit.Status.DRAFT, FieldVisit.Status.DELETED])
     role = roles.role_of(user)
     if role == roles.MEMBER:
         own = Q(assignment_id__in=member_assignment_ids(user))
@@ -116,6 +121,12 @@ def visits_visible_to(user, queryset=None):
     if role == roles.READER:
         return queryset.filter(not_draft)
     return queryset.none()
+
+
+def may_see_location(user, visit):
+    """Where the phone was when the visit was recorded: the office and the group only
+    (not the commune's leader of another group, not readers; never in an export)."""
+    return is_office(user) or is_party(user, visit, Party.GROUP)
 
 
 def may_see_contacts(user, assignment):
@@ -198,7 +209,7 @@ def may_manage_assignments(user):
 def get_visit_for_user(request, pk, action="view", queryset=None):
     """The visit, if the user may `action` it ("view" or a step of transitions.STEPS,
     e.g. "edit"); 404 out of scope, 403 in scope but not allowed now."""
-    visible = visits_visible_to(request.user, queryset)
+    visible = visits_visible_to(request.user, queryset, deleted=True)
     try:
         visit = visible.select_related("assignment__commune", "assignment__leader").get(pk=pk)
     except FieldVisit.DoesNotExist:

@@ -6,6 +6,7 @@ and the buttons of the visit page all read this table; nothing else lists states
 
     draft ──submit──▶ submitted ──confirm──▶ confirmed
       returned ──submit / answer──▶ submitted        submitted, confirmed ──return──▶ returned
+    draft ──delete──▶ deleted ──restore (office)──▶ draft
 
 Once the office has returned a visit, answering and resubmitting it are the group's
 steps: the office waits for the group (it may still edit the visit, as any visit).
@@ -55,7 +56,11 @@ STEPS = {
         Step(
             "edit",
             _("sửa"),
-            {Party.GROUP: frozenset({_S.DRAFT, _S.RETURNED}), Party.OFFICE: frozenset(_S)},
+            # A deleted draft is edited by no one: the office restores it first.
+            {
+                Party.GROUP: frozenset({_S.DRAFT, _S.RETURNED}),
+                Party.OFFICE: frozenset(_S) - {_S.DELETED},
+            },
         ),
         Step(
             "submit",
@@ -85,6 +90,21 @@ STEPS = {
             {Party.OFFICE: frozenset({_S.SUBMITTED, _S.CONFIRMED})},
             _S.RETURNED,
             _E.RETURNED,
+        ),
+        # A draft made by mistake leaves every list and figure; nothing is removed.
+        Step(
+            "delete",
+            _("xoá bản nháp"),
+            {Party.GROUP: frozenset({_S.DRAFT}), Party.OFFICE: frozenset({_S.DRAFT})},
+            _S.DELETED,
+            _E.DELETED,
+        ),
+        Step(
+            "restore",
+            _("khôi phục"),
+            {Party.OFFICE: frozenset({_S.DELETED})},
+            _S.DRAFT,
+            _E.RESTORED,
         ),
     )
 }

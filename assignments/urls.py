@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import (
     assignments,
+    attachments,
     history,
     my_work,
     offline,
@@ -31,13 +32,21 @@ urlpatterns = [
         name="visit_create",
     ),
     path("chuyen-cong-tac/<int:pk>/sua/", visit_form.visit_edit, name="visit_edit"),
-    path("tep/<int:pk>/", visit_form.attachment_download, name="attachment_download"),
-    path("tep/<int:pk>/xoa/", visit_form.attachment_delete, name="attachment_delete"),
+    path("tep/<int:pk>/", attachments.attachment_download, name="attachment_download"),
+    path("tep/<int:pk>/xoa/", attachments.attachment_delete, name="attachment_delete"),
+    path(
+        "chuyen-cong-tac/<int:pk>/tep/moi/",
+        attachments.attachment_upload,
+        name="attachment_upload",
+    ),
     # Workflow: submit, confirm, return with a comment, answer.
     path("chuyen-cong-tac/<int:pk>/gui/", workflow.visit_submit, name="visit_submit"),
     path("chuyen-cong-tac/<int:pk>/xac-nhan/", workflow.visit_confirm, name="visit_confirm"),
     path("chuyen-cong-tac/<int:pk>/tra-lai/", workflow.visit_return, name="visit_return"),
     path("chuyen-cong-tac/<int:pk>/tra-loi/", workflow.visit_answer, name="visit_answer"),
+    # A draft made by mistake: deleted by its group (kept), restored by the office.
+    path("chuyen-cong-tac/<int:pk>/xoa/", workflow.visit_delete, name="visit_delete"),
+    path("chuyen-cong-tac/<int:pk>/khoi-phuc/", workflow.visit_restore, name="visit_restore"),
     # Assignments over time (office).
     path(
         "phan-cong/<int:pk>/ban-giao/", succession.assignment_handover, name="assignment_handover"

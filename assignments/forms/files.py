@@ -86,15 +86,65 @@ class AttachmentForm(NoLabelSuffix, forms.Form):
         save is valid too (a refused save decodes nothing): the user's upload limit, then
         each image decoded, one after the other. A ValidationError, also added to the
         form, refuses them all."""
-        checked = self.cleaned_data["files"]
-        pixels = sum(item.pixels for item in checked)
-        try:
-            if pixels and self.user is not None:
-                upload_quota.reserve(self.user, pixels)
-            return _each(attachments.clean, checked)
-        except ValidationError as exc:
-            self.add_error("files", exc)
-            raise
+        return _decode(self, "files", self.cleaned_data["files"])
+
+
+class UploadForm(NoLabelSuffix, forms.Form):
+    """One file added to a saved visit (the phone's send queue sends its photos one by one,
+    each with the id it gave the file, so that a retried upload is stored once)."""
+
+    file = forms.FileField(
+        label=_("Tệp"),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+        error_messages={
+            "required": _("Hãy chọn một tệp."),
+            "empty": _("Tệp gửi lên rỗng."),
+            "invalid": _("Không nhận được tệp: hãy gửi lại."),
+        },
+    )
+    client_id = forms.RegexField(
+        regex=r"^[A-Za-z0-9-]{1,64}$",
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": _("Mã tệp không hợp lệ (chữ, số và dấu gạch ngang, tối đa 64 ký tự).")
+        },
+    )
+    kind = AttachmentForm.base_fields["kind"]
+
+    def __init__(self, *args, user=None, require_client_id=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if require_client_id:
+            self.fields["client_id"].required = True
+            self.fields["client_id"].error_messages["required"] = _("Thiếu mã tệp (client_id).")
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or Attachment.Kind.PHOTO
+
+    def clean_file(self):
+        """The file as attachments.Checked (type, size and pixels read from its header)."""
+        return attachments.check(self.cleaned_data["file"])
+
+    def decoded(self):
+        """The file as an attachments.CleanFile: the upload limit, then the image decoded
+        and saved again without metadata (see AttachmentForm.decoded)."""
+        return _decode(self, "file", [self.cleaned_data["file"]])[0]
+
+    def over_quota(self):
+        """Whether the refusal is the user's upload limit (upload_quota), not the file."""
+        return any(error.code == "rate" for error in self.errors.as_data().get("file", ()))
+
+
+def _decode(form, field, checked):
+    pixels = sum(item.pixels for item in checked)
+    try:
+        if pixels and form.user is not None:
+            upload_quota.reserve(form.user, pixels)
+        return _each(attachments.clean, checked)
+    except ValidationError as exc:
+        form.add_error(field, exc)
+        raise
 
 
 def _millions(pixels):

@@ -20,7 +20,6 @@ from ..models import FieldVisit, Member
 from ..services.visits import unit_refusal
 from .fields import DateField, NoLabelSuffix, required
 
-
 LOCATION_ERRORS = {
     "invalid": _("Vị trí ghi từ điện thoại không hợp lệ; hãy bấm “Ghi vị trí” lại hoặc bỏ vị trí."),
     "min_value": _("Vị trí ghi từ điện thoại không hợp lệ (%(limit_value)s là giới hạn dưới)."),

@@ -125,7 +125,8 @@ REGISTRY = {
         Tracked(
             "visit",
             FieldVisit,
-            access.visits_visible_to,
+            # A deleted draft keeps its history: the office (and its group) still read it.
+            lambda user: access.visits_visible_to(user, deleted=True),
             _visit_page,
             # The entry names who saved (updated_by would repeat it); a restore leaves the
             # workflow's state (it has its own log) and the author as they are.

@@ -42,8 +42,18 @@ class FieldVisitQuerySet(models.QuerySet):
 
     def uncounted(self):
         """The visits counted() leaves out: drafts, waiting for confirmation, returned. A
-        report that lists them marks them and totals them apart (reports/excel/visits.py)."""
-        return self.exclude(status=FieldVisit.Status.CONFIRMED)
+        report that lists them marks them and totals them apart (reports/excel/visits.py).
+        Deleted drafts are neither: they are in no list or report."""
+        return self.exclude(status__in=[FieldVisit.Status.CONFIRMED, FieldVisit.Status.DELETED])
+
+    def not_deleted(self):
+        """Every visit but the drafts deleted by mistake (kept for history and restore)."""
+        return self.exclude(status=FieldVisit.Status.DELETED)
+
+    def on_same_day(self, assignment, day):
+        """The visits (not deleted) already recorded for the assignment on that day: saving
+        another one asks "Đã có chuyến công tác ngày … – vẫn lưu?"."""
+        return self.not_deleted().filter(assignment=assignment, visited_on=day).order_by("pk")
 
     def last_visit_on(self, unit="pk"):
         """ "Lần đi cơ sở gần nhất" of a commune, as an expression over a query of communes

@@ -4,7 +4,7 @@ transaction, refused whole when someone saved the visit since the form was loade
 import uuid
 
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.forms.models import construct_instance
 from django.utils.translation import gettext as _
@@ -46,6 +46,49 @@ class VisitChanged(Exception):
         return text
 
 
+class TokenTaken(Exception):
+    """The draft token names a visit the user may not see: not a retry of theirs."""
+
+    def message(self):
+        return _(
+            "Mã bản nháp này đã được dùng cho một chuyến công tác khác; hãy tải lại biểu mẫu "
+            "rồi lưu lại."
+        )
+
+
+def saved_with_token(token, user):
+    """The visit a form with this draft token already created (a retry, Back then save, a
+    double tap), or None. TokenTaken when it is a visit the user may not see."""
+    if not token:
+        return None
+    visit = FieldVisit.objects.filter(client_token=token).first()
+    if visit is None:
+        return None
+    visible = access.visits_visible_to(user, FieldVisit.objects.filter(pk=visit.pk), deleted=True)
+    if not visible.exists():
+        raise TokenTaken(token)
+    return visit
+
+
+def create_visit_once(*, token, by, **parts):
+    """Save a new visit (save_visit) once per draft token: (visit, created).
+
+    A visit already saved with `token` is returned as it is, nothing written, also when
+    two posts with the same token arrive at once: the second one's insert fails on the
+    unique token (its files are forgotten with it) and the first one's visit is returned.
+    """
+    if (existing := saved_with_token(token, by)) is not None:
+        return existing, False
+    try:
+        return save_visit(token=token, by=by, **parts), True
+    except IntegrityError:
+        # save_visit's atomic block (a savepoint inside a request's transaction) is rolled
+        # back; the row the other post committed is readable now.
+        if token and (existing := saved_with_token(token, by)) is not None:
+            return existing, False
+        raise
+
+
 def unit_refusal(assignment, day):
     """Why a visit (and its support) of ``day`` may not be recorded on ``assignment``, or None.
 
@@ -83,7 +126,16 @@ def _check_unit(visit, stored_on, supports):
 
 
 def save_visit(
-    *, form, supports, recommendations, by, follow_ups=(), files=(), file_kind=None, remove_files=()
+    *,
+    form,
+    supports,
+    recommendations,
+    by,
+    follow_ups=(),
+    files=(),
+    file_kind=None,
+    remove_files=(),
+    token=None,
 ):
     """Save the visit form and everything on it in one transaction; the saved visit.
 
@@ -91,7 +143,8 @@ def save_visit(
     and `recommendations` its valid inline formsets, `follow_ups` valid FollowUpForms
     of earlier recommendations (resolved ones get the visit's date), `files`
     attachments.CleanFile objects, `remove_files` attachments of this visit to drop.
-    A new visit starts as a draft created by `by`; every save records `by` as the
+    A new visit starts as a draft created by `by`, carrying the form's draft `token`
+    (unique: see create_visit_once); every save records `by` as the
     last editor. Editing claims the version the form was loaded from: if anyone
     saved the visit since, VisitChanged is raised and nothing is written. A visit or
     support dated from 01/07/2025 for a unit that no longer exists is refused with
@@ -101,7 +154,7 @@ def save_visit(
     stored, removed = [], []
     try:
         with transaction.atomic():
-            visit = _save_visit_row(form, by, supports)
+            visit = _save_visit_row(form, by, supports, token)
             for formset in (supports, recommendations):
                 formset.instance = visit
                 formset.save()
@@ -120,12 +173,13 @@ def save_visit(
     return visit
 
 
-def _save_visit_row(form, by, supports):
+def _save_visit_row(form, by, supports, token=None):
     visit = form.instance
     if visit.pk is None:
         _check_unit(visit, None, supports)
         visit.created_by = by
         visit.status = FieldVisit.Status.DRAFT
+        visit.client_token = token or None
     else:
         claimed = FieldVisit.objects.filter(
             pk=visit.pk, version=form.cleaned_data["version"]
@@ -167,7 +221,37 @@ def _follow_up(forms, visit, by):
         recommendation.save()
 
 
-def _attach(visit, clean, kind, by, stored):
+def attach_once(visit, *, client_id, decode, kind, by):
+    """Add one file to a saved visit, once per `client_id`: (attachment, created).
+
+    `decode()` gives the attachments.CleanFile (or raises ValidationError); it is not
+    called when the visit already has a file with this id (a retry: nothing decoded,
+    nothing stored). Two uploads of one id at once: the second's row is refused by the
+    unique constraint, its file deleted from storage, and the first's attachment returned.
+    """
+    if client_id and (existing := visit.attachments.filter(client_id=client_id).first()):
+        return existing, False
+    clean = decode()
+    storage = Attachment._meta.get_field("file").storage
+    stored = []
+    try:
+        with transaction.atomic():
+            attachment = _attach(visit, clean, kind, by, stored, client_id=client_id)
+    except IntegrityError:
+        for name in stored:
+            storage.delete(name)
+        existing = visit.attachments.filter(client_id=client_id).first() if client_id else None
+        if existing is None:
+            raise
+        return existing, False
+    except BaseException:
+        for name in stored:
+            storage.delete(name)
+        raise
+    return attachment, True
+
+
+def _attach(visit, clean, kind, by, stored, client_id=""):
     attachment = Attachment(
         visit=visit,
         kind=kind,
@@ -175,6 +259,7 @@ def _attach(visit, clean, kind, by, stored):
         content_type=clean.content_type,
         size=clean.size,
         uploaded_by=by,
+        client_id=client_id or "",
     )
     # A generated name: the user's file name is only kept as a label.
     with clean.file:

@@ -1,4 +1,5 @@
-"""The visit workflow: submit, confirm, return with a comment, answer and resubmit.
+"""The visit workflow: submit, confirm, return with a comment, answer and resubmit; delete
+a draft made by mistake and restore it.
 
 Which step starts from which state, leads where, records what and is whose:
 transitions.STEPS.
@@ -111,3 +112,14 @@ def answer_visit(visit, by, comment):
         raise WorkflowError(_("Hãy ghi nội dung trả lời."))
     _complete(visit)
     return _move(visit, by, "answer", comment)
+
+
+def delete_visit(visit, by, comment=""):
+    """Draft → deleted: a draft made by mistake leaves every list and figure. Nothing is
+    removed (history, the DELETED event); the office may restore it."""
+    return _move(visit, by, "delete", comment.strip())
+
+
+def restore_visit(visit, by, comment=""):
+    """Deleted → draft (the office): the visit is back in the lists, as its group left it."""
+    return _move(visit, by, "restore", comment.strip())

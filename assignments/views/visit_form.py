@@ -3,29 +3,30 @@
 import re
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.decorators.http import require_POST
 
 from core import formats
 
-from .. import access, attachments
+from .. import access
 from ..forms.files import AttachmentForm
 from ..forms.rows import FollowUpForm, RecommendationFormSet, SupportFormSet
 from ..forms.visit import VisitForm
-from ..models import Attachment, FieldVisit, Recommendation, Support
+from ..models import FieldVisit, Recommendation, Support
 from ..services import visits
 from ..services.errors import WorkflowError
 from ..transitions import STEPS
+from . import queue_answers
+from .queue_auth import from_queue, queue_login_required
 
 SAVED_DRAFTS = "visit_form_saved_drafts"  # session key: local copies the server now has
+DRAFT_TOKEN = re.compile(r"[A-Za-z0-9-]{1,64}")
 
 
 def open_recommendations(user, assignment, visit=None):
@@ -33,7 +34,7 @@ def open_recommendations(user, assignment, visit=None):
     visits = (
         access.visits_visible_to(user)
         .filter(assignment__commune_id=assignment.commune_id)
-        .exclude(status=FieldVisit.Status.DRAFT)
+        .exclude(status__in=[FieldVisit.Status.DRAFT, FieldVisit.Status.DELETED])
     )
     if visit is not None:
         visits = visits.exclude(pk=visit.pk).filter(visited_on__lte=visit.visited_on)
@@ -43,6 +44,12 @@ def open_recommendations(user, assignment, visit=None):
         .select_related("visit")
         .order_by("visit__visited_on", "pk")
     )
+
+
+def draft_token_of(data):
+    """The draft token posted with the form, when well formed (VisitForm.clean_draft_token)."""
+    token = data.get("draft_token", "")
+    return token if DRAFT_TOKEN.fullmatch(token) else ""
 
 
 def pop_saved_drafts(request):
@@ -64,49 +71,139 @@ class VisitFormView(LoginRequiredMixin, View):
         self.get_objects()
         return self.render(self.build_forms())
 
+    def dispatch(self, request, *args, **kwargs):
+        # The phone's send queue gets JSON, never a page or a redirect (queue_answers).
+        self.queue = from_queue(request)
+        if not self.queue:
+            return super().dispatch(request, *args, **kwargs)
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except (PermissionDenied, Http404) as exc:
+            return queue_answers.for_exception(exc)
+
     def post(self, request, *args, **kwargs):
         self.get_objects()
+        token = draft_token_of(request.POST)
+        if self.visit is None:
+            if self.queue and not token:
+                return queue_answers.field_error("draft_token", _("Thiếu mã bản nháp."))
+            # A retry (Back then save, a double tap, the queue sending again) finds the
+            # visit already saved, before anything else is checked or asked.
+            try:
+                existing = visits.saved_with_token(token, request.user)
+            except visits.TokenTaken as exc:
+                return self.token_taken(exc)
+            if existing is not None:
+                return self.already_saved(existing)
         forms = self.build_forms(request.POST, request.FILES)
         if self.visit is not None and not access.may(request.user, self.visit, "edit"):
             return self.render_locked(forms, self.visit)
         if not self.all_valid(forms):
-            messages.error(request, self.error_summary(forms))
-            return self.render(forms)
+            return self.invalid(forms)
+        if self.visit is None and not forms["form"].cleaned_data["same_day_ok"]:
+            day = forms["form"].cleaned_data["visited_on"]
+            others = list(access.visits_visible_to(request.user).on_same_day(self.assignment, day))
+            if others:
+                return self.ask_same_day(forms, others, day)
         try:
             files = forms["files"].decoded()
         except ValidationError:
-            messages.error(request, self.error_summary(forms))
-            return self.render(forms)
+            return self.invalid(forms)
+        parts = {
+            "form": forms["form"],
+            "supports": forms["supports"],
+            "recommendations": forms["recommendations"],
+            "follow_ups": forms["followups"],
+            "files": files,
+            "file_kind": forms["files"].cleaned_data["kind"],
+            "remove_files": forms["files"].cleaned_data["remove"],
+            "by": request.user,
+        }
         try:
-            visit = visits.save_visit(
-                form=forms["form"],
-                supports=forms["supports"],
-                recommendations=forms["recommendations"],
-                follow_ups=forms["followups"],
-                files=files,
-                file_kind=forms["files"].cleaned_data["kind"],
-                remove_files=forms["files"].cleaned_data["remove"],
-                by=request.user,
-            )
+            if self.visit is None:
+                visit, created = visits.create_visit_once(token=token or None, **parts)
+            else:
+                visit, created = visits.save_visit(**parts), False
         except visits.VisitChanged as exc:
             if not access.may(request.user, exc.visit, "edit"):
                 return self.render_locked(forms, exc.visit)
-            messages.error(request, exc.message())
-            # Carry the current version so that saving again, knowingly, is possible.
-            data = request.POST.copy()
-            data["version"] = str(exc.visit.version)
-            forms["form"].data = data
-            return self.render(forms, changed=exc.visit)
+            return self.changed(forms, exc)
+        except visits.TokenTaken as exc:
+            return self.token_taken(exc)
         except WorkflowError as exc:
             # The unit no longer exists on the visit's day (services.visits.unit_refusal).
             forms["form"].add_error(None, str(exc))
-            messages.error(request, self.error_summary(forms))
-            return self.render(forms)
-        token = forms["form"].cleaned_data.get("draft_token")
+            return self.invalid(forms)
+        if self.visit is None and not created:
+            return self.already_saved(visit)  # a post with the same token saved it meanwhile
         if token:
             request.session[SAVED_DRAFTS] = [*request.session.get(SAVED_DRAFTS, []), token][-20:]
+        if self.queue:
+            return queue_answers.visit_saved(visit, created)
         messages.success(request, self.success_message(visit))
         return redirect("assignments:visit_detail", pk=visit.pk)
+
+    def invalid(self, forms):
+        summary = self.error_summary(forms)
+        if self.queue:
+            return queue_answers.form_errors(forms, summary)
+        messages.error(self.request, summary)
+        return self.render(forms)
+
+    def already_saved(self, visit):
+        """The visit this form's draft token already created: nothing new is written."""
+        token = draft_token_of(self.request.POST)
+        saved = self.request.session.get(SAVED_DRAFTS, [])
+        self.request.session[SAVED_DRAFTS] = [*saved, token][-20:]
+        if self.queue:
+            return queue_answers.visit_saved(visit, created=False)
+        text = _("Chuyến công tác này đã được lưu trước đó.")
+        if lost := self.lost_files():
+            text += " " + _(
+                "Các tệp chọn lần này chưa được đính kèm: %(files)s; hãy thêm ở trang sửa."
+            ) % {"files": lost}
+        messages.info(self.request, text)
+        return redirect("assignments:visit_detail", pk=visit.pk)
+
+    def token_taken(self, exc):
+        if self.queue:
+            return queue_answers.field_error("draft_token", exc.message())
+        messages.error(self.request, exc.message())
+        # A fresh token for the next save (static/js/visit_form.js makes one when empty).
+        data = self.request.POST.copy()
+        data["draft_token"] = ""
+        return self.render(self.build_forms(data))
+
+    def ask_same_day(self, forms, others, day):
+        """ "Đã có chuyến công tác ngày … – vẫn lưu?": nothing saved until confirmed."""
+        message = queue_answers.same_day_message(day)
+        if self.queue:
+            return queue_answers.same_day(others, day, message)
+        if lost := self.lost_files():
+            messages.warning(
+                self.request,
+                _("Các tệp đã chọn chưa được gửi lên; hãy chọn lại: %(files)s.") % {"files": lost},
+            )
+        return self.render(forms, same_day={"message": message, "visits": others})
+
+    def changed(self, forms, exc):
+        """Someone saved the visit since the form was loaded: nothing written."""
+        if self.queue:
+            return self.queue_conflict(exc.visit, exc.message(), locked=False)
+        messages.error(self.request, exc.message())
+        # Carry the current version so that saving again, knowingly, is possible.
+        data = self.request.POST.copy()
+        data["version"] = str(exc.visit.version)
+        forms["form"].data = data
+        return self.render(forms, changed=exc.visit)
+
+    def queue_conflict(self, current, message, locked):
+        self.visit = current
+        values = queue_answers.current_values(self.build_forms())
+        return queue_answers.conflict(current, message, values, locked)
+
+    def lost_files(self):
+        return ", ".join(f"«{f.name}»" for f in self.request.FILES.getlist("files"))
 
     def build_forms(self, data=None, files=None):
         visit = self.visit or FieldVisit(assignment=self.assignment)
@@ -165,6 +262,8 @@ class VisitFormView(LoginRequiredMixin, View):
         """What was typed, shown again with why it cannot be saved: the visit has left
         the states in which this user may edit it (submitted, confirmed meanwhile)."""
         text = locked_message(current)
+        if self.queue:
+            return self.queue_conflict(current, text, locked=True)
         lost_files = [f.name for f in self.request.FILES.getlist("files")]
         if lost_files:
             text += " " + _("Các tệp đã chọn cũng chưa được gửi lên: %(files)s.") % {
@@ -175,7 +274,7 @@ class VisitFormView(LoginRequiredMixin, View):
     def success_message(self, visit):
         return _("Đã lưu chuyến công tác ngày %(date)s.") % {"date": formats.day(visit.visited_on)}
 
-    def render(self, forms, changed=None, locked=None, locked_reason=""):
+    def render(self, forms, changed=None, locked=None, locked_reason="", same_day=None):
         assignment = self.assignment
         form = forms["form"]
         draft_key = f"edit-{self.visit.pk}" if self.visit else f"new-{assignment.pk}"
@@ -184,6 +283,7 @@ class VisitFormView(LoginRequiredMixin, View):
             "assignment": assignment,
             "visit": self.visit,
             "changed": changed,
+            "same_day": same_day,
             "locked": locked,
             "locked_reason": locked_reason,
             "page_title": self.page_title(),
@@ -292,49 +392,5 @@ def locked_message(visit):
     )
 
 
-visit_create = VisitCreateView.as_view()
-visit_edit = VisitEditView.as_view()
-
-
-# --- attachments ------------------------------------------------------------------
-
-
-def _attachment_for(request, pk, action):
-    """The attachment, if the user may `action` its visit (404 out of scope, 403 not allowed)."""
-    attachment = get_object_or_404(Attachment, pk=pk)
-    access.get_visit_for_user(request, attachment.visit_id, action)
-    return attachment
-
-
-@login_required
-def attachment_download(request, pk):
-    """The file, only to those who may see its visit; never a public MEDIA_URL link."""
-    attachment = _attachment_for(request, pk, "view")
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    content_type = attachment.content_type
-    inline = content_type in attachments.ALLOWED_CONTENT_TYPES
-    name = attachment.original_name or attachment.file.name.rsplit("/", 1)[-1]
-    # No path, no control characters in the name the browser offers to save.
-    name = re.sub(r"[\x00-\x1f\x7f/\\]", "_", name)
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=name,
-        content_type=content_type if inline else "application/octet-stream",
-    )
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
-
-
-@require_POST
-@login_required
-def attachment_delete(request, pk):
-    attachment = _attachment_for(request, pk, "edit")
-    visit_pk = attachment.visit_id
-    name = str(attachment)
-    visits.delete_attachment(attachment)
-    messages.success(request, _("Đã xoá tệp «%(name)s».") % {"name": name})
-    return redirect("assignments:visit_detail", pk=visit_pk)
+visit_create = queue_login_required(VisitCreateView.as_view())
+visit_edit = queue_login_required(VisitEditView.as_view())

@@ -38,6 +38,21 @@ class VisitListView(OnMapListMixin, FilteredTableView):
         return access.visits_visible_to(self.request.user, visits)
 
 
+def location_of(visit):
+    """Where the phone was when the visit was recorded, for its page, or None: the point
+    rounded for reading, the accuracy, the time, and a plain OpenStreetMap link."""
+    if visit.latitude is None or visit.longitude is None:
+        return None
+    lat, lon = (format(value.normalize(), "f") for value in (visit.latitude, visit.longitude))
+    return {
+        "latitude": f"{visit.latitude:.5f}".rstrip("0").rstrip("."),
+        "longitude": f"{visit.longitude:.5f}".rstrip("0").rstrip("."),
+        "accuracy": visit.location_accuracy,
+        "at": visit.located_at,
+        "map_url": f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}",
+    }
+
+
 class VisitDetailView(LoginRequiredMixin, DetailView):
     template_name = "assignments/visit_detail.html"
     context_object_name = "visit"
@@ -73,11 +88,13 @@ class VisitDetailView(LoginRequiredMixin, DetailView):
             supports=supports,
             support_total=sum(s.amount_vnd for s in supports),
             today=timezone.localdate(),
+            location=location_of(visit) if access.may_see_location(user, visit) else None,
             # The workflow steps the user may take now ("edit", "submit", "answer", …).
             may={
                 **access.steps_for(user, visit),
-                "restore": access.may_restore_history(user),
+                "restore_history": access.may_restore_history(user),
                 "read_comments": access.may_read_workflow_comments(user, visit),
+                "see_location": access.may_see_location(user, visit),
             },
             **kwargs,
         )

@@ -1,4 +1,5 @@
-"""The visit workflow: submit, confirm, return with a comment, answer (and resubmit).
+"""The visit workflow: submit, confirm, return with a comment, answer (and resubmit),
+delete a draft and restore it.
 
 Thin views: the workflow table (transitions.STEPS, through access) decides who may
 act, services.workflow does the work.
@@ -92,4 +93,28 @@ def visit_answer(request, pk):
             "chuyến đang chờ văn phòng xem xét."
         ),
         comment,
+    )
+
+
+@require_POST
+@login_required
+def visit_delete(request, pk):
+    visit = _visit_for(request, pk, "delete")
+    return _act(
+        request,
+        visit,
+        workflow.delete_visit,
+        _(
+            "Đã xoá bản nháp: chuyến công tác không còn trong danh sách và số liệu. "
+            "Văn phòng điều phối có thể khôi phục nếu cần."
+        ),
+    )
+
+
+@require_POST
+@login_required
+def visit_restore(request, pk):
+    visit = _visit_for(request, pk, "restore")
+    return _act(
+        request, visit, workflow.restore_visit, _("Đã khôi phục chuyến công tác thành bản nháp.")
     )

@@ -21,23 +21,29 @@ PERSONAS = ("office", "member_a", "member_b", "leader", "reader", "anonymous")
 
 # step: {persona: states from which they may take it on a visit of group A}.
 MAY = {
-    "edit": {"office": set(S), "member_a": {S.DRAFT, S.RETURNED}},
+    "edit": {"office": set(S) - {S.DELETED}, "member_a": {S.DRAFT, S.RETURNED}},
     "submit": {"office": {S.DRAFT}, "member_a": {S.DRAFT, S.RETURNED}},
     "answer": {"member_a": {S.RETURNED}},
     "confirm": {"office": {S.SUBMITTED}, "leader": {S.SUBMITTED}},
     "return": {"office": {S.SUBMITTED, S.CONFIRMED}},
+    "delete": {"office": {S.DRAFT}, "member_a": {S.DRAFT}},
+    "restore": {"office": {S.DELETED}},
 }
 LEADS_TO = {
     "submit": (S.SUBMITTED, VisitEvent.Action.SUBMITTED),
     "answer": (S.SUBMITTED, VisitEvent.Action.ANSWERED),
     "confirm": (S.CONFIRMED, VisitEvent.Action.CONFIRMED),
     "return": (S.RETURNED, VisitEvent.Action.RETURNED),
+    "delete": (S.DELETED, VisitEvent.Action.DELETED),
+    "restore": (S.DRAFT, VisitEvent.Action.RESTORED),
 }
 SERVICES = {
     "submit": workflow.submit_visit,
     "answer": workflow.answer_visit,
     "confirm": workflow.confirm_visit,
     "return": workflow.return_visit,
+    "delete": workflow.delete_visit,
+    "restore": workflow.restore_visit,
 }
 CASES = [(step, status, persona) for step in MAY for status in S.values for persona in PERSONAS]
 MOVES = [case for case in CASES if case[0] in SERVICES and case[2] != "anonymous"]
