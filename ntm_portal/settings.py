@@ -69,6 +69,9 @@ MIDDLEWARE = [
     "core.head.HeadWithoutBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise (static files come compressed already): pages and JSON gzipped,
+    # with Django's BREACH mitigation (core/compression.py, docs/deploy.md).
+    "core.compression.TextGZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -77,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "core.sessions.SessionLifetimeMiddleware",
+    # Whose page it is, for the service worker's per-user cache (core/user_header.py).
+    "core.user_header.UserHeaderMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as axes requires: turns a refused login into the lockout page.
@@ -164,7 +169,11 @@ FILE_UPLOAD_HANDLERS = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Hashed names (css/portal.3f1c….css) from collectstatic's manifest, gzip and brotli
+    # copies; WhiteNoise serves the hashed files with a max-age of ten years, immutable
+    # (its default for names in the manifest), the rest with WHITENOISE_MAX_AGE (60 s).
+    # Without collectstatic (tests, runserver) a name stays plain (core/staticfiles.py).
+    "staticfiles": {"BACKEND": "core.staticfiles.ManifestStaticFilesStorage"},
 }
 # Serve static files straight from the apps and static/ (no collectstatic needed to run);
 # production serves only what collectstatic wrote, compressed (`make serve` runs it).
@@ -198,6 +207,10 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
+        # The service worker (/sw.js, importing static/js/queue.js) and the manifest:
+        # our own origin only (default-src would say the same; named for the reader).
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],
