@@ -35,7 +35,10 @@ class VisitListView(OnMapListMixin, FilteredTableView):
         visits = FieldVisit.objects.for_list()
         if self.map == Map.CURRENT:
             visits = visits.select_related("assignment__commune__current_unit")
-        return access.visits_visible_to(self.request.user, visits)
+        # Deleted drafts only when asked for (the status filter "Đã xoá"): the office's,
+        # and a group's own.
+        deleted = self.request.GET.get("status") == FieldVisit.Status.DELETED
+        return access.visits_visible_to(self.request.user, visits, deleted=deleted)
 
 
 def location_of(visit):

@@ -41,6 +41,11 @@ CONFIRMERS = (302, 403, 403, 302, 403, 302)
 OFFICE_ACTS = (302, 403, 403, 403, 403, 302)
 A_ANSWERS = (302, 302, 403, 403, 403, 302)
 RESTORERS = (302, 403, 404, 404, 404, 302)
+# Deleting group A's submitted visit: the office and the group are refused with a message
+# (back to the visit), the others never take the step.
+A_NO = (302, 302, 403, 403, 403, 302)
+UPLOAD = "assignments:attachment_upload"
+UPLOAD_SUBMITTED = (302, 403, 403, 403, 403, 302)  # the office edits any visit; no one else
 # Approve, return, reopen: the office head's (an extra group; the plain office gets 403),
 # on commune-years outside the leader's units.
 APPROVERS = (403, 403, 403, 404, 403, 302)
@@ -132,6 +137,16 @@ ROWS = [
     ("visit_return", "post", ("assignments:visit_return", "submitted_a.pk"), OFFICE_ACTS, COMMENT),
     ("visit_answer GET", "get", ("assignments:visit_answer", "returned_a.pk"), POST_ONLY),
     ("visit_answer", "post", ("assignments:visit_answer", "returned_a.pk"), A_ANSWERS, COMMENT),
+    # Issue 17: a draft deleted by its group (or the office), restored by the office; one
+    # file added to a visit the user may edit (no file here: refused, back to the visit).
+    ("visit_delete GET", "get", ("assignments:visit_delete", "draft_a.pk"), POST_ONLY),
+    ("visit_delete", "post", ("assignments:visit_delete", "draft_a.pk"), A_ACTS),
+    ("visit_delete submitted A", "post", ("assignments:visit_delete", "submitted_a.pk"), A_NO),
+    ("visit_restore GET", "get", ("assignments:visit_restore", "deleted_a.pk"), POST_ONLY),
+    ("visit_restore", "post", ("assignments:visit_restore", "deleted_a.pk"), RESTORERS),
+    ("attachment_upload GET", "get", ("assignments:attachment_upload", "draft_a.pk"), POST_ONLY),
+    ("attachment_upload", "post", ("assignments:attachment_upload", "draft_a.pk"), A_ACTS),
+    ("attachment_upload submitted A", "post", (UPLOAD, "submitted_a.pk"), UPLOAD_SUBMITTED),
     ("assignment_handover", "get", ("assignments:assignment_handover", "a.pk"), OFFICE),
     ("decision_amend", "get", ("assignments:decision_amend", "decision.pk"), OFFICE),
     ("carry_over", "get", ("assignments:carry_over",), OFFICE),
@@ -217,6 +232,7 @@ def objects(member_a_user):
         draft_record=draft_a.history.earliest("history_date"),
         submitted_a=submitted_a,
         returned_a=make_visit(assignment=a, status="returned", visited_on=SINCE),
+        deleted_a=make_visit(assignment=a, status="deleted", visited_on=SINCE),
         confirmed_b=make_visit(assignment=b, status="confirmed", visited_on=SINCE),
         file=attachment,
         recommendation=make_recommendation(visit=submitted_a, text="Sửa đường nội đồng"),
