@@ -1,0 +1,168 @@
+"""The installable app on a phone (issue 17): the worker controls the pages, "Việc của
+tôi" and a visit form never opened still open offline, other pages and other users'
+pages never come from the phone's copies, logging out warns and clears the phone."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from assignments import access
+from assignments.models import Assignment
+from tests.support.browser import log_in, password_of
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+# The member's pages kept in the worker's cache for this user (templates/app_shell/sw.js).
+PAGES_KEPT = """async ([user, url]) => {
+  const names = await caches.keys();
+  const name = names.find((n) => n.startsWith("ntm-pages-") && n.endsWith("-" + user));
+  if (!name) return false;
+  const cache = await caches.open(name);
+  return Boolean(await cache.match(new URL(url, location.href).href));
+}"""
+
+OUR_CACHES = """async () => (await caches.keys()).filter((n) => n.startsWith("ntm-"))"""
+
+QUEUE_DATABASE = """async () => (await indexedDB.databases()).some((d) => d.name === "ntm-queue")"""
+
+MAKE_QUEUE_DATABASE = """() => new Promise((resolve) => {
+  const request = indexedDB.open("ntm-queue-test-probe");
+  request.onsuccess = () => { request.result.close(); resolve(); };
+}).then(() => new Promise((resolve, reject) => {
+  const request = indexedDB.open("ntm-queue");
+  request.onupgradeneeded = () => {
+    const db = request.result;
+    if (!db.objectStoreNames.contains("probe")) db.createObjectStore("probe");
+  };
+  request.onsuccess = () => { request.result.close(); resolve(); };
+  request.onerror = () => reject(request.error);
+}))"""
+
+
+def _user(username):
+    return get_user_model().objects.get(username=username)
+
+
+def _never_opened_form(user):
+    """The visit form of one of the member's assignments (the page never opened)."""
+    assignment = next(
+        a
+        for a in Assignment.objects.filter(pk__in=access.member_assignment_ids(user))
+        if access.may_record_visit_for(user, a)
+    )
+    return reverse("assignments:visit_create", args=[assignment.pk])
+
+
+def _controlled_and_prepared(page, user, form_url):
+    page.goto(reverse("assignments:my_work"))
+    page.wait_for_function("() => navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    assert page.evaluate("() => Boolean(navigator.serviceWorker.controller)")
+    page.wait_for_function(PAGES_KEPT, arg=[str(user.pk), form_url], timeout=30_000)
+    page.wait_for_function(PAGES_KEPT, arg=[str(user.pk), "/cua-toi/"])
+
+
+def test_member_pages_open_offline_and_nothing_else_does(phone_page):
+    page = phone_page
+    member = _user("thanhvien_a")
+    form_url = _never_opened_form(member)
+    log_in(page, "thanhvien_a", password_of("thanhvien_a"))
+    # Installable: a manifest and a worker that controls the page after a reload.
+    manifest = page.evaluate(
+        "() => fetch(document.querySelector('link[rel=manifest]').href).then((r) => r.json())"
+    )
+    assert manifest["start_url"] == "/cua-toi/" and manifest["display"] == "standalone"
+    _controlled_and_prepared(page, member, form_url)
+
+    page.context.set_offline(True)
+    try:
+        page.goto(reverse("assignments:my_work"))
+        assert page.get_by_role("heading", name="Việc của tôi").first.is_visible()
+        banner = page.locator("#ntm-offline")
+        assert banner.is_visible()
+        assert banner.inner_text().startswith("Đang ngoại tuyến – trang lưu lúc ")
+
+        # A visit form never opened: kept by the worker when the member signed in.
+        page.goto(form_url)
+        assert page.locator("#id_purpose").is_visible()
+
+        # Any other page: the offline page, with the way back to "Việc của tôi".
+        page.goto(reverse("assignments:assignment_list"))
+        assert page.get_by_role("heading", name="Đang ngoại tuyến").is_visible()
+        assert page.get_by_role("link", name="Mở Việc của tôi").is_visible()
+        page.goto("/admin/")
+        assert page.get_by_role("heading", name="Đang ngoại tuyến").is_visible()
+    finally:
+        page.context.set_offline(False)
+
+
+def test_logout_clears_the_phone_and_the_next_user_gets_none_of_it(phone_page):
+    page = phone_page
+    member = _user("thanhvien_a")
+    log_in(page, "thanhvien_a", password_of("thanhvien_a"))
+    _controlled_and_prepared(page, member, _never_opened_form(member))
+    page.evaluate(MAKE_QUEUE_DATABASE)
+    assert page.evaluate(QUEUE_DATABASE)
+
+    page.get_by_role("button", name="Đăng xuất").click()
+    page.wait_for_url("**/accounts/login/?da-dang-xuat=1")
+    page.wait_for_selector("body[data-ntm-cleared]")
+    assert page.evaluate(OUR_CACHES) == []
+    assert not page.evaluate(QUEUE_DATABASE)
+
+    # The office signs in on the same phone: its pages are never kept, and the
+    # member's pages are gone.
+    log_in(page, "vanphong", password_of("vanphong"))
+    page.goto(reverse("assignments:my_work"))
+    office_name = page.locator(".header-tools .user").inner_text()
+    page.goto("/admin/")
+    page.goto(reverse("assignments:assignment_list"))
+    page.wait_for_function("() => navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.context.set_offline(True)
+    try:
+        for url in ("/admin/", reverse("assignments:assignment_list")):
+            page.goto(url)
+            assert page.get_by_role("heading", name="Đang ngoại tuyến").is_visible(), url
+        # "Việc của tôi" offline is the office's own, never the member's copy.
+        page.goto(reverse("assignments:my_work"))
+        assert page.locator(".header-tools .user").inner_text() == office_name
+        page.goto(_never_opened_form(member))
+        assert page.get_by_role("heading", name="Đang ngoại tuyến").is_visible()
+    finally:
+        page.context.set_offline(False)
+
+
+def test_an_expired_session_keeps_the_queue(phone_page):
+    page = phone_page
+    log_in(page, "thanhvien_a", password_of("thanhvien_a"))
+    page.goto(reverse("assignments:my_work"))
+    page.evaluate(MAKE_QUEUE_DATABASE)
+    page.context.clear_cookies()  # the session ends without a logout
+    page.goto(reverse("assignments:my_work"))
+    page.wait_for_url(lambda url: "/accounts/login/" in url and "next=" in url)
+    page.wait_for_load_state("load")
+    assert page.evaluate(QUEUE_DATABASE)
+
+
+def test_logout_with_unsent_visits_asks_first(phone_page):
+    page = phone_page
+    log_in(page, "thanhvien_a", password_of("thanhvien_a"))
+    page.goto(reverse("assignments:my_work"))
+    page.wait_for_load_state("load")
+    # Two visits waiting in the queue (the count is the queue's, static/js/queue.js).
+    page.evaluate(
+        "() => { window.NTMQueue = window.NTMQueue || {};"
+        " window.NTMQueue.count = () => Promise.resolve(2); }"
+    )
+    page.get_by_role("button", name="Đăng xuất").click()
+    dialog = page.get_by_role("dialog", name="Còn chuyến chưa gửi")
+    assert dialog.is_visible()
+    assert "Còn 2 chuyến chưa gửi." in dialog.inner_text()
+    dialog.get_by_role("button", name="Ở lại để gửi").click()
+    assert not dialog.is_visible()
+    assert page.url.endswith(reverse("assignments:my_work"))
+
+    page.get_by_role("button", name="Đăng xuất").click()
+    dialog.get_by_role("button", name="Vẫn đăng xuất").click()
+    page.wait_for_url("**/accounts/login/?da-dang-xuat=1")
