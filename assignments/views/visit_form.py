@@ -103,6 +103,9 @@ class VisitFormView(LoginRequiredMixin, View):
         if self.visit is None and not forms["form"].cleaned_data["same_day_ok"]:
             day = forms["form"].cleaned_data["visited_on"]
             others = list(access.visits_visible_to(request.user).on_same_day(self.assignment, day))
+            # The visit of that day may be this very post's, saved by a concurrent retry.
+            if mine := [v for v in others if token and v.client_token == token]:
+                return self.already_saved(mine[0])
             if others:
                 return self.ask_same_day(forms, others, day)
         try:
