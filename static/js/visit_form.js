@@ -230,7 +230,11 @@
     };
     // Queued: the queue holds the visit now, under this token; a copy kept after that
     // would later offer this token to a new visit of the same commune and replace it.
-    copy.stop = function () { copy.drop(); copy.stopped = true; };
+    copy.stop = function () {
+      copy.drop();
+      copy.stopped = true;
+      if (status) status.hidden = true;
+    };
     copy.resume = function () { copy.stopped = false; copy.keep(); };
     function keepSoon() {
       window.clearTimeout(timer);

@@ -94,15 +94,27 @@ def stored_sizes(visit):
     return sizes
 
 
+KEPT_OFFLINE = """async (path) => {
+  for (const name of await caches.keys()) {
+    if (name.startsWith("ntm-pages-") && await (await caches.open(name)).match(path)) return true;
+  }
+  return false;
+}"""
+
+
 def test_visit_saved_offline_waits_on_the_phone_and_arrives_once_with_shrunk_photos(
     browser, live_server_url, assignment, tmp_path
 ):
-    context, page = phone(browser, live_server_url, service_workers="block")
+    context, page = phone(browser, live_server_url)
+    my_work = reverse("assignments:my_work")
     purpose = "Chuyến ghi khi mất sóng ở Nậm Thử"
     photos = [
         camera_photo(tmp_path, "IMG_0001.jpg", (40, 120, 60)),
         camera_photo(tmp_path, "IMG_0002.jpg", (150, 80, 40)),
     ]
+    # Online first: the service worker keeps "Việc của tôi" for this member.
+    page.goto(my_work)
+    page.wait_for_function(KEPT_OFFLINE, arg=my_work)
     page.goto(reverse("assignments:visit_create", args=[assignment.pk]))
     fill_visit(page, free_day(assignment), purpose)
     pick_photos(page, photos)
@@ -123,12 +135,9 @@ def test_visit_saved_offline_waits_on_the_phone_and_arrives_once_with_shrunk_pho
     assert not FieldVisit.objects.filter(purpose=purpose).exists()
     page.close()
 
-    # Reopened later (the visit still there, with its photos): the queue is not sent
-    # while the signal is away (the queue's requests fail as they would offline).
-    context.set_offline(False)
-    context.route("**/cua-toi/ngoai-tuyen/", lambda route: route.abort("internetdisconnected"))
+    # Reopened later, still without a signal: the visit waits on the phone.
     page = context.new_page()
-    page.goto(reverse("assignments:my_work"))
+    page.goto(my_work)
     page.locator("#ntm-queue").get_by_text("1 chuyến chờ gửi").wait_for()
     item = page.locator("#queue-list [data-queue-item]")
     assert "Chờ gửi" in item.inner_text()
@@ -137,10 +146,9 @@ def test_visit_saved_offline_waits_on_the_phone_and_arrives_once_with_shrunk_pho
     shot(page, "q3-my-work-waiting")
     assert not FieldVisit.objects.filter(purpose=purpose).exists()
 
-    # The signal is back: "Gửi ngay" sends it; the list says when it arrived.
-    context.unroute("**/cua-toi/ngoai-tuyen/")
-    page.locator("#ntm-queue").get_by_role("button", name="Gửi ngay").click()
-    item.get_by_text("Đã tới lúc").wait_for()
+    # The signal is back: it is sent by itself; the list says when it arrived.
+    context.set_offline(False)
+    item.locator(".queue-state", has_text="Đã tới lúc").wait_for()
     assert "ảnh, tệp đã tới: 2/2" in item.inner_text()
     page.locator("#ntm-queue").wait_for(state="hidden")
     shot(page, "q4-my-work-arrived")
@@ -152,7 +160,7 @@ def test_visit_saved_offline_waits_on_the_phone_and_arrives_once_with_shrunk_pho
     page.wait_for_url(f"**{reverse('assignments:visit_detail', args=[visit.pk])}")
 
     # Sending again (another tap) doubles nothing.
-    page.goto(reverse("assignments:my_work"))
+    page.goto(my_work)
     page.evaluate("NTMQueue.sendAll()")
     assert FieldVisit.objects.filter(purpose=purpose).count() == 1
     assert visit.attachments.count() == 2
@@ -266,4 +274,112 @@ def test_the_servers_errors_show_next_to_their_fields_and_saving_again_saves_onc
     assert float(visit.latitude) == pytest.approx(22.5521)
     assert visit.location_accuracy == 15
     assert page.locator(".errorlist").count() == 0
+    context.close()
+
+
+def test_a_visit_changed_meanwhile_shows_what_differs_and_takes_the_members_text(
+    browser, live_server_url, assignment
+):
+    context, page = phone(browser, live_server_url, service_workers="block")
+    visit = FieldVisit.objects.create(
+        assignment=assignment,
+        visited_on=free_day(assignment, skip=4),
+        purpose="Chuyến sẽ được sửa ở hai nơi",
+        findings="Bản đầu.",
+    )
+    page.goto(reverse("assignments:visit_edit", args=[visit.pk]))
+    page.fill("#id_findings", "Bản của thành viên: còn 450 m chưa làm.")
+    # Meanwhile the visit is changed on the server (a newer version).
+    FieldVisit.objects.filter(pk=visit.pk).update(
+        findings="Bản văn phòng sửa.", version=visit.version + 1
+    )
+    page.get_by_role("button", name="Lưu thay đổi").click()
+    panel = page.locator("#queue-conflict")
+    panel.get_by_role("heading", name="Bản trên máy của bạn khác bản hiện tại").wait_for()
+    assert "ban-cua-toi=" in page.url
+    difference = panel.locator(".conflict-field")
+    assert difference.count() == 1
+    assert "Bản của thành viên: còn 450 m chưa làm." in difference.inner_text()
+    assert "Bản văn phòng sửa." in difference.inner_text()
+    assert page.locator("#id_findings").input_value() == "Bản văn phòng sửa."
+    shot(page, "q8-conflict-panel", full=False)
+
+    difference.get_by_role("button", name="Dùng nội dung của tôi").click()
+    assert page.locator("#id_findings").input_value() == "Bản của thành viên: còn 450 m chưa làm."
+    page.get_by_role("button", name="Lưu thay đổi").click()
+    page.wait_for_url(VISIT_PAGE)
+    visit.refresh_from_db()
+    assert visit.findings == "Bản của thành viên: còn 450 m chưa làm."
+    assert visit.version == 3
+    # The queued copy was replaced by the save, then sent: nothing waits.
+    page.goto(reverse("assignments:my_work"))
+    assert page.evaluate("NTMQueue.count()") == 0
+    context.close()
+
+
+def test_photos_picked_on_a_form_left_unsaved_come_back_with_the_text(
+    browser, live_server_url, assignment, tmp_path
+):
+    context, page = phone(browser, live_server_url, service_workers="block")
+    purpose = "Chuyến gõ dở, trang bị đóng"
+    create = reverse("assignments:visit_create", args=[assignment.pk])
+    page.goto(create)
+    fill_visit(page, free_day(assignment, skip=5), purpose)
+    pick_photos(page, [camera_photo(tmp_path, "C.jpg", (90, 90, 30))])
+    page.locator("#draft-status").wait_for()
+    page.close()
+
+    page = context.new_page()
+    page.goto(create)
+    banner = page.locator("#draft-restore")
+    banner.get_by_text("(kèm 1 ảnh, tệp đã chọn)").wait_for()
+    shot(page, "q9-restore-with-photos", full=False)
+    banner.get_by_role("button", name="Khôi phục nội dung đã gõ").click()
+    assert page.locator("#id_purpose").input_value() == purpose
+    assert page.locator("#photo-list li").count() == 1
+    page.get_by_role("button", name="Lưu bản nháp").click()
+    page.wait_for_url(VISIT_PAGE)
+    assert FieldVisit.objects.get(purpose=purpose).attachments.count() == 1
+    context.close()
+
+
+def test_the_same_day_is_asked_offline_when_the_phone_knows_it_and_later_on_my_work(
+    browser, live_server_url, assignment
+):
+    context, page = phone(browser, live_server_url, service_workers="block")
+    known, unknown = free_day(assignment, skip=6), free_day(assignment, skip=7)
+    FieldVisit.objects.create(assignment=assignment, visited_on=known, purpose="Đã có (biết)")
+    purpose = "Chuyến ghi ngoại tuyến vào ngày đã có chuyến"
+    page.goto(reverse("assignments:visit_create", args=[assignment.pk]))
+    page.wait_for_function(
+        "NTMQueue.cachedState().then(s => !!s && s.assignments.length > 0)", polling=200
+    )
+    # Recorded by someone else after the phone last asked the server.
+    FieldVisit.objects.create(
+        assignment=assignment, visited_on=unknown, purpose="Đã có (chưa biết)"
+    )
+
+    context.set_offline(True)
+    fill_visit(page, known, purpose)
+    page.get_by_role("button", name="Lưu bản nháp").click()
+    dialog = page.locator("#same-day-dialog")
+    dialog.get_by_text(f"Đã có chuyến công tác ngày {known:%d/%m/%Y} – vẫn lưu?").wait_for()
+    dialog.get_by_role("button", name="Không lưu").click()
+    assert page.evaluate("NTMQueue.count()") == 0
+
+    page.fill("#id_visited_on", unknown.isoformat())
+    page.get_by_role("button", name="Lưu bản nháp").click()
+    page.locator("#queue-status").get_by_text("Đã lưu trên máy").wait_for()
+
+    # Online, the server asks; "Việc của tôi" shows the question with its two answers.
+    context.set_offline(False)
+    page.goto(reverse("assignments:my_work"))
+    item = page.locator("#queue-list [data-queue-item]")
+    item.get_by_text("Chờ bạn trả lời: ngày này đã có chuyến công tác").wait_for()
+    assert item.get_by_role("button", name="Bỏ").is_visible()
+    shot(page, "q10-my-work-same-day")
+    assert not FieldVisit.objects.filter(purpose=purpose).exists()
+    item.get_by_role("button", name="Vẫn lưu").click()
+    item.locator(".queue-state", has_text="Đã tới lúc").wait_for()
+    assert FieldVisit.objects.filter(purpose=purpose, visited_on=unknown).count() == 1
     context.close()
