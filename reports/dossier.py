@@ -267,7 +267,8 @@ def commune_dossier(commune):
     )
     grid, predecessor_grids = _criteria_grids(commune, predecessors, labels)
     visits = list(
-        FieldVisit.objects.filter(assignment__commune__in=unit_ids)
+        FieldVisit.objects.not_deleted()
+        .filter(assignment__commune__in=unit_ids)
         .select_related("assignment__leader")
         .prefetch_related(
             Prefetch("supports", queryset=Support.objects.order_by("id")),
