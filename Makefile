@@ -79,7 +79,12 @@ messages: setup
 # BENCH_SCALE communes (default 10000); BENCH_REPEAT (≤ 30, the official count) for quick runs.
 BENCH_SQLITE := sqlite:///$(CURDIR)/bench-output/bench.sqlite3
 .PHONY: bench
+# make bench PART=field: a phone on a 3G link in Debian's chromium (bench/field.py).
 bench: setup
+ifeq ($(PART),field)
+	@$(MAKE) --no-print-directory browser
+	$(PY) -m bench.field
+else
 	$(VENV)/bin/pip install --quiet -e ".[dev,bench]"
 	mkdir -p bench-output
 	DATABASE_URL=$(BENCH_SQLITE) $(PY) -m bench.run
@@ -87,6 +92,7 @@ bench: setup
 	  postgres://*|postgresql://*) $(PY) -m bench.run ;; \
 	  *) echo "DATABASE_URL is not PostgreSQL: measured SQLite only." ;; \
 	esac
+endif
 
 # Backup and restore of the PostgreSQL database of DATABASE_URL and of MEDIA_ROOT
 # (docs/operations.md). BACKUP_DIR and BACKUP_KEEP are read by scripts/backup.sh.

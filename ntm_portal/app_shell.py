@@ -16,8 +16,7 @@ import re
 from urllib.parse import urlencode
 
 from django.contrib.auth import views as auth_views
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import HttpResponse, JsonResponse
 from django.template.loader import get_template
 from django.templatetags.static import static
 from django.urls import reverse
@@ -83,9 +82,9 @@ def _worker_context():
 
 @require_GET
 def service_worker(request):
-    response = render(
-        request, "app_shell/sw.js", _worker_context(), content_type="application/javascript"
-    )
+    # Rendered without the request: no context processor, no query.
+    script = get_template("app_shell/sw.js").render(_worker_context())
+    response = HttpResponse(script, content_type="application/javascript")
     # The browser checks for a new worker on every visit; its scope is the whole site.
     response["Cache-Control"] = "no-cache"
     response["Service-Worker-Allowed"] = "/"
@@ -130,7 +129,8 @@ def manifest(request):
 @require_GET
 def offline_page(request):
     """The same for every user (the worker keeps one copy): no name, no token."""
-    return render(request, "app_shell/offline.html", {"theme_colour": THEME_COLOUR})
+    page = get_template("app_shell/offline.html").render({"theme_colour": THEME_COLOUR})
+    return HttpResponse(page)
 
 
 class LogoutView(auth_views.LogoutView):
