@@ -86,6 +86,16 @@ def pick_photos(page, paths):
     page.locator("#photo-list li").nth(len(paths) - 1).wait_for()
 
 
+def record(page, assignment, day, purpose):
+    """A visit saved through the form, online (what the test makes, the live server sees
+    on PostgreSQL too: it does not share the test's transaction there)."""
+    page.goto(reverse("assignments:visit_create", args=[assignment.pk]))
+    fill_visit(page, day, purpose)
+    page.get_by_role("button", name="Lưu bản nháp").click()
+    page.wait_for_url(VISIT_PAGE)
+    return FieldVisit.objects.get(purpose=purpose)
+
+
 def stored_sizes(visit):
     sizes = []
     for attachment in visit.attachments.order_by("pk"):
@@ -210,9 +220,7 @@ def test_a_photo_cut_on_the_way_is_sent_again_and_nothing_doubles(
 def test_a_second_visit_on_the_same_day_is_asked_first(browser, live_server_url, assignment):
     context, page = phone(browser, live_server_url, service_workers="block")
     day = free_day(assignment, skip=2)
-    FieldVisit.objects.create(
-        assignment=assignment, visited_on=day, purpose="Chuyến đã có trong ngày"
-    )
+    record(page, assignment, day, "Chuyến đã có trong ngày")
     purpose = "Chuyến thứ hai cùng ngày"
     page.goto(reverse("assignments:visit_create", args=[assignment.pk]))
     fill_visit(page, day, purpose)
@@ -281,18 +289,17 @@ def test_a_visit_changed_meanwhile_shows_what_differs_and_takes_the_members_text
     browser, live_server_url, assignment
 ):
     context, page = phone(browser, live_server_url, service_workers="block")
-    visit = FieldVisit.objects.create(
-        assignment=assignment,
-        visited_on=free_day(assignment, skip=4),
-        purpose="Chuyến sẽ được sửa ở hai nơi",
-        findings="Bản đầu.",
-    )
-    page.goto(reverse("assignments:visit_edit", args=[visit.pk]))
+    visit = record(page, assignment, free_day(assignment, skip=4), "Chuyến sửa ở hai nơi")
+    edit = reverse("assignments:visit_edit", args=[visit.pk])
+    page.goto(edit)
     page.fill("#id_findings", "Bản của thành viên: còn 450 m chưa làm.")
-    # Meanwhile the visit is changed on the server (a newer version).
-    FieldVisit.objects.filter(pk=visit.pk).update(
-        findings="Bản văn phòng sửa.", version=visit.version + 1
-    )
+    # Meanwhile the visit is changed and saved elsewhere (a newer version).
+    other = context.new_page()
+    other.goto(edit)
+    other.fill("#id_findings", "Bản văn phòng sửa.")
+    other.get_by_role("button", name="Lưu thay đổi").click()
+    other.wait_for_url(VISIT_PAGE)
+    other.close()
     page.get_by_role("button", name="Lưu thay đổi").click()
     panel = page.locator("#queue-conflict")
     panel.get_by_role("heading", name="Bản trên máy của bạn khác bản hiện tại").wait_for()
@@ -348,16 +355,18 @@ def test_the_same_day_is_asked_offline_when_the_phone_knows_it_and_later_on_my_w
 ):
     context, page = phone(browser, live_server_url, service_workers="block")
     known, unknown = free_day(assignment, skip=6), free_day(assignment, skip=7)
-    FieldVisit.objects.create(assignment=assignment, visited_on=known, purpose="Đã có (biết)")
+    # Another phone of the group records two visits: the first before this phone asks
+    # the server which days have visits, the second after.
+    other_context, other = phone(browser, live_server_url, service_workers="block")
+    record(other, assignment, known, "Đã có (biết)")
     purpose = "Chuyến ghi ngoại tuyến vào ngày đã có chuyến"
     page.goto(reverse("assignments:visit_create", args=[assignment.pk]))
     page.wait_for_function(
         "NTMQueue.cachedState().then(s => !!s && s.assignments.length > 0)", polling=200
     )
     # Recorded by someone else after the phone last asked the server.
-    FieldVisit.objects.create(
-        assignment=assignment, visited_on=unknown, purpose="Đã có (chưa biết)"
-    )
+    record(other, assignment, unknown, "Đã có (chưa biết)")
+    other_context.close()
 
     context.set_offline(True)
     fill_visit(page, known, purpose)
