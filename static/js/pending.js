@@ -52,7 +52,7 @@
     }
     sending = attempt().then(function (summary) {
       sending = null;
-      setStatus(summary.offline ? "offline" : summary.login ? "login" : "done");
+      setStatus(summary.offline ? "offline" : summary.login ? "login" : summary.attention ? "attention" : "done");
       emit("ntm-queue-done", summary);
       return refresh().then(function () { return summary; });
     }, function (error) {

@@ -262,9 +262,13 @@
     return response.status === 401 || (response.redirected && /\/accounts\/login\//.test(response.url));
   }
 
+  // The form's own CSRF field is left out: Django reads it before the header, and the one
+  // the page had may be stale by now (a new login); the header carries a fresh one.
   function formData(pairs) {
     var data = new FormData();
-    pairs.forEach(function (pair) { data.append(pair[0], pair[1]); });
+    pairs.forEach(function (pair) {
+      if (pair[0] !== "csrfmiddlewaretoken") data.append(pair[0], pair[1]);
+    });
     return data;
   }
 
@@ -328,7 +332,7 @@
               it.locked = !!body.locked;
             }).then(function () { return "skip"; });
           }
-          if (response.status === 403 || response.status === 404) {
+          if ((response.status === 403 || response.status === 404) && body.message) {
             return update(id, function (it) {
               it.state = "invalid";
               it.message = body.message || "";
@@ -397,7 +401,7 @@
                 return next();
               });
             }
-            if (response.status === 400 || response.status === 403 || response.status === 404) {
+            if (response.status === 400 || ((response.status === 403 || response.status === 404) && body.message)) {
               // The server refuses this file (type, size…): sending it again changes nothing.
               return update(id, function (it) {
                 it.files[index].refused = true;

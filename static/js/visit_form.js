@@ -654,6 +654,7 @@
     var pairs = [];
     new FormData(form).forEach(function (value, name) {
       if (typeof value !== "string") return; // the file input: photos travel on their own
+      if (name === "csrfmiddlewaretoken") return; // the queue sends a fresh one
       pairs.push([name, value]);
     });
     return pairs;

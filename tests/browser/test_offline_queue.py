@@ -392,3 +392,40 @@ def test_the_same_day_is_asked_offline_when_the_phone_knows_it_and_later_on_my_w
     item.locator(".queue-state", has_text="Đã tới lúc").wait_for()
     assert FieldVisit.objects.filter(purpose=purpose, visited_on=unknown).count() == 1
     context.close()
+
+
+def test_a_queued_visit_the_server_refuses_is_reopened_with_its_errors_and_fixed(
+    browser, live_server_url, assignment, tmp_path
+):
+    context, page = phone(browser, live_server_url, service_workers="block")
+    purpose = "Chuyến ghi ngoại tuyến với ngày sai"
+    page.goto(reverse("assignments:visit_create", args=[assignment.pk]))
+    fill_visit(page, assignment.started_on - datetime.timedelta(days=1), purpose)
+    pick_photos(page, [camera_photo(tmp_path, "D.jpg", (30, 30, 120))])
+    context.set_offline(True)
+    page.get_by_role("button", name="Lưu bản nháp").click()
+    page.locator("#queue-status").get_by_text("Đã lưu trên máy").wait_for()
+
+    # The session has ended meanwhile: the visit stays, and says how to send it.
+    context.clear_cookies()
+    context.set_offline(False)
+    page.goto(reverse("assignments:my_work"))
+    page.wait_for_url("**/accounts/login/**")
+    log_in(page, "thanhvien_a", password_of("thanhvien_a"))
+    page.goto(reverse("assignments:my_work"))
+    item = page.locator("#queue-list [data-queue-item]")
+    item.get_by_text("Chưa gửi được: cần sửa").wait_for()
+    shot(page, "q11-my-work-invalid")
+    item.get_by_role("link", name="Mở lại biểu mẫu để sửa").click()
+    page.locator("#queue-errors").wait_for()
+    assert page.locator("#id_purpose").input_value() == purpose
+    assert page.locator("#id_visited_on").get_attribute("aria-invalid") == "true"
+    assert page.locator("#photo-list li").count() == 1
+    page.fill("#id_visited_on", free_day(assignment, skip=8).isoformat())
+    page.get_by_role("button", name="Lưu bản nháp").click()
+    page.wait_for_url(VISIT_PAGE)
+    visit = FieldVisit.objects.get(purpose=purpose)
+    assert visit.attachments.count() == 1
+    page.goto(reverse("assignments:my_work"))
+    assert page.evaluate("NTMQueue.count()") == 0
+    context.close()
