@@ -786,7 +786,24 @@
       offline();
     }
 
+    // The phone cannot keep the visit (IndexedDB refused, e.g. a private window): the plain
+    // post of before, with the photos as shrunk put back into the file input.
+    function plainPost() {
+      var input = form.querySelector('input[type=file][name="files"]');
+      if (photos && input && window.DataTransfer && window.File) {
+        try {
+          var transfer = new DataTransfer();
+          photos.all().forEach(function (p) {
+            transfer.items.add(new File([p.blob], p.name, { type: p.type }));
+          });
+          input.files = transfer.files;
+        } catch (e) { /* the photos are listed: the member picks them again */ }
+      }
+      HTMLFormElement.prototype.submit.call(form);
+    }
+
     function save(sameDayOk) {
+      var queued = false;
       errors.clear();
       var pairs = formPairs(form).filter(function (pair) { return pair[0] !== "same_day_ok"; });
       if (sameDayOk || valuesOf(formPairs(form), "same_day_ok").length) pairs.push(["same_day_ok", "1"]);
@@ -823,6 +840,7 @@
           };
           return window.NTMQueue.add(item);
         }).then(function (item) {
+          queued = true;
           copy.stop();
           window.NTMQueue.saveDraftFiles(copy.token, copy.key, []);
           document.dispatchEvent(new CustomEvent("ntm-queue-changed"));
@@ -834,7 +852,8 @@
           return send().then(function () { return window.NTMQueue.get(item.id); }).then(outcome);
         });
       }).catch(function () {
-        say(t("not-kept"));
+        if (!queued) plainPost();
+        else offline();
       });
     }
 

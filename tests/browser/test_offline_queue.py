@@ -429,3 +429,35 @@ def test_a_queued_visit_the_server_refuses_is_reopened_with_its_errors_and_fixed
     page.goto(reverse("assignments:my_work"))
     assert page.evaluate("NTMQueue.count()") == 0
     context.close()
+
+
+BROKEN_INDEXEDDB = """
+Object.defineProperty(window, "indexedDB", {
+  value: {
+    open() {
+      const request = {};
+      setTimeout(() => {
+        request.error = new Error("refused");
+        if (request.onerror) request.onerror();
+      });
+      return request;
+    },
+  },
+});
+"""
+
+
+def test_a_phone_that_cannot_keep_the_visit_posts_the_form_with_the_shrunk_photos(
+    browser, live_server_url, assignment, tmp_path
+):
+    context, page = phone(browser, live_server_url, service_workers="block")
+    page.add_init_script(BROKEN_INDEXEDDB)
+    purpose = "Chuyến lưu khi trình duyệt không cho giữ dữ liệu"
+    page.goto(reverse("assignments:visit_create", args=[assignment.pk]))
+    fill_visit(page, free_day(assignment, skip=9), purpose)
+    pick_photos(page, [camera_photo(tmp_path, "E.jpg", (120, 30, 30))])
+    page.get_by_role("button", name="Lưu bản nháp").click()
+    page.wait_for_url(VISIT_PAGE)
+    visit = FieldVisit.objects.get(purpose=purpose)
+    assert [max(size) for size in stored_sizes(visit)] == [2560]
+    context.close()
