@@ -112,6 +112,11 @@ KEPT_OFFLINE = """async (path) => {
 }"""
 
 
+FOUR_DAYS_OLDER = """NTMQueue.list()
+  .then((items) => NTMQueue.update(items[0].id, (it) => { it.createdAt -= 4 * 24 * 3600 * 1000; }))
+  .then(() => document.dispatchEvent(new CustomEvent("ntm-queue-changed")))"""
+
+
 def test_visit_saved_offline_waits_on_the_phone_and_arrives_once_with_shrunk_photos(
     browser, live_server_url, assignment, tmp_path
 ):
@@ -153,6 +158,10 @@ def test_visit_saved_offline_waits_on_the_phone_and_arrives_once_with_shrunk_pho
     assert "Chờ gửi" in item.inner_text()
     assert "ảnh, tệp đã tới: 0/2" in item.inner_text()
     assert "chờ từ " in item.inner_text()
+    assert "Đã chờ hơn 3 ngày" not in item.inner_text()
+    # Four days later (the phone's record made older), the visit is flagged.
+    page.evaluate(FOUR_DAYS_OLDER)
+    item.get_by_text("Đã chờ hơn 3 ngày").wait_for()
     shot(page, "q3-my-work-waiting")
     assert not FieldVisit.objects.filter(purpose=purpose).exists()
 
