@@ -829,7 +829,7 @@
             method: "POST",
             fields: pairs,
             files: (photos ? photos.all() : []).map(function (p) {
-              return { clientId: p.clientId, name: p.name, type: p.type, kind: p.type === PDF_TYPE && kind === "photo" ? "other" : kind, blob: p.blob, size: p.size, originalSize: p.originalSize, sent: false };
+              return { clientId: p.clientId, name: p.name, type: p.type, kind: kind, blob: p.blob, size: p.size, originalSize: p.originalSize, sent: false };
             }),
             createdAt: Date.now(),
             state: "waiting",
