@@ -34,6 +34,7 @@ PRECACHED_STATIC = (
     "js/forms.js",
     "js/visit_form.js",
     "js/queue.js",
+    "js/pending.js",
     "js/app.js",
     "favicon.svg",
     "favicon.png",

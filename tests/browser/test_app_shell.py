@@ -73,6 +73,15 @@ def test_member_pages_open_offline_and_nothing_else_does(phone_page):
     )
     assert manifest["start_url"] == "/cua-toi/" and manifest["display"] == "standalone"
     _controlled_and_prepared(page, member, form_url)
+    # Chromium's own check of the install prompt's criteria (manifest, icons, worker);
+    # Playwright's contexts are incognito ones, which Chromium never offers to install.
+    cdp = page.context.new_cdp_session(page)
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == []
+    cdp.detach()
+    # The worker has the send queue (static/js/queue.js, importScripts).
+    worker = page.context.service_workers[0]
+    assert worker.evaluate("typeof self.NTMQueue.sendAll") == "function"
 
     page.context.set_offline(True)
     try:
