@@ -5,7 +5,7 @@
 // sending an item again after a cut doubles nothing.
 //
 // Works in a page (window.NTMQueue) and in the service worker (importScripts). Plain
-// ES2017, no library. The contract with the server: /tmp notes of issue 17, i.e.
+// ES2017, no library. The contract with the server (issue 17):
 //   GET  /cua-toi/ngoai-tuyen/          → {user, csrf, pages, assignments}
 //   POST <form action> (X-NTM-Queue: 1) → 201/200 {url, upload_url, ...} | 400 | 409 | 401
 //   POST <upload_url> file, client_id, kind → 201/200 | 400 | 429 | 401
@@ -20,6 +20,7 @@
   var STATE_URL = "/cua-toi/ngoai-tuyen/";
   var LOCK_MS = 5 * 60 * 1000; // a lock record older than this is from a page that died
   var KEEP_SENT_MS = 24 * 3600 * 1000;
+  var DRAFT_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
   var OPEN = { waiting: 1, sending: 1, login: 1 }; // sent by sendAll without asking
   var HEADERS = { "X-NTM-Queue": "1", Accept: "application/json" };
 
@@ -94,6 +95,13 @@
 
   function add(item) {
     var now = Date.now();
+    if (!item.userId) {
+      // The page did not say whose it is: the user the server last named.
+      return getMeta("state").then(function (state) {
+        if (!state || !state.user) throw new Error("no user");
+        return add(Object.assign({}, item, { userId: state.user }));
+      });
+    }
     return run([ITEMS], "readwrite", function (tx) {
       var store = tx.objectStore(ITEMS);
       return promised(store.get(item.id)).then(function (old) {
@@ -207,6 +215,14 @@
   function saveDraftFiles(token, draftKey, files) {
     return run([DRAFTS], "readwrite", function (tx) {
       var store = tx.objectStore(DRAFTS);
+      // Photos of forms left unsaved for a month go, like the typed text (visit_form.js).
+      var cursor = store.openCursor();
+      cursor.onsuccess = function () {
+        var at = cursor.result;
+        if (!at) return;
+        if (Date.now() - (at.value.savedAt || 0) > DRAFT_MAX_AGE_MS) at.delete();
+        at.continue();
+      };
       if (!files || !files.length) store.delete(token);
       else store.put({ token: token, draftKey: draftKey, files: files, savedAt: Date.now() });
     });
