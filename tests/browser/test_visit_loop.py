@@ -3,6 +3,7 @@ a member records a visit, the office returns it with a comment, the member
 fixes it and answers (which resubmits it), the office confirms, and the dashboard counts it."""
 
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -14,6 +15,7 @@ from reports.figures import recent_visit_count
 from tests.support.browser import log_in, no_horizontal_scroll, password_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+VISIT_PAGE = re.compile(r"/chuyen-cong-tac/\d+/$")
 
 
 def photo(tmp_path):
@@ -55,7 +57,8 @@ def test_member_records_office_returns_member_fixes_office_confirms(
     assert no_horizontal_scroll(member)
     screenshot(member, "visit-form-phone")
     member.get_by_role("button", name="Lưu bản nháp").click()
-    member.wait_for_load_state()
+    # Saved through the phone's send queue (static/js/queue.js), then on the visit's page.
+    member.wait_for_url(VISIT_PAGE)
 
     visit = FieldVisit.objects.get(purpose="Kiểm tra tiến độ đường giao thông thôn Nậm Thử")
     assert visit.status == FieldVisit.Status.DRAFT
@@ -86,7 +89,7 @@ def test_member_records_office_returns_member_fixes_office_confirms(
     member.wait_for_load_state()
     member.fill("#id_findings", "Đường đã đổ bê tông 300 m, còn 450 m chưa làm.")
     member.get_by_role("button", name="Lưu thay đổi").click()
-    member.wait_for_load_state()
+    member.wait_for_url(VISIT_PAGE)
     member.fill("#answer-comment", "Đã bổ sung: còn 450 m.")
     # One click answers and resubmits (a second "Gửi lại văn phòng" is no longer needed).
     member.get_by_role("button", name="Gửi trả lời").click()
