@@ -47,6 +47,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def pytest_configure(config):
     # A fast hasher for the whole run, demo accounts included (tests only).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Plain static names: a manifest left in STATIC_ROOT by `make run` (collectstatic)
+    # would name hashed files of another day, which the browser tests' server (it serves
+    # the apps' and static/'s files) does not have. tests/test_app_shell.py checks the
+    # hashed names with the settings' own storage and its own collectstatic.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    }
 
 
 def pytest_collection_modifyitems(config, items):

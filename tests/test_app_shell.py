@@ -212,17 +212,26 @@ def test_photos_and_files_are_not_gzipped_again(rf):
 # --- hashed static names, cached for good -------------------------------------------
 
 
+def manifest_storage(root):
+    """The settings' own storage (tests/conftest.py gives the others plain names)."""
+    from ntm_portal import settings as project_settings
+
+    storages = project_settings.STORAGES
+    assert storages["staticfiles"]["BACKEND"] == "core.staticfiles.ManifestStaticFilesStorage"
+    return override_settings(STATIC_ROOT=root, STORAGES=storages)
+
+
 @pytest.fixture(scope="module")
 def collected(tmp_path_factory):
     root = tmp_path_factory.mktemp("staticfiles")
-    with override_settings(STATIC_ROOT=root):
+    with manifest_storage(root):
         call_command("collectstatic", interactive=False, verbosity=0)
     return root
 
 
 @pytest.mark.django_db
 def test_pages_name_hashed_static_files_cached_for_good(collected, member_a_user):
-    with override_settings(STATIC_ROOT=collected):
+    with manifest_storage(collected):
         client = Client()
         client.force_login(member_a_user)
         html = client.get("/cua-toi/").content.decode()
@@ -239,3 +248,14 @@ def test_pages_name_hashed_static_files_cached_for_good(collected, member_a_user
         # A name without hash: a short max-age only.
         plain = client.get("/static/css/portal.css")
         assert "immutable" not in plain["Cache-Control"]
+
+
+def test_without_collectstatic_names_stay_plain_outside_production(settings, tmp_path):
+    """runserver from a checkout, no manifest: the plain name, served from static/."""
+    with manifest_storage(tmp_path):
+        from django.templatetags.static import static
+
+        assert static("css/portal.css") == "/static/css/portal.css"
+        settings.PRODUCTION = True
+        with pytest.raises(ValueError):
+            static("css/portal.css")
