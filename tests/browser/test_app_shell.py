@@ -2,12 +2,14 @@
 tôi" and a visit form never opened still open offline, other pages and other users'
 pages never come from the phone's copies, logging out warns and clears the phone."""
 
+import datetime
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from assignments import access
-from assignments.models import Assignment
+from assignments.models import Assignment, FieldVisit
 from tests.support.browser import log_in, password_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
@@ -24,6 +26,19 @@ PAGES_KEPT = """async ([user, url]) => {
 OUR_CACHES = """async () => (await caches.keys()).filter((n) => n.startsWith("ntm-"))"""
 
 QUEUE_DATABASE = """async () => (await indexedDB.databases()).some((d) => d.name === "ntm-queue")"""
+
+# Nothing left to send in the queue's database (static/js/queue.js, store "items").
+QUEUE_EMPTY = """() => new Promise((resolve) => {
+  const request = indexedDB.open("ntm-queue");
+  request.onsuccess = () => {
+    const db = request.result;
+    const all = db.transaction("items", "readonly").objectStore("items").getAll();
+    all.onsuccess = () => {
+      db.close();
+      resolve(all.result.every((item) => item.state === "sent"));
+    };
+  };
+})"""
 
 MAKE_QUEUE_DATABASE = """() => new Promise((resolve) => {
   const request = indexedDB.open("ntm-queue-test-probe");
@@ -175,3 +190,34 @@ def test_logout_with_unsent_visits_asks_first(phone_page):
     page.get_by_role("button", name="Đăng xuất").click()
     dialog.get_by_role("button", name="Vẫn đăng xuất").click()
     page.wait_for_url("**/accounts/login/?da-dang-xuat=1")
+
+
+def test_the_worker_sends_the_queue_by_itself(phone_page):
+    """{type: "ntm-sync"} (and Background Sync "ntm-send") reach NTMQueue.sendAll in the
+    worker: the visit saved offline arrives from a page that runs no script of ours."""
+    page = phone_page
+    member = _user("thanhvien_a")
+    form_url = _never_opened_form(member)
+    assignment = Assignment.objects.get(pk=int(form_url.strip("/").split("/")[1]))
+    taken = set(assignment.visits.values_list("visited_on", flat=True))
+    day = datetime.date.today() - datetime.timedelta(days=11)
+    while day in taken:
+        day -= datetime.timedelta(days=1)
+    purpose = "Gửi từ service worker khi có sóng trở lại"
+    log_in(page, "thanhvien_a", password_of("thanhvien_a"))
+    _controlled_and_prepared(page, member, form_url)
+
+    page.context.set_offline(True)
+    page.goto(form_url)
+    page.fill("#id_visited_on", day.isoformat())
+    page.fill("#id_purpose", purpose)
+    page.get_by_role("button", name="Lưu bản nháp").click()
+    page.get_by_text("Đã lưu trên máy").first.wait_for()
+    assert not FieldVisit.objects.filter(purpose=purpose).exists()
+
+    # The offline page loads no script: only the worker can send from here.
+    page.goto("/ngoai-tuyen/")
+    page.context.set_offline(False)
+    page.evaluate("() => navigator.serviceWorker.controller.postMessage({type: 'ntm-sync'})")
+    page.wait_for_function(QUEUE_EMPTY, timeout=30_000)
+    assert FieldVisit.objects.filter(purpose=purpose).count() == 1
