@@ -35,7 +35,7 @@ QUEUE_EMPTY = """() => new Promise((resolve) => {
     const all = db.transaction("items", "readonly").objectStore("items").getAll();
     all.onsuccess = () => {
       db.close();
-      resolve(all.result.every((item) => item.state === "sent"));
+      resolve(all.result.length > 0 && all.result.every((item) => item.state === "sent"));
     };
   };
 })"""
@@ -54,6 +54,16 @@ MAKE_QUEUE_DATABASE = """() => new Promise((resolve) => {
 }))"""
 
 
+def wait_until(page, script, arg=None, tries=300):
+    """Until the (async) script answers true: page.wait_for_function takes the promise
+    an async function returns for a true answer and would not wait."""
+    for _ in range(tries):
+        if page.evaluate(script, arg):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"Still false after {tries} tries: {script}")
+
+
 def _user(username):
     return get_user_model().objects.get(username=username)
 
@@ -70,11 +80,11 @@ def _never_opened_form(user):
 
 def _controlled_and_prepared(page, user, form_url):
     page.goto(reverse("assignments:my_work"))
-    page.wait_for_function("() => navigator.serviceWorker.ready.then(() => true)")
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
     page.reload()
     assert page.evaluate("() => Boolean(navigator.serviceWorker.controller)")
-    page.wait_for_function(PAGES_KEPT, arg=[str(user.pk), form_url], timeout=30_000)
-    page.wait_for_function(PAGES_KEPT, arg=[str(user.pk), "/cua-toi/"])
+    wait_until(page, PAGES_KEPT, [str(user.pk), form_url])
+    wait_until(page, PAGES_KEPT, [str(user.pk), "/cua-toi/"])
 
 
 def test_member_pages_open_offline_and_nothing_else_does(phone_page):
@@ -141,7 +151,7 @@ def test_logout_clears_the_phone_and_the_next_user_gets_none_of_it(phone_page):
     office_name = page.locator(".header-tools .user").inner_text()
     page.goto("/admin/")
     page.goto(reverse("assignments:assignment_list"))
-    page.wait_for_function("() => navigator.serviceWorker.ready.then(() => true)")
+    page.evaluate("() => navigator.serviceWorker.ready.then(() => true)")
     page.reload()
     page.context.set_offline(True)
     try:
@@ -219,5 +229,5 @@ def test_the_worker_sends_the_queue_by_itself(phone_page):
     page.goto("/ngoai-tuyen/")
     page.context.set_offline(False)
     page.evaluate("() => navigator.serviceWorker.controller.postMessage({type: 'ntm-sync'})")
-    page.wait_for_function(QUEUE_EMPTY, timeout=30_000)
+    wait_until(page, QUEUE_EMPTY)
     assert FieldVisit.objects.filter(purpose=purpose).count() == 1
