@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "core.sessions.SessionLifetimeMiddleware",
     # Whose page it is, for the service worker's per-user cache (core/user_header.py).
     "core.user_header.UserHeaderMiddleware",
+    # The worker's background requests leave the session and messages as they were.
+    "core.background.BackgroundFetchMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as axes requires: turns a refused login into the lockout page.

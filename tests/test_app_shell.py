@@ -9,6 +9,9 @@ import re
 from pathlib import Path
 
 import pytest
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.management import call_command
 from django.http import FileResponse, HttpResponse
 from django.test import Client, override_settings
@@ -259,3 +262,28 @@ def test_without_collectstatic_names_stay_plain_outside_production(settings, tmp
         settings.PRODUCTION = True
         with pytest.raises(ValueError):
             static("css/portal.css")
+
+
+# --- the worker's background requests ----------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_workers_background_fetch_leaves_messages_and_session_alone(member_a_client, rf):
+    """A message waiting for the member's next page is not eaten by the worker keeping
+    "Việc của tôi" offline, nor what the page takes from the session once."""
+    session = member_a_client.session
+    session["visit_form_saved_drafts"] = ["token-1"]
+    session.save()
+    waiting = Message(constants.SUCCESS, "Đã lưu chuyến công tác thử.")
+    member_a_client.cookies["messages"] = CookieStorage(rf.get("/"))._encode([waiting])
+
+    background = member_a_client.get("/cua-toi/", headers={"X-NTM-Prefetch": "1"})
+    assert background.status_code == 200
+    assert member_a_client.session.get("visit_form_saved_drafts") == ["token-1"]
+
+    # The member's own visit shows and takes them, once.
+    html = member_a_client.get("/cua-toi/").content.decode()
+    assert "Đã lưu chuyến công tác thử." in html
+    assert 'data-saved-drafts="token-1"' in html
+    assert member_a_client.session.get("visit_form_saved_drafts") is None
+    assert "Đã lưu chuyến công tác thử." not in member_a_client.get("/cua-toi/").content.decode()

@@ -9,7 +9,8 @@
  * - Any other page offline: the offline page, with a link to "Việc của tôi".
  * - Online and signed in (on activate, and when a page says {type: "ntm-prepare"}):
  *   asks /cua-toi/ngoai-tuyen/ which pages the member needs and keeps those it lacks,
- *   so that "Việc của tôi" and the visit forms open offline even if never visited.
+ *   so that "Việc của tôi" and the visit forms open offline even if never visited
+ *   (with X-NTM-Prefetch: 1, core/background.py: the session and messages untouched).
  * - Background Sync "ntm-send" and {type: "ntm-sync"}: the send queue
  *   (static/js/queue.js, NTMQueue.sendAll).
  * Logging out clears it all (Clear-Site-Data; static/js/app.js as a fallback).
@@ -196,7 +197,7 @@ function prepare(force) {
     return fetch(STATE_URL, {
       credentials: "same-origin",
       cache: "no-store",
-      headers: {"X-NTM-Queue": "1"},
+      headers: {"X-NTM-Queue": "1", "X-NTM-Prefetch": "1"},
     }).then(function (response) {
       if (!response.ok) return;  // signed out (401): nothing to keep
       return response.json().then(function (state) {
@@ -219,7 +220,10 @@ function prepare(force) {
               return chain.then(function () {
                 return cache.match(url).then(function (found) {
                   if (found) return;
-                  return fetch(url, {credentials: "same-origin"}).then(function (response) {
+                  return fetch(url, {
+                    credentials: "same-origin",
+                    headers: {"X-NTM-Prefetch": "1"},
+                  }).then(function (response) {
                     return keepPage(url, response);
                   });
                 });
