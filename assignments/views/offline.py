@@ -15,9 +15,6 @@ from .. import access
 from ..models import Assignment, FieldVisit
 from .queue_auth import queue_login_required
 
-# A draft deleted by its group does not count as a visit of that day (contract item 5).
-DELETED = "deleted"
-
 
 @require_GET
 @queue_login_required
@@ -38,8 +35,9 @@ def offline_state(request):
     assignments = [a for a in candidates if access.may_record_visit_for(user, a)]
     days = {}
     for assignment_id, day in (
-        FieldVisit.objects.filter(assignment__in=assignments)
-        .exclude(status=DELETED)
+        # A draft deleted by its group is no visit of that day (contract item 5).
+        FieldVisit.objects.not_deleted()
+        .filter(assignment__in=assignments)
         .order_by("assignment_id", "visited_on")
         .values_list("assignment_id", "visited_on")
         .distinct()
