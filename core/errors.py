@@ -23,6 +23,7 @@ from django.http import (
     HttpResponseBadRequest,
     HttpResponseForbidden,
     HttpResponseServerError,
+    JsonResponse,
 )
 from django.template import loader
 from django.views import defaults
@@ -71,5 +72,9 @@ def permission_denied(request, exception, template_name="403.html"):
 
 def csrf_failure(request, reason=""):
     security_log.log("csrf_refused", request, reason=reason)
+    if request.headers.get("X-NTM-Queue") == "1":
+        # The phone's send queue (static/js/queue.js): no page to show; it keeps the item
+        # and sends it again with the fresh token it fetches before every round.
+        return JsonResponse({"csrf_refused": True}, status=403)
     body = loader.render_to_string("403_csrf.html", request=request)
     return HttpResponseForbidden(body)

@@ -13,6 +13,7 @@ from django.urls import path, reverse
 
 from core.request_id import RequestIdFilter
 from ntm_portal import urls as project_urls
+from tests.support.visit_form import group_a
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
@@ -97,6 +98,20 @@ def test_a_stale_form_gets_the_csrf_page(office_user):
         "Phiên làm việc đã hết hạn hoặc trang đã mở quá lâu; hãy tải lại trang và thử lại.",
     )
     assert "CSRF" not in response.content.decode()
+
+
+def test_a_queued_visit_with_a_stale_token_gets_json_not_a_page(member_a_user):
+    # The phone's send queue reads JSON; a stale token leaves the item waiting for the
+    # next round, which fetches a fresh token (static/js/queue.js).
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member_a_user)
+    url = reverse("assignments:visit_create", args=[group_a(member_a_user).pk])
+
+    response = client.post(url, {"purpose": "x"}, HTTP_X_NTM_QUEUE="1", HTTP_X_CSRFTOKEN="cu")
+
+    assert response.status_code == 403
+    assert response.json() == {"csrf_refused": True}
+    assert "message" not in response.json()  # not a refusal the member must read
 
 
 def test_500_shows_the_request_id_and_no_detail(office_client):
