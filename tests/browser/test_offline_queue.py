@@ -104,6 +104,16 @@ def stored_sizes(visit):
     return sizes
 
 
+def wait_until(page, script, arg=None, tries=300):
+    """Poll until the script answers true. page.wait_for_function would not wait for an
+    async predicate: it takes the promise it returns for a true answer at once."""
+    for _ in range(tries):
+        if page.evaluate(script, arg):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"Still false after {tries} tries: {script}")
+
+
 KEPT_OFFLINE = """async (path) => {
   for (const name of await caches.keys()) {
     if (name.startsWith("ntm-pages-") && await (await caches.open(name)).match(path)) return true;
@@ -129,7 +139,7 @@ def test_visit_saved_offline_waits_on_the_phone_and_arrives_once_with_shrunk_pho
     ]
     # Online first: the service worker keeps "Việc của tôi" for this member.
     page.goto(my_work)
-    page.wait_for_function(KEPT_OFFLINE, arg=my_work)
+    wait_until(page, KEPT_OFFLINE, my_work)
     page.goto(reverse("assignments:visit_create", args=[assignment.pk]))
     fill_visit(page, free_day(assignment), purpose)
     pick_photos(page, photos)
@@ -370,9 +380,7 @@ def test_the_same_day_is_asked_offline_when_the_phone_knows_it_and_later_on_my_w
     record(other, assignment, known, "Đã có (biết)")
     purpose = "Chuyến ghi ngoại tuyến vào ngày đã có chuyến"
     page.goto(reverse("assignments:visit_create", args=[assignment.pk]))
-    page.wait_for_function(
-        "NTMQueue.cachedState().then(s => !!s && s.assignments.length > 0)", polling=200
-    )
+    wait_until(page, "() => NTMQueue.cachedState().then((s) => !!s && s.assignments.length > 0)")
     # Recorded by someone else after the phone last asked the server.
     record(other, assignment, unknown, "Đã có (chưa biết)")
     other_context.close()
