@@ -249,3 +249,58 @@ def test_the_office_changes_a_draft_edited_offline_and_the_members_text_is_kept(
     page.goto(reverse("assignments:my_work"))
     assert page.evaluate("NTMQueue.count()") == 0
     context.close()
+
+
+OUR_STORAGE = """async () => ({
+  caches: (await caches.keys()).filter((n) => n.startsWith("ntm-")),
+  queue: (await indexedDB.databases()).some((d) => d.name === "ntm-queue"),
+  copies: Object.keys(localStorage).filter((k) => k.startsWith("ntm-")),
+})"""
+
+
+def test_logging_out_with_a_visit_still_on_the_phone_leaves_nothing_of_it(
+    browser, live_server_url, assignment, tmp_path
+):
+    context, page = phone(browser, live_server_url)
+    form_url = reverse("assignments:visit_create", args=[assignment.pk])
+    purpose = "Chuyến chưa gửi khi đăng xuất"
+    page.goto(reverse("assignments:my_work"))
+    page.evaluate(CONTROLLED)
+    page.reload()
+    wait_until(page, KEPT_OFFLINE, form_url)
+
+    # A visit with a photo saved offline, and another form half typed (its local copy).
+    context.set_offline(True)
+    page.goto(form_url)
+    fill_visit(page, free_day(assignment, skip=31), purpose)
+    pick_photos(page, [camera_photo(tmp_path, "F.jpg", (60, 60, 60))])
+    page.get_by_role("button", name=SAVE).click()
+    page.locator("#queue-status").get_by_text(SAVED_OFFLINE).wait_for()
+    page.goto(form_url)
+    page.fill("#id_purpose", "Gõ dở")
+    page.locator("#draft-status").wait_for()
+    # Back online, but the visit cannot get through yet (a weak link): it keeps waiting.
+    context.route(re.compile(r".*/chuyen-cong-tac/moi/$"), lambda route: route.abort("failed"))
+    context.set_offline(False)
+    page.goto(reverse("assignments:my_work"))
+    page.locator("#ntm-queue").get_by_text("1 chuyến chờ gửi").wait_for()
+    stored = page.evaluate(OUR_STORAGE)
+    assert stored["caches"] and stored["queue"] and stored["copies"]
+
+    page.get_by_role("button", name="Đăng xuất").click()
+    dialog = page.get_by_role("dialog", name="Còn chuyến chưa gửi")
+    assert "Còn 1 chuyến chưa gửi." in dialog.inner_text()
+    dialog.get_by_role("button", name="Vẫn đăng xuất").click()
+    page.wait_for_url("**/accounts/login/?da-dang-xuat=1")
+    page.wait_for_selector("body[data-ntm-cleared]")
+    assert page.evaluate(OUR_STORAGE) == {"caches": [], "queue": False, "copies": []}
+
+    # Signed in again on the same phone: nothing of it waits, nothing was sent.
+    context.unroute(re.compile(r".*/chuyen-cong-tac/moi/$"))
+    log_in(page, "thanhvien_a", password_of("thanhvien_a"))
+    page.goto(reverse("assignments:my_work"))
+    page.wait_for_load_state("load")
+    assert page.evaluate("NTMQueue.count()") == 0
+    assert page.locator("#queue-list").is_hidden()
+    assert not FieldVisit.objects.filter(purpose=purpose).exists()
+    context.close()
