@@ -68,7 +68,8 @@ def test_the_office_reads_the_province_of_today_and_carries_old_pairs_over(page,
     page.fill("#id_visited_on", "2026-08-06")
     page.fill("#id_purpose", "Kiểm tra tiến độ")
     page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    # Saved through the phone's send queue: the server's refusal shows beside the date.
+    page.get_by_text(f"Xã {old.commune.name} không còn từ 01/07/2025").first.wait_for()
     refusal = page.locator("main").inner_text()
     assert f"Xã {old.commune.name} không còn từ 01/07/2025" in refusal
     assert f"Xã {old.commune.current_unit.name}" in refusal

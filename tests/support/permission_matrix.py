@@ -119,6 +119,8 @@ ROWS = [
     ("agency_detail A", "get", ("assignments:agency_detail", "a.leader.agency_id"), READ),
     ("agency_detail B", "get", ("assignments:agency_detail", "b.leader.agency_id"), NOT_LEADER),
     ("my_work", "get", ("assignments:my_work",), READ),
+    # What the phone keeps for offline use (issue 17): each user's own, for everyone signed in.
+    ("offline_state", "get", ("assignments:offline_state",), READ),
     ("visit_create A", "get", ("assignments:visit_create", "a.pk"), (200, 200, 403, 403, 403, 302)),
     ("visit_create B", "get", ("assignments:visit_create", "b.pk"), (200, 403, 200, 404, 403, 302)),
     # Group A's pair carried over ended on 31/12/2025 (re-confirmed under the 2026–2030
