@@ -13,18 +13,25 @@ included); times are the browser's (Navigation Timing) or the wall clock.
 
 (a) The visit form's first load: "Việc của tôi" with an empty cache, then the visit
     form opened from it (its link), and the visit form alone with an empty cache.
-(b) "Lưu" → all sent, for a visit with three 4000 × 3000 camera photos (~4 MB each,
-    noise, so that JPEG cannot shrink them): the phone shrinks them when picked
-    (static/js/visit_form.js, ≤ 2560 px, JPEG 0.8), then "Lưu" sends the visit and
-    each photo in its own request (static/js/queue.js) and opens the visit page
-    when all arrived. Anchor: the same three photos posted whole by the plain form
-    (the page's scripts off), as before issue 17.
+(b) "Lưu" → all sent, for a visit with three 4000 × 3000 photos of ~4 MB, twice:
+    camera-like photos (a drawn scene: sky, hills, terraced fields, a house, trees,
+    texture at several scales and sensor noise, saved at JPEG 95 as a phone does) and
+    the worst case (colour noise enlarged, which JPEG can hardly shrink). The phone
+    shrinks them when picked (static/js/visit_form.js: ≤ 2560 px, JPEG 0.8, less when
+    over its 600 KB budget), then "Lưu" sends the visit and each photo in its own
+    request (static/js/queue.js) and opens the visit page when all arrived. The bytes,
+    size and JPEG quality of each shrunk photo are read back from the phone (the
+    first of each kind is kept in bench-output/). Anchor: the same photos posted
+    whole by the plain form (the page's scripts off), as before issue 17.
+    `--repeat N` measures the queue N times per kind; `--no-anchor` skips the anchors.
 
 The service worker is blocked in these contexts: its own requests are not throttled
 by the page's emulation and would muddle the page's figures. Figures go to
 docs/performance.md ("The field on a 3G link (issue 17)").
 """
 
+import argparse
+import base64
 import datetime
 import io
 import os
@@ -38,7 +45,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from . import ROOT
+from . import OUTPUT, ROOT
 
 PROFILE = {
     "offline": False,
@@ -51,8 +58,8 @@ PHOTOS = 3
 USER = "thanhvien_a"
 
 
-def photo(seed):
-    """A camera-like JPEG of about 4 MB: noise enlarged, detail everywhere."""
+def noise_photo(seed):
+    """The worst case, ~4 MB: colour noise enlarged 6 ×, detail everywhere."""
     from PIL import Image
 
     w, h = PHOTO_SIZE
@@ -62,6 +69,100 @@ def photo(seed):
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=92)
     return buffer.getvalue()
+
+
+def _value_noise(rng, octaves, falloff):
+    """Smooth noise about -1..1: random grids of `octaves` cells across, enlarged
+    (bicubic) and summed, each `falloff` times weaker than the one before."""
+    import numpy as np
+    from PIL import Image
+
+    w, h = PHOTO_SIZE
+    total = np.zeros((h, w), np.float32)
+    weight = norm = 1.0
+    for cells in octaves:
+        grid = rng.random((max(2, cells * h // w), cells), dtype=np.float32)
+        layer = Image.fromarray(grid, mode="F").resize(PHOTO_SIZE, Image.Resampling.BICUBIC)
+        total += weight * (np.asarray(layer) - 0.5)
+        norm += weight * 0.5
+        weight *= falloff
+    return total / norm
+
+
+def _ridge(rng, base, height, octaves):
+    """A skyline: the row of each column, between base - height and base."""
+    import numpy as np
+
+    w = PHOTO_SIZE[0]
+    line = np.zeros(w, np.float32)
+    for i, cells in enumerate(octaves):
+        line += 0.5**i * np.interp(
+            np.linspace(0, cells, w), np.arange(cells + 1), rng.random(cells + 1)
+        )
+    return base - height * (line - line.min()) / (line.max() - line.min())
+
+
+def camera_photo(seed):
+    """A photographed scene, ~4 MB as a phone's camera saves it: a sky gradient with
+    clouds, far and near hills, terraced fields, a road, a house, trees and a pole;
+    texture at several scales (value noise), a slight lens blur, sensor noise σ 4,
+    JPEG quality 95."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFilter
+
+    rng = np.random.default_rng(seed)
+    w, h = PHOTO_SIZE
+    y = np.arange(h, dtype=np.float32)[:, None]
+    rgb = np.array
+    sky = (y / (0.45 * h)).clip(0, 1)[..., None]
+    image = rgb([62, 118, 190]) + (rgb([196, 216, 232]) - rgb([62, 118, 190])) * sky
+    image = image + (_value_noise(rng, (3, 8, 24, 72), 0.5).clip(0, None) ** 1.5 * 90)[..., None]
+    image = np.broadcast_to(image, (h, w, 3)).astype(np.float32)
+    detail = _value_noise(rng, (16, 64, 256, 1000, 2000), 0.8)[..., None]
+    broad = _value_noise(rng, (4, 12, 40), 0.6)
+    far = y >= _ridge(rng, 0.42 * h, 0.14 * h, (3, 7, 20, 60))
+    near_line = _ridge(rng, 0.58 * h, 0.16 * h, (2, 5, 15, 50, 200))
+    near = y >= near_line
+    hills_far = rgb([98, 128, 124]) + broad[..., None] * 12 + detail * 18
+    hills_near = (
+        rgb([58, 104, 48]) + broad[..., None] * rgb([25, 35, 15]) + detail * rgb([30, 40, 22])
+    )
+    # Terraces follow the near ridge, each band its own green or ripe yellow.
+    band = (y - near_line) / (0.045 * h) + broad * 2
+    ripe = (np.sin(np.floor(band) * 1.7 + seed) * 0.5 + 0.5)[..., None]
+    fields = rgb([92, 140, 52]) * (1 - ripe) + rgb([170, 160, 70]) * ripe
+    fields = fields + detail * rgb([34, 40, 24])
+    fields = fields + _value_noise(rng, (1500, 2000), 1.0)[..., None] * 14
+    fields = np.where((np.abs(band - np.round(band)) < 0.04)[..., None], fields * 0.7, fields)
+    image = np.where(far[..., None], hills_far, image)
+    image = np.where(near[..., None], hills_near, image)
+    image = np.where((y >= near_line + 0.08 * h)[..., None], fields, image)
+    scene = Image.fromarray(image.clip(0, 255).astype(np.uint8))
+
+    draw = ImageDraw.Draw(scene)
+    x0, y0 = int(w * 0.62), int(h * 0.66)
+    draw.rectangle([x0, y0, x0 + 520, y0 + 330], fill=(214, 206, 188))
+    draw.polygon([(x0 - 60, y0), (x0 + 260, y0 - 220), (x0 + 580, y0)], fill=(150, 62, 44))
+    draw.rectangle([x0 + 80, y0 + 120, x0 + 200, y0 + 330], fill=(92, 70, 50))
+    draw.rectangle([x0 + 300, y0 + 110, x0 + 430, y0 + 220], fill=(60, 80, 100))
+    road = [(0.2 * w, h), (0.45 * w, h), (0.52 * w, 0.7 * h), (0.5 * w, 0.7 * h)]
+    draw.polygon(road, fill=(170, 168, 160))
+    for _ in range(14):
+        tx, ty = rng.uniform(0, w), rng.uniform(0.55 * h, 0.9 * h)
+        r = rng.uniform(60, 200)
+        draw.rectangle([tx - 12, ty, tx + 12, ty + r], fill=(70, 52, 36))
+        draw.ellipse([tx - r, ty - 1.6 * r, tx + r, ty + 0.3 * r], fill=(34, 74, 34))
+    draw.line([(0.85 * w, 0.25 * h), (0.85 * w, 0.8 * h)], fill=(80, 80, 80), width=30)
+    draw.line([(0, 0.3 * h), (0.85 * w, 0.27 * h)], fill=(40, 40, 40), width=6)
+
+    pixels = np.asarray(scene.filter(ImageFilter.GaussianBlur(0.6)), np.float32)
+    pixels = pixels + detail * 14 + rng.normal(0, 4.0, pixels.shape).astype(np.float32)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels.clip(0, 255).astype(np.uint8)).save(buffer, "JPEG", quality=95)
+    return buffer.getvalue()
+
+
+KINDS = {"camera-like": camera_photo, "worst case (noise)": noise_photo}
 
 
 def _free_port():
@@ -81,14 +182,16 @@ def prepare(folder, env):
     ):
         print(f"manage.py {' '.join(command)}…", flush=True)
         subprocess.run([*manage, *command], env=env, check=True, capture_output=True)
-    paths = []
-    for i in range(PHOTOS):
-        path = Path(folder) / f"anh-hien-truong-{i + 1}.jpg"
-        path.write_bytes(photo(i))
-        paths.append(path)
-    sizes = ", ".join(f"{p.stat().st_size / 1e6:.1f} MB" for p in paths)
-    print(f"Photos {PHOTO_SIZE[0]}×{PHOTO_SIZE[1]}: {sizes}", flush=True)
-    return paths
+    photos = {}
+    for k, (kind, make) in enumerate(KINDS.items()):
+        photos[kind] = []
+        for i in range(PHOTOS):
+            path = Path(folder) / f"anh-hien-truong-{k + 1}-{i + 1}.jpg"
+            path.write_bytes(make(i))
+            photos[kind].append(path)
+        sizes = ", ".join(f"{p.stat().st_size / 1e6:.1f} MB" for p in photos[kind])
+        print(f"Photos {kind}, {PHOTO_SIZE[0]}×{PHOTO_SIZE[1]}: {sizes}", flush=True)
+    return photos
 
 
 def start_server(env):
@@ -221,7 +324,47 @@ def _fill(page, purpose, days_ago):
     page.fill("#id_findings", "Đo thời gian gửi ba ảnh trên mạng 3G.")
 
 
-def queue_send(browser, base_url, form_url, photos):
+# The shrunk photos as the phone keeps them for the form (IndexedDB), base64.
+KEPT_PHOTOS = """async (n) => {
+  const token = document.querySelector("[name=draft_token]").value;
+  const files = await NTMQueue.getDraftFiles(token);
+  if (files.length < n) return null;
+  return Promise.all(files.map(async (file) => {
+    const bytes = new Uint8Array(await file.blob.arrayBuffer());
+    let text = "";
+    for (let i = 0; i < bytes.length; i += 0x8000) {
+      text += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    }
+    return btoa(text);
+  }));
+}"""
+
+
+def _jpeg_quality(image):
+    """The encoder's quality (0–1) from the first luminance step: libjpeg scales the
+    standard table's 16 by (200 − 200 q) % for q ≥ 0.5."""
+    return round((200 - image.quantization[0][0] * 100 / 16) / 200, 1)
+
+
+def _shrunk_photos(page, count):
+    """Each shrunk photo's bytes, size and JPEG quality, as the phone will send it."""
+    from PIL import Image
+
+    for _ in range(300):
+        encoded = page.evaluate(KEPT_PHOTOS, count)
+        if encoded:
+            break
+        time.sleep(0.1)
+    else:
+        raise SystemExit("The phone did not keep the shrunk photos.")
+    kept = []
+    for data in map(base64.b64decode, encoded):
+        with Image.open(io.BytesIO(data)) as image:
+            kept.append({"bytes": data, "size": image.size, "quality": _jpeg_quality(image)})
+    return kept
+
+
+def queue_send(browser, base_url, form_url, photos, purpose, days_ago):
     """(b) The photos picked (shrunk on the phone), then "Lưu" → the visit page."""
     context = _context(browser, base_url)
     page = context.new_page()
@@ -229,7 +372,7 @@ def queue_send(browser, base_url, form_url, photos):
     page.goto(form_url, wait_until="load")
     link = Link(page)
     link.throttle()
-    _fill(page, "Đo gửi ảnh qua hàng đợi (3G)", 1)
+    _fill(page, purpose, days_ago)
     started = time.perf_counter()
     page.set_input_files("#id_files", [str(p) for p in photos])
     page.wait_for_function(
@@ -243,6 +386,7 @@ def queue_send(browser, base_url, form_url, photos):
         "() => Array.from(document.querySelectorAll('#photo-list .photo-size'))"
         ".map((el) => el.textContent)"
     )
+    kept = _shrunk_photos(page, len(photos))
     link.reset()
     started = time.perf_counter()
     page.get_by_role("button", name="Lưu bản nháp").click()
@@ -255,13 +399,14 @@ def queue_send(browser, base_url, form_url, photos):
         "bytes": link.bytes,
         "requests": link.requests,
         "sizes": sizes,
+        "kept": kept,
         "url": page.url,
     }
     context.close()
     return result
 
 
-def plain_form(browser, base_url, form_url, photos):
+def plain_form(browser, base_url, form_url, photos, purpose, days_ago):
     """The anchor: the same photos posted whole by the form, no script."""
     context = _context(browser, base_url, java_script_enabled=False)
     page = context.new_page()
@@ -269,7 +414,7 @@ def plain_form(browser, base_url, form_url, photos):
     page.goto(form_url, wait_until="load")
     link = Link(page)
     link.throttle()
-    _fill(page, "Đo gửi ảnh nguyên cỡ bằng biểu mẫu (3G)", 2)
+    _fill(page, purpose, days_ago)
     page.set_input_files("#id_files", [str(p) for p in photos])
     link.reset()
     started = time.perf_counter()
@@ -289,7 +434,15 @@ def _sent_bytes_note(folder):
     return sorted(p.stat().st_size for p in stored)
 
 
+def _mb(paths):
+    return " + ".join(f"{p.stat().st_size / 1e6:.1f}" for p in paths)
+
+
 def main():
+    parser = argparse.ArgumentParser(description="The field on a 3G link (issue 17).")
+    parser.add_argument("--repeat", type=int, default=1, help="queue runs per kind of photo")
+    parser.add_argument("--no-anchor", dest="anchor", action="store_false")
+    args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ntm_portal.settings")
     from playwright.sync_api import sync_playwright
@@ -329,21 +482,37 @@ def main():
                         f"| {timing['load']:.2f} s |",
                         flush=True,
                     )
-                queued = queue_send(browser, base_url, form_url, photos)
-                print(
-                    f"\n(b) queue: shrink {queued['shrink']:.1f} s (when picked), "
-                    f"'Lưu' → all sent {queued['send']:.1f} s, "
-                    f"{queued['bytes'] / 1e6:.2f} MB in {queued['requests']} requests; "
-                    f"{queued['sizes']}; {queued['url']}",
-                    flush=True,
-                )
-                plain = plain_form(browser, base_url, form_url, photos)
-                print(
-                    f"(b) anchor, plain form: 'Lưu' → page {plain['send']:.1f} s, "
-                    f"{plain['bytes'] / 1e6:.2f} MB received in {plain['requests']} requests; "
-                    f"{plain['url']}",
-                    flush=True,
-                )
+                days = iter(range(1, 100))
+                for kind, paths in photos.items():
+                    print(f"\n(b) {kind}: {_mb(paths)} MB of photos", flush=True)
+                    for run in range(args.repeat):
+                        purpose = f"Đo gửi ảnh qua hàng đợi (3G), {kind}, lần {run + 1}"
+                        queued = queue_send(browser, base_url, form_url, paths, purpose, next(days))
+                        shrunk = ", ".join(
+                            f"{p['size'][0]}×{p['size'][1]} q{p['quality']} "
+                            f"{len(p['bytes']) / 1024:.0f} KB"
+                            for p in queued["kept"]
+                        )
+                        print(
+                            f"queue: shrink {queued['shrink']:.1f} s (when picked), "
+                            f"'Lưu' → all sent {queued['send']:.1f} s, "
+                            f"{queued['bytes'] / 1e6:.2f} MB in {queued['requests']} requests; "
+                            f"sent {shrunk}; shown {queued['sizes']}",
+                            flush=True,
+                        )
+                        if run == 0:
+                            OUTPUT.mkdir(exist_ok=True)
+                            name = "field-shrunk-" + kind.split()[0] + ".jpg"
+                            (OUTPUT / name).write_bytes(queued["kept"][0]["bytes"])
+                    if args.anchor:
+                        purpose = f"Đo gửi ảnh nguyên cỡ bằng biểu mẫu (3G), {kind}"
+                        plain = plain_form(browser, base_url, form_url, paths, purpose, next(days))
+                        print(
+                            f"anchor, plain form: 'Lưu' → page {plain['send']:.1f} s, "
+                            f"{plain['bytes'] / 1e6:.2f} MB received in "
+                            f"{plain['requests']} requests",
+                            flush=True,
+                        )
                 print(f"Stored files (bytes): {_sent_bytes_note(folder)}")
                 browser.close()
         finally:
