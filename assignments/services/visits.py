@@ -29,14 +29,29 @@ class VisitChanged(Exception):
         self.visit = visit
 
     def message(self):
+        """For the HTML form, which shows what was typed again below the message."""
+        return self._with_status(
+            _(
+                "Chưa lưu: chuyến công tác này vừa được %(who)s sửa lúc %(when)s, sau khi bạn mở "
+                "biểu mẫu. Nội dung bạn gõ vẫn còn dưới đây: hãy xem bản mới nhất rồi lưu lại "
+                "những gì còn cần."
+            )
+        )
+
+    def queue_message(self):
+        """For the phone's send queue, whose conflict panel shows the current version below
+        and keeps the member's copy on the phone."""
+        return self._with_status(
+            _(
+                "Chưa gửi được: chuyến công tác này đã được %(who)s sửa lúc %(when)s, sau khi "
+                "bạn mở biểu mẫu. Bản của bạn vẫn giữ trên máy này."
+            )
+        )
+
+    def _with_status(self, sentence):
         visit = self.visit
-        who = visit.updated_by
-        text = _(
-            "Chưa lưu: chuyến công tác này vừa được %(who)s sửa lúc %(when)s, sau khi bạn mở "
-            "biểu mẫu. Nội dung bạn gõ vẫn còn dưới đây: hãy xem bản mới nhất rồi lưu lại "
-            "những gì còn cần."
-        ) % {
-            "who": formats.display_name(who),
+        text = sentence % {
+            "who": formats.display_name(visit.updated_by),
             "when": formats.moment(visit.updated_at),
         }
         if visit.status not in EDITABLE_BY_GROUP:

@@ -192,7 +192,7 @@ class VisitFormView(LoginRequiredMixin, View):
     def changed(self, forms, exc):
         """Someone saved the visit since the form was loaded: nothing written."""
         if self.queue:
-            return self.queue_conflict(exc.visit, exc.message(), locked=False)
+            return self.queue_conflict(exc.visit, exc.queue_message(), locked=False)
         messages.error(self.request, exc.message())
         # Carry the current version so that saving again, knowingly, is possible.
         data = self.request.POST.copy()
@@ -264,9 +264,11 @@ class VisitFormView(LoginRequiredMixin, View):
     def render_locked(self, forms, current):
         """What was typed, shown again with why it cannot be saved: the visit has left
         the states in which this user may edit it (submitted, confirmed meanwhile)."""
-        text = locked_message(current)
         if self.queue:
+            # The phone keeps its copy; the form below the HTML message does not exist there.
+            text = locked_reason(current) + " " + _("Bản của bạn vẫn giữ trên máy này.")
             return self.queue_conflict(current, text, locked=True)
+        text = locked_message(current)
         lost_files = [f.name for f in self.request.FILES.getlist("files")]
         if lost_files:
             text += " " + _("Các tệp đã chọn cũng chưa được gửi lên: %(files)s.") % {
@@ -369,6 +371,15 @@ class VisitEditView(VisitFormView):
 
 
 def locked_message(visit):
+    """Why the visit can no longer be edited, for the HTML form that shows the text again."""
+    return (
+        locked_reason(visit)
+        + " "
+        + _("Chưa có gì được lưu. Nội dung bạn gõ vẫn còn dưới đây: hãy sao chép những gì cần giữ.")
+    )
+
+
+def locked_reason(visit):
     """Why the visit can no longer be edited: who moved it to its state, and when."""
     event = visit.events.select_related("actor").order_by("-created_at", "-pk").first()
     steps = {step.event: step for step in STEPS.values() if step.event}
@@ -388,11 +399,7 @@ def locked_message(visit):
         )
         facts.update(who=formats.display_name(visit.updated_by))
         facts["when"] = formats.moment(visit.updated_at)
-    return (
-        (text % facts)
-        + " "
-        + _("Chưa có gì được lưu. Nội dung bạn gõ vẫn còn dưới đây: hãy sao chép những gì cần giữ.")
-    )
+    return text % facts
 
 
 visit_create = queue_login_required(VisitCreateView.as_view())
