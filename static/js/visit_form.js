@@ -711,6 +711,7 @@
     var isNew = form.getAttribute("data-kind") !== "edit";
     var myWork = form.getAttribute("data-my-work") || "/cua-toi/";
     var saving = false;
+    var mine = false; // this page's "Lưu" is sending the visit (it opens the visit page after)
 
     function say(text, link) {
       if (!status) return;
@@ -773,7 +774,11 @@
       if (event.phase === "visit") say(t("sending"));
       else if (event.phase === "file") say(t("file-sending", { k: event.index + 1, n: event.total }));
       else if (event.phase === "file-arrived") say(t("file-arrived", { k: event.index + 1, n: event.total }));
-      else if (event.phase === "done") say(t("arrived"));
+      else if (event.phase === "done") {
+        // Only this page's "Lưu" opens the visit page; a send in the background says so.
+        if (mine) say(t("arrived"));
+        else say(t("arrived-here"), event.item.visitUrl ? { href: event.item.visitUrl, text: t("open-visit") } : null);
+      }
     }
 
     function offline() {
@@ -892,9 +897,14 @@
             return null;
           }
           say(t("sending"));
-          return send().then(function () { return window.NTMQueue.get(item.id); }).then(outcome);
+          mine = true;
+          return send().then(function () { return window.NTMQueue.get(item.id); }).then(function (now) {
+            mine = false;
+            outcome(now);
+          });
         });
       }).catch(function () {
+        mine = false;
         if (!queued) plainPost();
         else offline();
       });

@@ -1,0 +1,68 @@
+"""What the visit form tells the member on a 390×844 phone while its visit is sent by
+the queue (issue 17, after a user review): a visit that arrives by a send in the
+background offers its page instead of claiming to open it; a send cut by a lost signal
+says again that the visit waits on the phone, with the photos already arrived."""
+
+import io
+import re
+
+import pytest
+from django.urls import reverse
+from PIL import Image
+
+from assignments.models import FieldVisit
+from sampledata.lifecycle import GROUP_A_COMMUNE, demo_assignment
+from tests.browser.test_offline_queue import fill_visit, free_day, phone, shot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
+
+SAVE = "Lưu bản nháp"
+SAVED_OFFLINE = "Đã lưu trên máy. Chuyến này sẽ tự gửi khi có sóng."
+
+
+@pytest.fixture
+def assignment():
+    return demo_assignment(GROUP_A_COMMUNE)
+
+
+def small_photo(tmp_path, name, colour):
+    path = tmp_path / name
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 600), colour).save(buffer, "JPEG", quality=90)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def client_id_of(route):
+    body = route.request.post_data_buffer or b""
+    match = re.search(rb'name="client_id"\r\n\r\n([A-Za-z0-9-]+)', body)
+    return match.group(1).decode() if match else ""
+
+
+def save_offline(context, page, assignment, day, purpose, photos=()):
+    page.goto(reverse("assignments:visit_create", args=[assignment.pk]))
+    fill_visit(page, day, purpose)
+    if photos:
+        page.set_input_files("#id_files", [str(p) for p in photos])
+        page.locator("#photo-list li").nth(len(photos) - 1).wait_for()
+    context.set_offline(True)
+    page.get_by_role("button", name=SAVE).click()
+    page.locator("#queue-status").get_by_text(SAVED_OFFLINE).wait_for()
+
+
+def test_a_visit_sent_in_the_background_offers_its_page(browser, live_server_url, assignment):
+    context, page = phone(browser, live_server_url, service_workers="block")
+    purpose = "Chuyến tới khi có sóng lại, trang biểu mẫu còn mở"
+    save_offline(context, page, assignment, free_day(assignment, skip=40), purpose)
+    form_url = page.url
+
+    context.set_offline(False)  # the "online" event: the page sends what waits
+    status = page.locator("#queue-status")
+    status.get_by_text("Đã gửi xong.").wait_for()
+    visit = FieldVisit.objects.get(purpose=purpose)
+    assert "Đang mở trang" not in status.inner_text()
+    assert page.url == form_url
+    shot(page, "f-1-arrived-in-background", full=False)
+    status.get_by_role("link", name="Mở trang chuyến công tác").click()
+    page.wait_for_url(f"**{reverse('assignments:visit_detail', args=[visit.pk])}")
+    context.close()
