@@ -712,9 +712,11 @@
     var myWork = form.getAttribute("data-my-work") || "/cua-toi/";
     var saving = false;
     var mine = false; // this page's "Lưu" is sending the visit (it opens the visit page after)
+    var told = false; // the status tells how this form's visit is being sent
 
     function say(text, link) {
       if (!status) return;
+      told = false;
       status.textContent = "";
       var p = document.createElement("p");
       p.textContent = text;
@@ -778,11 +780,19 @@
         // Only this page's "Lưu" opens the visit page; a send in the background says so.
         if (mine) say(t("arrived"));
         else say(t("arrived-here"), event.item.visitUrl ? { href: event.item.visitUrl, text: t("open-visit") } : null);
+        return;
       }
+      told = event.phase !== "done";
     }
 
-    function offline() {
-      say(t("saved-offline"), { href: myWork, text: t("my-work") });
+    // Kept on the phone; once the visit itself has arrived, how many of its files have too.
+    function offline(item) {
+      var text = t("saved-offline");
+      var files = (item && item.files) || [];
+      if (item && item.uploadUrl && files.length) {
+        text += " " + t("files-arrived", { k: files.filter(function (f) { return f.sent; }).length, n: files.length });
+      }
+      say(text, { href: myWork, text: t("my-work") });
       registerSync();
     }
 
@@ -831,7 +841,7 @@
         say(t("login"), { href: item.loginUrl || "/accounts/login/?next=" + encodeURIComponent(myWork), text: t("login-link") });
         return;
       }
-      offline();
+      offline(item);
     }
 
     // The phone cannot keep the visit (IndexedDB refused, e.g. a private window): the plain
@@ -924,6 +934,16 @@
 
     // The signal comes back while the page is open: pending.js sends; tell what arrived.
     document.addEventListener("ntm-queue-progress", function (event) { progress(event.detail || {}); });
+    // A send in the background stopped (the signal lost again) while the status told its
+    // progress: say again that the visit waits on the phone.
+    document.addEventListener("ntm-queue-done", function () {
+      if (mine || !told) return;
+      window.NTMQueue.get(copy.token).then(function (item) {
+        if (!item || mine || !told) return;
+        if (item.state === "waiting" || item.state === "sending") offline(item);
+        else if (item.state === "login") outcome(item);
+      });
+    });
 
     return { outcome: outcome, say: say, errors: errors };
   }

@@ -66,3 +66,38 @@ def test_a_visit_sent_in_the_background_offers_its_page(browser, live_server_url
     status.get_by_role("link", name="Mở trang chuyến công tác").click()
     page.wait_for_url(f"**{reverse('assignments:visit_detail', args=[visit.pk])}")
     context.close()
+
+
+def test_a_send_cut_mid_photo_says_the_visit_waits_with_the_photos_arrived(
+    browser, live_server_url, assignment, tmp_path
+):
+    context, page = phone(browser, live_server_url, service_workers="block")
+    purpose = "Chuyến mất sóng lúc gửi ảnh thứ hai"
+    photos = [small_photo(tmp_path, f"P{k}.jpg", (40 * k, 90, 160)) for k in range(3)]
+    seen = []
+
+    def cut_second_photo_once(route):
+        client_id = client_id_of(route)
+        if client_id not in seen:
+            seen.append(client_id)
+            if len(seen) == 2:
+                context.set_offline(True)
+                route.abort("internetdisconnected")
+                return
+        route.continue_()
+
+    page.route("**/tep/moi/", cut_second_photo_once)
+    save_offline(context, page, assignment, free_day(assignment, skip=41), purpose, photos)
+
+    context.set_offline(False)
+    status = page.locator("#queue-status")
+    status.get_by_text(f"{SAVED_OFFLINE} Ảnh, tệp đã tới: 1/3.").wait_for()
+    assert "Đang gửi ảnh" not in status.inner_text()
+    assert FieldVisit.objects.get(purpose=purpose).attachments.count() == 1
+    shot(page, "f-2-cut-mid-photo", full=False)
+
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    status.get_by_text("Đã gửi xong.").wait_for()
+    assert FieldVisit.objects.get(purpose=purpose).attachments.count() == 3
+    context.close()
