@@ -245,13 +245,19 @@
       copy.stopped = true;
       if (status) status.hidden = true;
     };
-    copy.resume = function () { copy.stopped = false; copy.keep(); };
+    copy.resume = function () { copy.held = false; copy.stopped = false; copy.keep(); };
     function keepSoon() {
       window.clearTimeout(timer);
       timer = window.setTimeout(copy.keep, 400);
     }
-    form.addEventListener("input", function () { copy.stopped = false; keepSoon(); });
-    form.addEventListener("change", function () { copy.stopped = false; keepSoon(); });
+    // Held: the visit waits in the queue under this token; what is typed now is not kept.
+    function typed() {
+      if (copy.held) return;
+      copy.stopped = false;
+      keepSoon();
+    }
+    form.addEventListener("input", typed);
+    form.addEventListener("change", typed);
     form.addEventListener("submit", copy.keep);
     return copy;
   }
@@ -714,7 +720,8 @@
     var mine = false; // this page's "Lưu" is sending the visit (it opens the visit page after)
     var told = false; // the status tells how this form's visit is being sent
 
-    function say(text, link) {
+    // `next`: what to do now, as buttons under the message.
+    function say(text, link, next) {
       if (!status) return;
       told = false;
       status.textContent = "";
@@ -728,7 +735,26 @@
         p.appendChild(a);
       }
       status.appendChild(p);
+      if (next && next.length) {
+        var buttons = document.createElement("p");
+        buttons.className = "buttons";
+        next.forEach(function (action, i) {
+          var b = document.createElement("a");
+          b.className = "button" + (i ? " secondary" : "");
+          b.href = action.href;
+          b.textContent = action.text;
+          buttons.appendChild(b);
+        });
+        status.appendChild(buttons);
+      }
       status.hidden = false;
+    }
+
+    // Saved on the phone: this form's visit waits in the queue. Saving it again would only
+    // queue the same visit again, so the form's button is off until the member must act.
+    function hold(on) {
+      copy.held = on;
+      Array.prototype.forEach.call(form.querySelectorAll("button[type=submit]"), function (b) { b.disabled = on; });
     }
 
     function path(url) {
@@ -792,7 +818,10 @@
       if (item && item.uploadUrl && files.length) {
         text += " " + t("files-arrived", { k: files.filter(function (f) { return f.sent; }).length, n: files.length });
       }
-      say(text, { href: myWork, text: t("my-work") });
+      var next = [{ href: myWork, text: t("my-work") }];
+      if (isNew) next.unshift({ href: window.location.pathname, text: t("another") });
+      say(text, null, next);
+      hold(true);
       registerSync();
     }
 
@@ -812,6 +841,7 @@
       if (item.state === "invalid") {
         if (item.refused) say(item.message || t("refused"), { href: myWork, text: t("my-work") });
         else { status.hidden = true; errors.show(item.message, item.errors); }
+        hold(false);
         copy.resume();
         return;
       }
@@ -821,6 +851,7 @@
           if (yes) save(true);
           else {
             window.NTMQueue.remove(item.id);
+            hold(false);
             copy.resume();
             photos && photos.persist();
             var day = named(form, "visited_on");
@@ -928,7 +959,7 @@
       Array.prototype.forEach.call(buttons, function (b) { b.disabled = true; });
       save(false).then(function () {
         saving = false;
-        Array.prototype.forEach.call(buttons, function (b) { b.disabled = false; });
+        if (!copy.held) Array.prototype.forEach.call(buttons, function (b) { b.disabled = false; });
       });
     });
 

@@ -12,7 +12,7 @@ from PIL import Image
 
 from assignments.models import FieldVisit
 from sampledata.lifecycle import GROUP_A_COMMUNE, demo_assignment
-from tests.browser.test_offline_queue import fill_visit, free_day, phone, shot
+from tests.browser.test_offline_queue import VISIT_PAGE, fill_visit, free_day, phone, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -100,4 +100,46 @@ def test_a_send_cut_mid_photo_says_the_visit_waits_with_the_photos_arrived(
     page.evaluate("window.dispatchEvent(new Event('online'))")
     status.get_by_text("Đã gửi xong.").wait_for()
     assert FieldVisit.objects.get(purpose=purpose).attachments.count() == 3
+    context.close()
+
+
+def test_saved_on_the_phone_the_form_offers_another_visit_and_cannot_queue_it_twice(
+    browser, live_server_url, assignment
+):
+    context, page = phone(browser, live_server_url, service_workers="block")
+    create = reverse("assignments:visit_create", args=[assignment.pk])
+    first, second = "Chuyến đầu, giữ trên máy", "Chuyến thứ hai, ghi ngay sau"
+
+    # No signal for sending (the pages themselves still load): the queue's requests fail.
+    def no_signal(route):
+        if route.request.method == "POST" or "/cua-toi/ngoai-tuyen/" in route.request.url:
+            route.abort("internetdisconnected")
+        else:
+            route.continue_()
+
+    page.route("**/*", no_signal)
+    page.goto(create)
+    fill_visit(page, free_day(assignment, skip=42), first)
+    page.get_by_role("button", name=SAVE).click()
+    status = page.locator("#queue-status")
+    status.get_by_text(SAVED_OFFLINE).wait_for()
+    assert page.get_by_role("button", name=SAVE).is_disabled()
+    assert status.get_by_role("link", name="Về “Việc của tôi”").is_visible()
+    shot(page, "f-4-saved-on-phone", full=False)
+    queued = page.evaluate("NTMQueue.list().then((items) => items.map((it) => it.id))")
+    assert len(queued) == 1
+    page.fill("#id_findings", "Gõ thêm sau khi đã lưu trên máy.")  # not kept under its token
+
+    status.get_by_role("link", name="Ghi chuyến khác").click()
+    page.wait_for_url(f"**{create}")
+    page.locator("#id_purpose").wait_for()
+    assert page.locator("#id_purpose").input_value() == ""
+    assert page.locator("#draft-restore").is_hidden()
+    assert page.locator('input[name="draft_token"]').input_value() not in queued
+    page.unroute("**/*", no_signal)
+    fill_visit(page, free_day(assignment, skip=43), second)
+    page.get_by_role("button", name=SAVE).click()
+    page.wait_for_url(VISIT_PAGE)
+    assert FieldVisit.objects.get(purpose=first).client_token == queued[0]
+    assert FieldVisit.objects.filter(purpose=second).count() == 1
     context.close()
