@@ -121,6 +121,16 @@
     return url + (url.indexOf("?") === -1 ? "?" : "&") + "ban-cua-toi=" + encodeURIComponent(id);
   }
 
+  function fieldValue(item, name) {
+    var pair = (item.fields || []).filter(function (p) { return p[0] === name; })[0];
+    return pair ? String(pair[1]) : "";
+  }
+
+  function excerpt(text, max) {
+    text = text.replace(/\s+/g, " ").trim();
+    return text.length > max ? text.slice(0, max - 1).replace(/\s+\S*$/, "") + "…" : text;
+  }
+
   function describe(item) {
     var li = document.createElement("li");
     li.className = "queue-item state-" + item.state;
@@ -128,12 +138,19 @@
     var title = document.createElement("strong");
     title.textContent = t("title", { commune: item.commune || "?", date: dayText(item.visitedOn) });
     li.appendChild(title);
-    if (!item.isNew) {
-      li.appendChild(document.createTextNode(" "));
-      var edit = document.createElement("span");
-      edit.className = "badge";
-      edit.textContent = t("edit");
-      li.appendChild(edit);
+    // A new visit or changes to one already on the server, and what it was for, so that
+    // two visits of the same day differ.
+    li.appendChild(document.createTextNode(" "));
+    var kind = document.createElement("span");
+    kind.className = "badge " + (item.isNew ? "create" : "update");
+    kind.textContent = t(item.isNew ? "new" : "edit");
+    li.appendChild(kind);
+    var purpose = excerpt(fieldValue(item, "purpose"), 80);
+    if (purpose) {
+      var what = document.createElement("p");
+      what.className = "queue-purpose";
+      what.textContent = purpose;
+      li.appendChild(what);
     }
     var files = item.files || [];
     var arrived = files.filter(function (f) { return f.sent; }).length;

@@ -13,6 +13,7 @@ from PIL import Image
 from assignments.models import FieldVisit
 from sampledata.lifecycle import GROUP_A_COMMUNE, demo_assignment
 from tests.browser.test_offline_queue import VISIT_PAGE, fill_visit, free_day, phone, shot
+from tests.support.browser import no_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -142,4 +143,48 @@ def test_saved_on_the_phone_the_form_offers_another_visit_and_cannot_queue_it_tw
     page.wait_for_url(VISIT_PAGE)
     assert FieldVisit.objects.get(purpose=first).client_token == queued[0]
     assert FieldVisit.objects.filter(purpose=second).count() == 1
+    context.close()
+
+
+QUEUE_TWO = """([createUrl, editUrl, day, long]) => {
+  const user = document.body.getAttribute("data-ntm-user");
+  const item = (id, url, purpose, isNew, at) => NTMQueue.add({
+    id, userId: user, url, fields: [["visited_on", day], ["purpose", purpose]], files: [],
+    commune: "Nậm Xé", visitedOn: day, isNew, createdAt: Date.now() + at,
+  });
+  return item("moi-1", createUrl, long, true, 1)
+    .then(() => item("sua-1", editUrl, "Họp dân thôn Sín Chải", false, 2))
+    .then(() => document.dispatchEvent(new CustomEvent("ntm-queue-changed")));
+}"""
+
+
+def test_my_work_tells_queued_visits_of_one_day_apart(browser, live_server_url, assignment):
+    context, page = phone(browser, live_server_url, service_workers="block")
+    day = free_day(assignment, skip=44)
+    long = (
+        "Kiểm tra tiến độ làm đường bê tông liên thôn Nậm Thử – Sín Chải và "
+        "nghe dân phản ánh về hỗ trợ xi măng năm nay"
+    )
+    page.goto(reverse("assignments:my_work"))
+    context.set_offline(True)  # nothing goes: the items only wait
+    page.evaluate(
+        QUEUE_TWO,
+        [
+            reverse("assignments:visit_create", args=[assignment.pk]),
+            "/chuyen-cong-tac/999999/sua/",
+            day.isoformat(),
+            long,
+        ],
+    )
+    items = page.locator("#queue-list [data-queue-item]")
+    items.nth(1).wait_for()
+    new, edit = items.nth(0), items.nth(1)
+    assert new.locator(".badge").inner_text() == "Chuyến mới"
+    assert edit.locator(".badge").inner_text() == "Sửa"
+    shown = new.locator(".queue-purpose").inner_text()
+    assert shown.startswith("Kiểm tra tiến độ làm đường bê tông") and shown.endswith("…")
+    assert len(shown) <= 80
+    assert edit.locator(".queue-purpose").inner_text() == "Họp dân thôn Sín Chải"
+    assert no_horizontal_scroll(page)
+    shot(page, "f-5-my-work-queued")
     context.close()
