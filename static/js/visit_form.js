@@ -404,9 +404,26 @@
     return (name || "anh").replace(/\.[^.\/\\]*$/, "") + ".jpg";
   }
 
+  // The file input behind its Vietnamese button-label (visit_form.html): hidden from the
+  // eye only, and the number chosen said in Vietnamese; count() tells it again.
+  function setUpFilePick(form) {
+    var box = document.getElementById("file-pick");
+    var input = form.querySelector('input[type=file][name="files"]');
+    var out = document.getElementById("file-count");
+    if (!box || !input || !out) return function () {};
+    box.classList.add("enhanced");
+    input.setAttribute("aria-describedby", ((input.getAttribute("aria-describedby") || "") + " file-count").trim());
+    function count(n) {
+      out.textContent = n ? out.getAttribute("data-some").split("{n}").join(String(n)) : out.getAttribute("data-none");
+      out.hidden = false;
+    }
+    count(0);
+    return count;
+  }
+
   // The picked photos and PDFs of this form: shrunk, listed with thumbnails, and kept in
   // IndexedDB with the token so that closing the page loses none.
-  function setUpPhotos(form, copy, t) {
+  function setUpPhotos(form, copy, t, count) {
     var input = form.querySelector('input[type=file][name="files"]');
     var list = document.getElementById("photo-list");
     if (!input || !list) return null;
@@ -472,6 +489,7 @@
         list.appendChild(li);
       });
       list.hidden = photos.length === 0;
+      count(photos.length);
     }
 
     function say(text) {
@@ -1132,11 +1150,15 @@
     var copy = setUpLocalCopy(form);
     var t = texts(document.getElementById("visit-queue-text"));
     setUpLocation(form, t);
+    var count = setUpFilePick(form);
     if (!queueAvailable() || form.hasAttribute("data-locked")) {
+      // The plain form posts the files it holds: count them as picked.
+      var input = form.querySelector('input[type=file][name="files"]');
+      if (input) input.addEventListener("change", function () { count(input.files ? input.files.length : 0); });
       setUpRestoreBanner(form, copy, null);
       return;
     }
-    var photos = setUpPhotos(form, copy, t);
+    var photos = setUpPhotos(form, copy, t, count);
     var queue = setUpQueue(form, copy, photos, t);
     if (!reopenQueued(form, copy, photos, queue, t)) setUpRestoreBanner(form, copy, photos);
     if (navigator.onLine !== false) window.NTMQueue.fetchState().catch(function () { /* offline */ });

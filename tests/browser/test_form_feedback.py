@@ -188,3 +188,35 @@ def test_my_work_tells_queued_visits_of_one_day_apart(browser, live_server_url, 
     assert no_horizontal_scroll(page)
     shot(page, "f-5-my-work-queued")
     context.close()
+
+
+def test_photos_are_picked_with_a_vietnamese_button_also_from_the_keyboard(
+    browser, live_server_url, assignment, tmp_path
+):
+    context, page = phone(browser, live_server_url, service_workers="block")
+    page.goto(reverse("assignments:visit_create", args=[assignment.pk]))
+    picker = page.get_by_label("Chụp hoặc chọn ảnh, biên bản")  # the input, named by its label
+    label = page.locator("label.file-button")
+    assert picker.get_attribute("type") == "file"
+    assert label.is_visible() and label.inner_text() == "Chụp hoặc chọn ảnh, biên bản"
+    box = picker.bounding_box()
+    assert box["width"] <= 1 and box["height"] <= 1  # hidden from the eye only
+    count = page.locator("#file-count")
+    assert count.inner_text() == "Chưa chọn ảnh, tệp nào."
+
+    # From the keyboard: Tab reaches the input, the label shows the focus, Space opens it.
+    page.get_by_role("button", name="+ Thêm kiến nghị").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "files"
+    assert label.evaluate("(el) => getComputedStyle(el).outlineStyle") == "solid"
+    label.scroll_into_view_if_needed()
+    shot(page, "f-6-file-button-focused", full=False)
+    with page.expect_file_chooser() as chooser:
+        page.keyboard.press("Space")
+    chooser.value.set_files(
+        [str(small_photo(tmp_path, f"K{k}.jpg", (90, 40 * k, 60))) for k in (1, 2)]
+    )
+    count.get_by_text("Đã chọn 2 ảnh, tệp.").wait_for()
+    assert page.locator("#photo-list li").count() == 2
+    assert no_horizontal_scroll(page)
+    context.close()
