@@ -823,14 +823,21 @@
       else if (event.phase === "done") {
         // Only this page's "Lưu" opens the visit page; a send in the background says so.
         if (mine) say(t("arrived"));
-        else say(t("arrived-here"), event.item.visitUrl ? { href: event.item.visitUrl, text: t("open-visit") } : null);
+        else arrivedHere(event.item);
         return;
       }
-      told = event.phase !== "done";
+      told = true;
+    }
+
+    var arrivedSaid = false;
+    function arrivedHere(item) {
+      say(t("arrived-here"), item.visitUrl ? { href: item.visitUrl, text: t("open-visit") } : null);
+      arrivedSaid = true;
     }
 
     // Kept on the phone; once the visit itself has arrived, how many of its files have too.
-    function offline(item) {
+    // `again`: a send in the background stopped; the worker was asked when it was saved.
+    function offline(item, again) {
       var text = t("saved-offline");
       var files = (item && item.files) || [];
       if (item && item.uploadUrl && files.length) {
@@ -840,7 +847,7 @@
       if (isNew) next.unshift({ href: window.location.pathname, text: t("another") });
       say(text, null, next);
       hold(true);
-      registerSync();
+      if (!again) registerSync();
     }
 
     function outcome(item) {
@@ -983,13 +990,16 @@
 
     // The signal comes back while the page is open: pending.js sends; tell what arrived.
     document.addEventListener("ntm-queue-progress", function (event) { progress(event.detail || {}); });
-    // A send in the background stopped (the signal lost again) while the status told its
-    // progress: say again that the visit waits on the phone.
+    // A send in the background ended. Stopped (the signal lost again) while the status told
+    // its progress: say again that the visit waits on the phone. Arrived without this page
+    // seeing it (the service worker sent it): say so.
     document.addEventListener("ntm-queue-done", function () {
-      if (mine || !told) return;
+      if (mine || !(told || copy.held)) return;
       window.NTMQueue.get(copy.token).then(function (item) {
-        if (!item || mine || !told) return;
-        if (item.state === "waiting" || item.state === "sending") offline(item);
+        if (!item || mine) return;
+        if (item.state === "sent") { if (!arrivedSaid) arrivedHere(item); }
+        else if (!told) return;
+        else if (item.state === "waiting" || item.state === "sending") offline(item, true);
         else if (item.state === "login") outcome(item);
       });
     });
