@@ -106,7 +106,6 @@
       var store = tx.objectStore(ITEMS);
       return promised(store.get(item.id)).then(function (old) {
         var fresh = Object.assign({
-          method: "POST",
           fields: [],
           files: [],
           state: "waiting",
@@ -201,9 +200,7 @@
   function fetchState() {
     return fetch(STATE_URL, { headers: HEADERS, credentials: "same-origin", cache: "no-store", redirect: "follow" })
       .then(function (response) {
-        if (response.status === 401 || (response.redirected && /\/accounts\/login\//.test(response.url))) {
-          return { login: true };
-        }
+        if (isLogin(response)) return { login: true };
         if (!response.ok) return { error: response.status };
         return response.json().then(function (state) {
           state.fetchedAt = Date.now();
@@ -278,6 +275,27 @@
     return response.status === 401 || (response.redirected && /\/accounts\/login\//.test(response.url));
   }
 
+  // A POST of the queue, its answer read: {response, body} (body {} when not JSON).
+  function post(url, data, csrf) {
+    return fetch(absolute(url), {
+      method: "POST",
+      body: data,
+      headers: Object.assign({ "X-CSRFToken": csrf }, HEADERS),
+      credentials: "same-origin",
+      redirect: "follow",
+    }).then(function (response) {
+      return readJson(response).then(function (body) {
+        return { response: response, body: body || {} };
+      });
+    });
+  }
+
+  // No session any more: the item waits for the member to sign in again; stop sending.
+  function needsLogin(id, body) {
+    return update(id, function (it) { it.state = "login"; it.loginUrl = body.login_url || ""; })
+      .then(function () { return "stop"; });
+  }
+
   // The form's own CSRF field is left out: Django reads it before the header, and the one
   // the page had may be stale by now (a new login); the header carries a fresh one.
   function formData(pairs) {
@@ -300,69 +318,58 @@
       if (item.uploadUrl) return "next"; // the server has the visit already
       return update(id, function (it) { it.state = "sending"; }).then(function (it) {
         report({ phase: "visit", item: it });
-        return fetch(absolute(item.url), {
-          method: item.method || "POST",
-          body: formData(item.fields),
-          headers: Object.assign({ "X-CSRFToken": csrf }, HEADERS),
-          credentials: "same-origin",
-          redirect: "follow",
-        });
-      }).then(function (response) {
-        return readJson(response).then(function (body) {
-          body = body || {};
-          if (isLogin(response)) {
-            return update(id, function (it) { it.state = "login"; it.loginUrl = body.login_url || ""; })
-              .then(function () { return "stop"; });
-          }
-          if ((response.status === 200 || response.status === 201) && body.upload_url) {
-            return update(id, function (it) {
-              it.visitUrl = body.url || "";
-              it.editUrl = body.edit_url || "";
-              it.uploadUrl = body.upload_url;
-              it.visitId = body.visit;
-              it.message = "";
-              it.errors = null;
-            }).then(function () { return "next"; });
-          }
-          if (response.status === 400) {
-            return update(id, function (it) {
-              it.state = "invalid";
-              it.message = body.message || "";
-              it.errors = body.errors || {};
-            }).then(function () { return "skip"; });
-          }
-          if (response.status === 409 && body.same_day) {
-            return update(id, function (it) {
-              it.state = "same-day";
-              it.message = body.message || "";
-              it.sameDayVisits = body.visits || [];
-            }).then(function () { return "skip"; });
-          }
-          if (response.status === 409) {
-            return update(id, function (it) {
-              it.state = "conflict";
-              it.message = body.message || "";
-              it.current = body.current || {};
-              it.currentVersion = body.version;
-              it.editUrl = body.edit_url || it.editUrl || "";
-              it.locked = !!body.locked;
-            }).then(function () { return "skip"; });
-          }
-          if ((response.status === 403 || response.status === 404) && body.message) {
-            return update(id, function (it) {
-              it.state = "invalid";
-              it.message = body.message || "";
-              it.errors = {};
-              it.refused = response.status;
-            }).then(function () { return "skip"; });
-          }
-          // A server error: kept, tried again next time.
+        return post(item.url, formData(item.fields), csrf);
+      }).then(function (answer) {
+        var response = answer.response, body = answer.body;
+        if (isLogin(response)) return needsLogin(id, body);
+        if ((response.status === 200 || response.status === 201) && body.upload_url) {
           return update(id, function (it) {
-            it.state = "waiting";
+            it.visitUrl = body.url || "";
+            it.editUrl = body.edit_url || "";
+            it.uploadUrl = body.upload_url;
+            it.visitId = body.visit;
+            it.message = "";
+            it.errors = null;
+          }).then(function () { return "next"; });
+        }
+        if (response.status === 400) {
+          return update(id, function (it) {
+            it.state = "invalid";
             it.message = body.message || "";
-            it.lastStatus = response.status;
+            it.errors = body.errors || {};
           }).then(function () { return "skip"; });
-        });
+        }
+        if (response.status === 409 && body.same_day) {
+          return update(id, function (it) {
+            it.state = "same-day";
+            it.message = body.message || "";
+            it.sameDayVisits = body.visits || [];
+          }).then(function () { return "skip"; });
+        }
+        if (response.status === 409) {
+          return update(id, function (it) {
+            it.state = "conflict";
+            it.message = body.message || "";
+            it.current = body.current || {};
+            it.currentVersion = body.version;
+            it.editUrl = body.edit_url || it.editUrl || "";
+            it.locked = !!body.locked;
+          }).then(function () { return "skip"; });
+        }
+        if ((response.status === 403 || response.status === 404) && body.message) {
+          return update(id, function (it) {
+            it.state = "invalid";
+            it.message = body.message || "";
+            it.errors = {};
+            it.refused = response.status;
+          }).then(function () { return "skip"; });
+        }
+        // A server error: kept, tried again next time.
+        return update(id, function (it) {
+          it.state = "waiting";
+          it.message = body.message || "";
+          it.lastStatus = response.status;
+        }).then(function () { return "skip"; });
       }, function () {
         return update(id, function (it) { it.state = "waiting"; }).then(function () { return "stop"; });
       });
@@ -393,44 +400,33 @@
         data.append("file", file.blob, file.name);
         data.append("client_id", file.clientId);
         data.append("kind", file.kind || "photo");
-        return fetch(absolute(item.uploadUrl), {
-          method: "POST",
-          body: data,
-          headers: Object.assign({ "X-CSRFToken": csrf }, HEADERS),
-          credentials: "same-origin",
-          redirect: "follow",
-        }).then(function (response) {
-          return readJson(response).then(function (body) {
-            body = body || {};
-            if (isLogin(response)) {
-              return update(id, function (it) { it.state = "login"; it.loginUrl = body.login_url || ""; })
-                .then(function () { return "stop"; });
-            }
-            if (response.status === 200 || response.status === 201) {
-              return update(id, function (it) {
-                var f = it.files[index];
-                f.sent = true;
-                f.blob = null; // arrived: the phone needs its bytes no more
-                f.attachment = body.attachment;
-              }).then(function (it) {
-                report({ phase: "file-arrived", item: it, index: index, total: it.files.length });
-                return next();
-              });
-            }
-            if (response.status === 400 || ((response.status === 403 || response.status === 404) && body.message)) {
-              // The server refuses this file (type, size…): sending it again changes nothing.
-              return update(id, function (it) {
-                it.files[index].refused = true;
-                it.files[index].message = body.message || "";
-              }).then(next);
-            }
-            // Quota (429) or a server error: the rest waits for the next time.
+        return post(item.uploadUrl, data, csrf).then(function (answer) {
+          var response = answer.response, body = answer.body;
+          if (isLogin(response)) return needsLogin(id, body);
+          if (response.status === 200 || response.status === 201) {
             return update(id, function (it) {
-              it.state = "waiting";
-              it.message = body.message || "";
-              it.lastStatus = response.status;
-            }).then(function () { return "skip"; });
-          });
+              var f = it.files[index];
+              f.sent = true;
+              f.blob = null; // arrived: the phone needs its bytes no more
+              f.attachment = body.attachment;
+            }).then(function (it) {
+              report({ phase: "file-arrived", item: it, index: index, total: it.files.length });
+              return next();
+            });
+          }
+          if (response.status === 400 || ((response.status === 403 || response.status === 404) && body.message)) {
+            // The server refuses this file (type, size…): sending it again changes nothing.
+            return update(id, function (it) {
+              it.files[index].refused = true;
+              it.files[index].message = body.message || "";
+            }).then(next);
+          }
+          // Quota (429) or a server error: the rest waits for the next time.
+          return update(id, function (it) {
+            it.state = "waiting";
+            it.message = body.message || "";
+            it.lastStatus = response.status;
+          }).then(function () { return "skip"; });
         }, function () {
           return update(id, function (it) { it.state = "waiting"; }).then(function () { return "stop"; });
         });

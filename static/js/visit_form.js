@@ -940,7 +940,6 @@
             id: copy.token,
             userId: userId,
             url: form.action,
-            method: "POST",
             fields: pairs,
             files: (photos ? photos.all() : []).map(function (p) {
               return { clientId: p.clientId, name: p.name, type: p.type, kind: kind, blob: p.blob, size: p.size, originalSize: p.originalSize, sent: false };
