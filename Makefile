@@ -83,6 +83,7 @@ BENCH_SQLITE := sqlite:///$(CURDIR)/bench-output/bench.sqlite3
 bench: setup
 ifeq ($(PART),field)
 	@$(MAKE) --no-print-directory browser
+	$(VENV)/bin/pip install --quiet -e ".[dev,bench]"
 	$(PY) -m bench.field
 else
 	$(VENV)/bin/pip install --quiet -e ".[dev,bench]"
